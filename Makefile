@@ -1,0 +1,26 @@
+# The two commands: `make run` starts everything on this machine,
+# `make test` is what CI runs.
+GO        ?= go
+DATA      ?= ./data
+LDFLAGS   := -X main.version=$(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: run test build vet bench clean
+
+run: build
+	./bin/livegate dev --data $(DATA)
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/livegate ./cmd/livegate
+
+test: vet
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+vet:
+	@test -z "$$(gofmt -l .)" || (echo "gofmt needed:"; gofmt -l .; exit 1)
+	$(GO) vet ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,99 @@
+// Command livegate is a live-streaming server: RTMP in, HLS out, every
+// stream archived for replay.
+//
+//	livegate dev [--data DIR] [--http ADDR] [--rtmp ADDR] [--rtsp ADDR]
+//	livegate serve --config livegate.yml
+//	livegate version
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `livegate: live streaming with pay-per-second HLS
+
+Usage:
+  livegate dev [--data DIR] [--http ADDR] [--rtmp ADDR] [--rtsp ADDR]
+        everything on this machine, with a demo stream; writes DIR/dev.json
+  livegate serve --config livegate.yml
+        production, from a config file (LIVEGATE_* variables override it)
+  livegate version
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	var err error
+	switch args[0] {
+	case "dev":
+		err = runDev(args[1:], stdout, log)
+	case "serve":
+		err = runServe(args[1:], log)
+	case "version", "--version", "-v":
+		fmt.Fprintf(stdout, "livegate %s (%s)\n", version, runtime.Version())
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "livegate: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case err != nil:
+		fmt.Fprintf(stderr, "livegate: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+var errUsage = errors.New("usage")
+
+func runServe(args []string, log *slog.Logger) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	path := fs.String("config", "livegate.yml", "configuration file")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	cfg, err := loadConfig(*path)
+	if err != nil {
+		return err
+	}
+	srv, err := newServer(cfg, log)
+	if err != nil {
+		return err
+	}
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	waitForSignal()
+	log.Info("shutting down")
+	return srv.Close()
+}
+
+func waitForSignal() {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	<-ch
+	signal.Stop(ch)
+}

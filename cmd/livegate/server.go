@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/livegate/livegate/hls"
+	"github.com/livegate/livegate/ingest"
+	"github.com/livegate/livegate/ingest/rtmp"
+)
+
+// server wires the packages together: ingest servers feed the Hub, the Hub
+// feeds hls Streams, the Origin serves them over HTTP.
+type server struct {
+	cfg Config
+	log *slog.Logger
+
+	archive *hls.Archive
+	streams map[string]*hls.Stream
+	hub     *ingest.Hub
+	rtmp    *rtmp.Server
+	httpLn  net.Listener
+	http    *http.Server
+}
+
+func newServer(cfg Config, log *slog.Logger) (*server, error) {
+	archive, err := hls.OpenArchive(filepath.Join(cfg.Data, "archive"), log)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{cfg: cfg, log: log, archive: archive, streams: map[string]*hls.Stream{}}
+	opts := hls.Options{
+		Segment: time.Duration(cfg.Segment), Window: cfg.Window,
+		ReconnectGrace: time.Duration(cfg.ReconnectGrace),
+	}
+	if cfg.ReconnectGrace == 0 {
+		opts.ReconnectGrace = -1 // end at once
+	}
+	var routes []ingest.Route
+	for _, sc := range cfg.Streams {
+		st := hls.NewStream(sc.Name, archive, opts, log)
+		s.streams[sc.Name] = st
+		routes = append(routes, ingest.Route{Stream: sc.Name, Key: sc.Key, Target: st})
+	}
+	if s.hub, err = ingest.NewHub(routes, log); err != nil {
+		return nil, err
+	}
+	s.rtmp = &rtmp.Server{Addr: cfg.RTMP, Hub: s.hub, Logger: log}
+
+	mux := http.NewServeMux()
+	(&hls.Origin{Streams: s.streams, Archive: archive, Gate: hls.OpenGate{}, Logger: log}).Register(mux)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	s.http = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+// Start opens the listeners; it fails (and leaves nothing open) when a
+// port is taken.
+func (s *server) Start() error {
+	ln, err := net.Listen("tcp", s.cfg.HTTP)
+	if err != nil {
+		return fmt.Errorf("http: listen on %s: %w", s.cfg.HTTP, err)
+	}
+	if err := s.rtmp.Start(); err != nil {
+		ln.Close()
+		return err
+	}
+	s.httpLn = ln
+	go func() {
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("http: serve", "err", err)
+		}
+	}()
+	s.log.Info("http: listening", "addr", ln.Addr().String())
+	return nil
+}
+
+func (s *server) httpAddr() string { return s.httpLn.Addr().String() }
+func (s *server) rtmpAddr() string { return s.rtmp.ListenAddr().String() }
+
+// Close stops ingest first, so every stream flushes its last segment and
+// finishes its recording, then stops serving.
+func (s *server) Close() error {
+	s.hub.Close()
+	errs := []error{s.rtmp.Close()}
+	for _, st := range s.streams {
+		errs = append(errs, st.Close())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	errs = append(errs, s.http.Shutdown(ctx))
+	return errors.Join(errs...)
+}
+
+func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
+	live := map[string]bool{}
+	for name, st := range s.streams {
+		live[name] = st.Live()
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-cache")
+	_ = json.NewEncoder(w).Encode(map[string]any{"status": "ok", "live": live})
+}

@@ -1,0 +1,545 @@
+package hls
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Archive keeps every stream's recordings on disk, one directory each:
+//
+//	{Dir}/{stream}/{recording}/recording.json       summary, written when it ends
+//	{Dir}/{stream}/{recording}/{rendition}/segments.log  journal, one JSON line a segment
+//	{Dir}/{stream}/{recording}/{rendition}/{seq}.ts
+//
+// A segment's file is synced before its journal line, and the journal is
+// synced before the segment counts, so a crash loses at most the segment
+// being written. A recording without recording.json was cut off by a
+// crash; OpenArchive finishes it from its journals.
+type Archive struct {
+	dir string
+	log *slog.Logger
+
+	mu   sync.Mutex
+	recs map[string][]*Recording // per stream, oldest first
+}
+
+const (
+	summaryFile = "recording.json"
+	journalFile = "segments.log"
+	idLayout    = "20060102T150405Z"
+)
+
+// OpenArchive opens (creating if need be) the archive under dir and
+// finishes recordings a crash left open.
+func OpenArchive(dir string, logger *slog.Logger) (*Archive, error) {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	a := &Archive{dir: dir, log: logger, recs: map[string][]*Recording{}}
+	streams, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	for _, sd := range streams {
+		if !sd.IsDir() || !ValidName(sd.Name()) {
+			continue
+		}
+		ids, err := os.ReadDir(filepath.Join(dir, sd.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("archive: %w", err)
+		}
+		for _, rd := range ids {
+			if !rd.IsDir() || !ValidName(rd.Name()) {
+				continue
+			}
+			r, err := a.load(sd.Name(), rd.Name())
+			if err != nil {
+				logger.Warn("archive: skipping unreadable recording", "stream", sd.Name(), "recording", rd.Name(), "err", err)
+				continue
+			}
+			a.recs[sd.Name()] = append(a.recs[sd.Name()], r)
+		}
+		sort.Slice(a.recs[sd.Name()], func(i, j int) bool {
+			return a.recs[sd.Name()][i].summary.Started.Before(a.recs[sd.Name()][j].summary.Started)
+		})
+	}
+	return a, nil
+}
+
+// summary is recording.json, and what the listing shows.
+type summary struct {
+	ID         string          `json:"id"`
+	Started    time.Time       `json:"started"`
+	Ended      *time.Time      `json:"ended,omitempty"`
+	Duration   float64         `json:"duration"` // seconds of source media
+	Segments   int             `json:"segments"`
+	LastSeq    *uint64         `json:"lastSeq,omitempty"`
+	Renditions []RenditionInfo `json:"renditions"`
+}
+
+func (a *Archive) load(stream, id string) (*Recording, error) {
+	r := &Recording{Stream: stream, ID: id, dir: filepath.Join(a.dir, stream, id)}
+	b, err := os.ReadFile(filepath.Join(r.dir, summaryFile))
+	switch {
+	case err == nil:
+		if err := json.Unmarshal(b, &r.summary); err != nil {
+			return nil, fmt.Errorf("%s: %w", summaryFile, err)
+		}
+		return r, nil
+	case !errors.Is(err, os.ErrNotExist):
+		return nil, err
+	}
+	// Cut off by a crash: rebuild the summary from the journals and finish.
+	if err := r.loadJournals(); err != nil {
+		return nil, err
+	}
+	r.summary.ID = id
+	r.summary.Started = r.firstTime()
+	end := r.lastTime()
+	r.summary.Ended = &end
+	r.summarize()
+	if err := writeFileAtomic(filepath.Join(r.dir, summaryFile), r.summaryJSON()); err != nil {
+		return nil, err
+	}
+	a.log.Info("archive: finished a recording cut off by a restart", "stream", stream, "recording", id, "segments", r.summary.Segments)
+	return r, nil
+}
+
+// Create starts a recording of stream with its source rendition.
+func (a *Archive) Create(stream string, started time.Time, source RenditionInfo) (*Recording, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	base := started.UTC().Format(idLayout)
+	id := base
+	for n := 2; ; n++ {
+		_, err := os.Stat(filepath.Join(a.dir, stream, id))
+		if errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		id = fmt.Sprintf("%s-%d", base, n)
+	}
+	r := &Recording{
+		Stream: stream, ID: id, dir: filepath.Join(a.dir, stream, id),
+		summary: summary{ID: id, Started: started.UTC()},
+		loaded:  true, active: true,
+		entries: map[string][]SegmentInfo{},
+		queue:   make(chan job, 64),
+		done:    make(chan struct{}),
+		log:     a.log.With("stream", stream, "recording", id),
+	}
+	if err := os.MkdirAll(r.dir, 0o755); err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	if err := r.AddRendition(source); err != nil {
+		return nil, err
+	}
+	go r.run()
+	a.recs[stream] = append(a.recs[stream], r)
+	return r, nil
+}
+
+// Recordings lists stream's recordings, oldest first.
+func (a *Archive) Recordings(stream string) []*Recording {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.recs[stream])
+}
+
+// Recording finds one recording.
+func (a *Archive) Recording(stream, id string) *Recording {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, r := range a.recs[stream] {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// NextSeq is the sequence number after the last one stream's recordings
+// hold, so segment numbers (and their URLs) never repeat across restarts.
+func (a *Archive) NextSeq(stream string) uint64 {
+	var next uint64
+	for _, r := range a.Recordings(stream) {
+		if last, ok := r.lastSeq(); ok {
+			next = max(next, last+1)
+		}
+	}
+	return next
+}
+
+// Recording is one publication session of a stream (reconnects within the
+// grace period included), stored as it arrives.
+type Recording struct {
+	Stream string
+	ID     string
+	dir    string
+	log    *slog.Logger
+
+	mu         sync.Mutex
+	summary    summary
+	loaded     bool // entries read from the journals
+	active     bool
+	entries    map[string][]SegmentInfo
+	renditions []RenditionInfo
+	journals   map[string]*os.File
+
+	qmu      sync.Mutex // guards sending on and closing queue
+	finished bool
+	queue    chan job
+	done     chan struct{}
+}
+
+type job struct {
+	rendition string
+	seg       *Segment
+}
+
+// Append queues a segment of a rendition for writing. Renditions other
+// than the source are added with AddRendition first.
+func (r *Recording) Append(rendition string, seg *Segment) {
+	r.qmu.Lock()
+	defer r.qmu.Unlock()
+	if r.finished {
+		r.log.Error("archive: segment after the recording finished, not stored", "rendition", rendition, "seq", seg.Seq)
+		return
+	}
+	r.queue <- job{rendition, seg}
+}
+
+// AddRendition starts a journal for another rendition (a transcoded one).
+func (r *Recording) AddRendition(info RenditionInfo) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.addRenditionLocked(info)
+}
+
+func (r *Recording) addRenditionLocked(info RenditionInfo) error {
+	if !ValidName(info.Name) {
+		return fmt.Errorf("archive: bad rendition name %q", info.Name)
+	}
+	if r.journals == nil {
+		r.journals = map[string]*os.File{}
+	}
+	if _, ok := r.journals[info.Name]; ok {
+		return nil
+	}
+	dir := filepath.Join(r.dir, info.Name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, journalFile), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	hdr, _ := json.Marshal(info)
+	if _, err := f.Write(append(hdr, '\n')); err != nil {
+		f.Close()
+		return fmt.Errorf("archive: %w", err)
+	}
+	r.journals[info.Name] = f
+	r.renditions = append(r.renditions, info)
+	return nil
+}
+
+// run writes queued segments in order, off the ingest path.
+func (r *Recording) run() {
+	defer close(r.done)
+	for j := range r.queue {
+		if err := r.write(j); err != nil {
+			// The live stream goes on; the archive misses this segment.
+			r.log.Error("archive: segment not stored", "rendition", j.rendition, "seq", j.seg.Seq, "err", err)
+		}
+	}
+}
+
+func (r *Recording) write(j job) error {
+	r.mu.Lock()
+	f := r.journals[j.rendition]
+	r.mu.Unlock()
+	if f == nil {
+		return fmt.Errorf("unknown rendition")
+	}
+	if err := writeFileAtomic(filepath.Join(r.dir, j.rendition, SegmentName(j.seg.Seq)), j.seg.Data); err != nil {
+		return err
+	}
+	info := j.seg.info()
+	r.mu.Lock()
+	first := len(r.entries[j.rendition]) == 0
+	r.mu.Unlock()
+	if first {
+		info.Discontinuity = false // a recording starts clean
+	}
+	line, _ := json.Marshal(info)
+	if _, err := f.Write(append(line, '\n')); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.entries[j.rendition] = append(r.entries[j.rendition], info)
+	r.mu.Unlock()
+	return nil
+}
+
+// Finish writes what is queued, closes the journals and marks the
+// recording ended.
+func (r *Recording) Finish(ended time.Time) error {
+	r.qmu.Lock()
+	if r.finished || r.queue == nil {
+		r.qmu.Unlock()
+		return nil
+	}
+	r.finished = true
+	close(r.queue)
+	r.qmu.Unlock()
+	<-r.done
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.active = false
+	for _, f := range r.journals {
+		f.Close()
+	}
+	r.journals = nil
+	e := ended.UTC()
+	r.summary.Ended = &e
+	r.summarize()
+	return writeFileAtomic(filepath.Join(r.dir, summaryFile), r.summaryJSON())
+}
+
+// summarize fills the summary from the entries. Call with r.mu held.
+func (r *Recording) summarize() {
+	src := r.entries["source"]
+	r.summary.Segments = len(src)
+	r.summary.Duration = 0
+	for _, s := range src {
+		r.summary.Duration += s.Duration
+	}
+	if len(src) > 0 {
+		last := src[len(src)-1].Seq
+		r.summary.LastSeq = &last
+	}
+	r.summary.Renditions = slices.Clone(r.renditions)
+}
+
+func (r *Recording) summaryJSON() []byte {
+	b, _ := json.MarshalIndent(r.summary, "", "  ")
+	return append(b, '\n')
+}
+
+func (r *Recording) lastSeq() (uint64, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.active {
+		src := r.entries["source"]
+		if len(src) == 0 {
+			return 0, false
+		}
+		return src[len(src)-1].Seq, true
+	}
+	if r.summary.LastSeq == nil {
+		return 0, false
+	}
+	return *r.summary.LastSeq, true
+}
+
+func (r *Recording) firstTime() time.Time {
+	if src := r.entries["source"]; len(src) > 0 {
+		return src[0].Time
+	}
+	return time.Time{}
+}
+
+func (r *Recording) lastTime() time.Time {
+	if src := r.entries["source"]; len(src) > 0 {
+		l := src[len(src)-1]
+		return l.Time.Add(time.Duration(l.Duration * float64(time.Second)))
+	}
+	return r.firstTime()
+}
+
+// loadJournals reads every rendition's journal. A torn last line (a crash
+// mid-write) and entries whose file is missing are dropped.
+func (r *Recording) loadJournals() error {
+	r.entries = map[string][]SegmentInfo{}
+	r.renditions = nil
+	dirs, err := os.ReadDir(r.dir)
+	if err != nil {
+		return err
+	}
+	for _, d := range dirs {
+		if !d.IsDir() || !ValidName(d.Name()) {
+			continue
+		}
+		info, segs, err := readJournal(filepath.Join(r.dir, d.Name()))
+		if err != nil {
+			return fmt.Errorf("rendition %s: %w", d.Name(), err)
+		}
+		info.Name = d.Name()
+		r.renditions = append(r.renditions, info)
+		r.entries[d.Name()] = segs
+	}
+	// source first, as the live master lists it
+	sort.SliceStable(r.renditions, func(i, j int) bool { return r.renditions[i].Name == "source" })
+	r.loaded = true
+	return nil
+}
+
+func readJournal(dir string) (RenditionInfo, []SegmentInfo, error) {
+	var info RenditionInfo
+	f, err := os.Open(filepath.Join(dir, journalFile))
+	if err != nil {
+		return info, nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	if !sc.Scan() {
+		return info, nil, errors.New("empty journal")
+	}
+	if err := json.Unmarshal(sc.Bytes(), &info); err != nil {
+		return info, nil, fmt.Errorf("journal header: %w", err)
+	}
+	var segs []SegmentInfo
+	for sc.Scan() {
+		var s SegmentInfo
+		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+			break // torn write at a crash
+		}
+		if _, err := os.Stat(filepath.Join(dir, SegmentName(s.Seq))); err != nil {
+			continue
+		}
+		if len(segs) == 0 {
+			s.Discontinuity = false
+		}
+		segs = append(segs, s)
+	}
+	return info, segs, sc.Err()
+}
+
+// view returns the recording's renditions and segments, reading the
+// journals the first time a finished recording is asked for.
+func (r *Recording) view() (summary, []RenditionInfo, map[string][]SegmentInfo, bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.loaded {
+		if err := r.loadJournals(); err != nil {
+			return summary{}, nil, nil, false, err
+		}
+	}
+	if r.active {
+		r.summarize()
+	}
+	entries := make(map[string][]SegmentInfo, len(r.entries))
+	for k, v := range r.entries {
+		entries[k] = v[:len(v):len(v)] // appends go elsewhere; these stay valid
+	}
+	return r.summary, slices.Clone(r.renditions), entries, r.active, nil
+}
+
+// RecordingSummary describes a recording in listings.
+type RecordingSummary struct {
+	ID       string     `json:"id"`
+	Started  time.Time  `json:"started"`
+	Ended    *time.Time `json:"ended,omitempty"`
+	Duration float64    `json:"duration"` // seconds
+	Segments int        `json:"segments"`
+	Live     bool       `json:"live"` // still being recorded
+}
+
+// Summary describes the recording.
+func (r *Recording) Summary() RecordingSummary {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.active {
+		r.summarize()
+	}
+	s := r.summary
+	return RecordingSummary{ID: s.ID, Started: s.Started, Ended: s.Ended, Duration: s.Duration, Segments: s.Segments, Live: r.active}
+}
+
+// segmentPath returns the file of a listed segment, and false for anything
+// the journal does not list.
+func (r *Recording) segmentPath(rendition string, seq uint64) (string, SegmentInfo, bool) {
+	_, _, entries, _, err := r.view()
+	if err != nil {
+		return "", SegmentInfo{}, false
+	}
+	segs := entries[rendition]
+	i, found := slices.BinarySearchFunc(segs, seq, func(s SegmentInfo, seq uint64) int {
+		switch {
+		case s.Seq < seq:
+			return -1
+		case s.Seq > seq:
+			return 1
+		}
+		return 0
+	})
+	if !found {
+		return "", SegmentInfo{}, false
+	}
+	return filepath.Join(r.dir, rendition, SegmentName(seq)), segs[i], true
+}
+
+// writeFileAtomic writes, syncs and renames into place, so readers see the
+// whole file or none of it.
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// ValidName accepts the names used as path elements: streams, recordings,
+// renditions. Nothing else is ever joined onto a filesystem path.
+func ValidName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// parseSegmentName reads "{seq}.ts".
+func parseSegmentName(name string) (uint64, bool) {
+	num, ok := strings.CutSuffix(name, ".ts")
+	if !ok || num == "" || len(num) > 20 || (len(num) > 1 && num[0] == '0') {
+		return 0, false
+	}
+	seq, err := strconv.ParseUint(num, 10, 64)
+	return seq, err == nil
+}

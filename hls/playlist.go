@@ -1,0 +1,136 @@
+package hls
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/grafov/m3u8"
+)
+
+// SegmentInfo is what a playlist (and the archive's journal) says about a
+// segment.
+type SegmentInfo struct {
+	Seq           uint64    `json:"seq"`
+	Duration      float64   `json:"dur"` // seconds
+	Time          time.Time `json:"pdt"`
+	Discontinuity bool      `json:"disc,omitempty"`
+	Size          int       `json:"size"`
+}
+
+func (s *Segment) info() SegmentInfo {
+	return SegmentInfo{
+		Seq: s.Seq, Duration: s.Duration.Seconds(), Time: s.Time,
+		Discontinuity: s.Discontinuity, Size: len(s.Data),
+	}
+}
+
+// SegmentName is a segment's file name in playlists, URLs and the archive.
+func SegmentName(seq uint64) string { return fmt.Sprintf("%d.ts", seq) }
+
+// RenditionInfo describes a rendition for the master playlist.
+type RenditionInfo struct {
+	Name      string  `json:"name"`
+	Codecs    string  `json:"codecs"`
+	Width     int     `json:"width"`
+	Height    int     `json:"height"`
+	FrameRate float64 `json:"frameRate,omitempty"`
+}
+
+type playlistKind int
+
+const (
+	kindLive      playlistKind = iota // sliding window, no ENDLIST
+	kindLiveEnded                     // the stream ended: ENDLIST, players stop polling
+	kindEvent                         // a recording still growing
+	kindVOD                           // a finished recording
+)
+
+// mediaPlaylist renders a media playlist. discSeq counts the
+// discontinuities that slid out before segs[0]; args, when set, is appended
+// to every URI as a query string.
+func mediaPlaylist(segs []SegmentInfo, discSeq uint64, kind playlistKind, minTarget time.Duration, args string) []byte {
+	p, _ := m3u8.NewMediaPlaylist(0, uint(max(len(segs), 1)))
+	target := minTarget.Seconds()
+	for _, s := range segs {
+		target = max(target, s.Duration)
+	}
+	switch kind {
+	case kindEvent:
+		p.MediaType = m3u8.EVENT
+	case kindVOD:
+		p.MediaType = m3u8.VOD
+	}
+	if len(segs) > 0 {
+		p.SeqNo = segs[0].Seq
+	}
+	p.DiscontinuitySeq = discSeq
+	p.Args = args
+	for _, s := range segs {
+		_ = p.AppendSegment(&m3u8.MediaSegment{
+			URI:             SegmentName(s.Seq),
+			Duration:        s.Duration,
+			Discontinuity:   s.Discontinuity,
+			ProgramDateTime: s.Time,
+		})
+	}
+	// RFC 8216 §4.3.3.1: each EXTINF rounded to the nearest integer must not
+	// exceed the target. Set after AppendSegment, which would set it too.
+	p.TargetDuration = math.Round(target)
+	if kind == kindLiveEnded || kind == kindVOD {
+		p.Closed = true
+	}
+	return p.Encode().Bytes()
+}
+
+// variant is a rendition with the bit rates measured from its segments.
+type variant struct {
+	RenditionInfo
+	Peak, Average int // bits per second
+}
+
+// measure computes peak and average bit rates. Very short segments (a
+// publisher's last partial GOP) are left out of the peak, which they would
+// inflate.
+func measure(info RenditionInfo, segs []SegmentInfo) variant {
+	v := variant{RenditionInfo: info}
+	var bytes, secs float64
+	for _, s := range segs {
+		bytes += float64(s.Size)
+		secs += s.Duration
+		if s.Duration >= 0.5 {
+			v.Peak = max(v.Peak, int(float64(s.Size)*8/s.Duration))
+		}
+	}
+	if secs > 0 {
+		v.Average = int(bytes * 8 / secs)
+	}
+	if v.Peak == 0 {
+		v.Peak = v.Average
+	}
+	return v
+}
+
+// masterPlaylist lists renditions, each at "{name}/index.m3u8".
+func masterPlaylist(vs []variant, args string) []byte {
+	p := m3u8.NewMasterPlaylist()
+	p.SetIndependentSegments(true)
+	for _, v := range vs {
+		uri := v.Name + "/index.m3u8"
+		if args != "" {
+			uri += "?" + args
+		}
+		params := m3u8.VariantParams{
+			Bandwidth:        uint32(max(v.Peak, 1)),
+			AverageBandwidth: uint32(max(v.Average, 1)),
+			Codecs:           v.Codecs,
+			Name:             v.Name,
+			FrameRate:        v.FrameRate,
+		}
+		if v.Width > 0 && v.Height > 0 {
+			params.Resolution = fmt.Sprintf("%dx%d", v.Width, v.Height)
+		}
+		p.Append(uri, nil, params)
+	}
+	return p.Encode().Bytes()
+}

@@ -1,0 +1,370 @@
+package hls
+
+import (
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/livegate/livegate/ingest"
+)
+
+// Options shape every stream's live output.
+type Options struct {
+	// Segment is the target segment duration: a segment is cut at the
+	// first keyframe at least this long after its start (default 2 s).
+	Segment time.Duration
+	// Window is how many segments a live playlist lists (default 6).
+	// Segments stay fetchable for as many again after they leave it
+	// (RFC 8216 §6.2.2); older ones are gone from the live path.
+	Window int
+	// ReconnectGrace is how long a stream whose publisher dropped waits
+	// for it to come back before the recording ends (default 10 s). A
+	// publisher back in time continues the same playlist and recording.
+	ReconnectGrace time.Duration
+	// MaxSegment ends a publication that sends no keyframe for this long
+	// (default 30 s).
+	MaxSegment time.Duration
+	// Now is the wall clock, injectable for tests.
+	Now func() time.Time
+}
+
+func (o *Options) defaults() {
+	if o.Segment <= 0 {
+		o.Segment = 2 * time.Second
+	}
+	if o.Window <= 0 {
+		o.Window = 6
+	}
+	if o.ReconnectGrace < 0 {
+		o.ReconnectGrace = 0
+	} else if o.ReconnectGrace == 0 {
+		o.ReconnectGrace = 10 * time.Second
+	}
+	if o.MaxSegment <= 0 {
+		o.MaxSegment = 30 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// SourceRendition names the untouched rendition, as published.
+const SourceRendition = "source"
+
+// timelineStart is where a stream's first media lands on its timeline: MPEG-TS
+// wants room before the first DTS for the PCR (which runs 0.1 s ahead) and
+// for B-frames' negative composition offsets.
+const timelineStart = time.Second
+
+// Stream is one configured stream: what its publisher feeds, its live
+// renditions and its recordings. It implements ingest.Target.
+type Stream struct {
+	Name string
+
+	opts    Options
+	archive *Archive
+	log     *slog.Logger
+
+	mu        sync.Mutex
+	pub       *publication
+	gen       uint64 // bumped by each publication, so a stale grace timer knows
+	rec       *Recording
+	nextSeq   uint64
+	nextStart time.Duration
+	disc      bool // the next segment follows a discontinuity
+	ended     bool
+	closed    bool
+	grace     *time.Timer
+	source    window
+	info      RenditionInfo
+
+	view atomic.Pointer[view]
+}
+
+// NewStream makes a stream that archives into a. Its segment numbers
+// continue after the last one archived.
+func NewStream(name string, a *Archive, opts Options, logger *slog.Logger) *Stream {
+	opts.defaults()
+	if logger == nil {
+		logger = slog.Default()
+	}
+	s := &Stream{Name: name, opts: opts, archive: a, log: logger.With("stream", name)}
+	s.nextSeq = a.NextSeq(name)
+	s.nextStart = timelineStart
+	s.view.Store(&view{})
+	return s
+}
+
+// Publish starts a publication (ingest.Target). A publisher that returns
+// within the grace period continues the live playlist and the recording
+// after a discontinuity.
+func (s *Stream) Publish(info ingest.PublishInfo) (ingest.Publication, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.closed:
+		return nil, ingest.ErrClosed
+	case s.pub != nil:
+		return nil, ingest.ErrAlreadyLive
+	}
+	rinfo := RenditionInfo{
+		Name: SourceRendition, Codecs: info.Tracks.Codecs(),
+		Width: info.Tracks.Video.Width(), Height: info.Tracks.Video.Height(), FrameRate: info.Tracks.Video.FPS(),
+	}
+	if s.grace != nil {
+		s.grace.Stop()
+		s.grace = nil
+	}
+	if s.rec == nil {
+		rec, err := s.archive.Create(s.Name, s.opts.Now(), rinfo)
+		if err != nil {
+			return nil, fmt.Errorf("cannot record %s: %w", s.Name, err)
+		}
+		s.rec = rec
+		s.log.Info("recording", "recording", rec.ID)
+	}
+	s.disc = len(s.source.segs) > 0
+	s.ended = false
+	s.info = rinfo
+	s.gen++
+	p := &publication{stream: s, gen: s.gen}
+	p.seg = NewSegmenter(info.Tracks, s.opts.Segment, s.opts.MaxSegment, p.onSegment)
+	s.pub = p
+	s.publishView()
+	return p, nil
+}
+
+// Close ends the stream's recording now (the server is shutting down).
+// Publications must be closed first.
+func (s *Stream) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	if s.grace != nil {
+		s.grace.Stop()
+		s.grace = nil
+	}
+	rec := s.endLocked()
+	s.mu.Unlock()
+	return finish(rec, s.opts.Now())
+}
+
+func finish(rec *Recording, at time.Time) error {
+	if rec == nil {
+		return nil
+	}
+	return rec.Finish(at)
+}
+
+// endLocked marks the live playlist ended and detaches the recording,
+// which the caller finishes outside the lock.
+func (s *Stream) endLocked() *Recording {
+	rec := s.rec
+	s.rec = nil
+	if len(s.source.segs) > 0 {
+		s.ended = true
+	}
+	s.publishView()
+	if rec != nil {
+		s.log.Info("stream ended", "recording", rec.ID)
+	}
+	return rec
+}
+
+// add publishes a finished segment of p.
+func (s *Stream) add(p *publication, seg *Segment) {
+	s.mu.Lock()
+	seg.Seq = s.nextSeq
+	s.nextSeq++
+	seg.Discontinuity = s.disc
+	s.disc = false
+	seg.Time = p.wall0.Add(seg.Start - p.anchor)
+	s.nextStart = max(s.nextStart, seg.Start+seg.Duration)
+	s.source.add(seg, 2*s.opts.Window)
+	s.publishView()
+	rec := s.rec
+	s.mu.Unlock()
+	if rec != nil {
+		rec.Append(SourceRendition, seg)
+	}
+}
+
+// left is called when publication p closed.
+func (s *Stream) left(p *publication) {
+	s.mu.Lock()
+	if s.pub != p {
+		s.mu.Unlock()
+		return
+	}
+	s.pub = nil
+	if s.closed || s.opts.ReconnectGrace == 0 {
+		rec := s.endLocked()
+		s.mu.Unlock()
+		if err := finish(rec, s.opts.Now()); err != nil {
+			s.log.Error("archive: finishing recording", "err", err)
+		}
+		return
+	}
+	gen := s.gen
+	s.grace = time.AfterFunc(s.opts.ReconnectGrace, func() { s.graceOver(gen) })
+	s.mu.Unlock()
+}
+
+func (s *Stream) graceOver(gen uint64) {
+	s.mu.Lock()
+	if s.gen != gen || s.pub != nil || s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.grace = nil
+	rec := s.endLocked()
+	s.mu.Unlock()
+	if err := finish(rec, s.opts.Now()); err != nil {
+		s.log.Error("archive: finishing recording", "err", err)
+	}
+}
+
+// Live reports whether a publisher is feeding the stream now.
+func (s *Stream) Live() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pub != nil
+}
+
+// publishView renders the playlists for readers. Call with s.mu held.
+func (s *Stream) publishView() {
+	v := &view{ended: s.ended}
+	if len(s.source.segs) > 0 {
+		kind := kindLive
+		if s.ended {
+			kind = kindLiveEnded
+		}
+		rv := s.source.render(s.opts.Window, kind, s.opts.Segment)
+		v.renditions = map[string]*renditionView{SourceRendition: rv}
+		v.variants = []variant{measure(s.info, infos(rv.segs))}
+		v.master = masterPlaylist(v.variants, "")
+	}
+	s.view.Store(v)
+}
+
+// view is an immutable snapshot of a stream's live output: readers load it
+// without locks, the publisher's goroutine replaces it per segment.
+type view struct {
+	ended      bool
+	master     []byte
+	variants   []variant
+	renditions map[string]*renditionView
+}
+
+type renditionView struct {
+	playlist []byte
+	segs     []*Segment // retained, oldest first
+}
+
+func (rv *renditionView) segment(seq uint64) *Segment {
+	for _, s := range rv.segs {
+		if s.Seq == seq {
+			return s
+		}
+	}
+	return nil
+}
+
+// window is a rendition's retained live segments.
+type window struct {
+	segs    []*Segment
+	discSeq uint64 // discontinuities among segments dropped from segs
+}
+
+func (w *window) add(seg *Segment, retain int) {
+	w.segs = append(w.segs, seg)
+	for len(w.segs) > retain {
+		if w.segs[0].Discontinuity {
+			w.discSeq++
+		}
+		w.segs[0] = nil
+		w.segs = w.segs[1:]
+	}
+}
+
+// render lists the newest n segments; the older retained ones stay
+// fetchable.
+func (w *window) render(n int, kind playlistKind, target time.Duration) *renditionView {
+	segs := append([]*Segment(nil), w.segs...)
+	listed := segs[max(0, len(segs)-n):]
+	disc := w.discSeq
+	for _, s := range segs[:len(segs)-len(listed)] {
+		if s.Discontinuity {
+			disc++
+		}
+	}
+	return &renditionView{playlist: mediaPlaylist(infos(listed), disc, kind, target, ""), segs: segs}
+}
+
+func infos(segs []*Segment) []SegmentInfo {
+	out := make([]SegmentInfo, len(segs))
+	for i, s := range segs {
+		out[i] = s.info()
+	}
+	return out
+}
+
+// publication is one publisher's session on a stream.
+type publication struct {
+	stream *Stream
+	gen    uint64
+	seg    *Segmenter
+
+	anchored bool
+	offset   time.Duration // publisher clock → stream timeline
+	anchor   time.Duration // timeline position of wall0
+	wall0    time.Time
+	closed   bool
+}
+
+func (p *publication) WriteVideo(u *ingest.VideoUnit) error {
+	if p.closed {
+		return ingest.ErrClosed
+	}
+	if !p.anchored {
+		if !u.IDR {
+			return nil // nothing decodable yet
+		}
+		p.stream.mu.Lock()
+		p.offset = p.stream.nextStart - u.DTS
+		p.stream.mu.Unlock()
+		p.anchor = u.PTS + p.offset
+		p.wall0 = p.stream.opts.Now()
+		p.anchored = true
+	}
+	m := *u
+	m.PTS += p.offset
+	m.DTS += p.offset
+	return p.seg.WriteVideo(&m)
+}
+
+func (p *publication) WriteAudio(u *ingest.AudioUnit) error {
+	if p.closed {
+		return ingest.ErrClosed
+	}
+	if !p.anchored {
+		return nil
+	}
+	m := *u
+	m.PTS += p.offset
+	return p.seg.WriteAudio(&m)
+}
+
+func (p *publication) onSegment(seg *Segment) { p.stream.add(p, seg) }
+
+// Close flushes the segment in progress, so a publisher that drops mid-GOP
+// leaves complete media, and lets the stream wait for a reconnect.
+func (p *publication) Close(reason error) {
+	if p.closed {
+		return
+	}
+	p.closed = true
+	p.seg.Flush()
+	p.stream.left(p)
+}

@@ -1,0 +1,263 @@
+package hls
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafov/m3u8"
+
+	"github.com/livegate/livegate/ingest"
+)
+
+func newTestStream(t *testing.T, dir string, opts Options) (*Stream, *Archive) {
+	t.Helper()
+	a, err := OpenArchive(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewStream("demo", a, opts, nil)
+	t.Cleanup(func() { _ = s.Close() })
+	return s, a
+}
+
+func publish(t *testing.T, s *Stream, units []unit) ingest.Publication {
+	t.Helper()
+	p, err := s.Publish(ingest.PublishInfo{Stream: s.Name, Protocol: "test", Tracks: testTracks(t, true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed(t, p, units)
+	return p
+}
+
+func decodeMedia(t *testing.T, b []byte) *m3u8.MediaPlaylist {
+	t.Helper()
+	pl, kind, err := m3u8.DecodeFrom(bytes.NewReader(b), true)
+	if err != nil || kind != m3u8.MEDIA {
+		t.Fatalf("not a media playlist (%v):\n%s", err, b)
+	}
+	return pl.(*m3u8.MediaPlaylist)
+}
+
+func segments(p *m3u8.MediaPlaylist) []*m3u8.MediaSegment {
+	var out []*m3u8.MediaSegment
+	for _, s := range p.Segments {
+		if s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func TestStreamSlidingWindow(t *testing.T) {
+	s, _ := newTestStream(t, t.TempDir(), Options{Window: 3, ReconnectGrace: -1})
+	p := publish(t, s, synth(0, 20*time.Second, 2*time.Second, true))
+	v := s.view.Load()
+	rv := v.renditions[SourceRendition]
+	pl := decodeMedia(t, rv.playlist)
+	segs := segments(pl)
+	if len(segs) != 3 {
+		t.Fatalf("live playlist lists %d segments, want the window of 3:\n%s", len(segs), rv.playlist)
+	}
+	// 9 finished segments (0…8); the last GOP is still open.
+	if pl.SeqNo != 6 || segs[0].URI != "6.ts" || segs[2].URI != "8.ts" {
+		t.Errorf("media sequence %d, first %s, last %s; want 6, 6.ts, 8.ts", pl.SeqNo, segs[0].URI, segs[2].URI)
+	}
+	if pl.TargetDuration != 2 || pl.Closed {
+		t.Errorf("target %v, closed %v", pl.TargetDuration, pl.Closed)
+	}
+	if segs[0].ProgramDateTime.IsZero() {
+		t.Error("no EXT-X-PROGRAM-DATE-TIME")
+	}
+	// Retained beyond the window for players that loaded an older playlist,
+	// then gone.
+	if rv.segment(3) == nil || rv.segment(2) != nil {
+		t.Errorf("retention: 3 kept %v, 2 gone %v", rv.segment(3) != nil, rv.segment(2) == nil)
+	}
+	p.Close(nil)
+	pl = decodeMedia(t, s.view.Load().renditions[SourceRendition].playlist)
+	if !pl.Closed {
+		t.Error("ended stream's playlist has no EXT-X-ENDLIST")
+	}
+}
+
+func TestStreamReconnectContinuesWithDiscontinuity(t *testing.T) {
+	dir := t.TempDir()
+	s, a := newTestStream(t, dir, Options{Window: 10, ReconnectGrace: time.Hour})
+	p := publish(t, s, synth(0, 4*time.Second, 2*time.Second, true))
+	p.Close(errors.New("connection lost"))
+	if _, err := s.Publish(ingest.PublishInfo{Tracks: testTracks(t, true)}); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	p2 := s.pub
+	s.mu.Unlock()
+	// The publisher's clock restarts at zero, as a reconnecting encoder's does.
+	feed(t, p2, synth(0, 4*time.Second, 2*time.Second, true))
+	p2.Close(nil)
+
+	pl := decodeMedia(t, s.view.Load().renditions[SourceRendition].playlist)
+	segs := segments(pl)
+	if len(segs) != 4 {
+		t.Fatalf("%d segments, want 4", len(segs))
+	}
+	for i, seg := range segs {
+		if want := i == 2; seg.Discontinuity != want {
+			t.Errorf("segment %d discontinuity %v, want %v", i, seg.Discontinuity, want)
+		}
+		if seg.URI != SegmentName(uint64(i)) {
+			t.Errorf("segment %d is %s: sequence numbers must continue", i, seg.URI)
+		}
+	}
+	// The timeline continues too: no timestamp goes back.
+	v := s.view.Load().renditions[SourceRendition]
+	if v.segs[2].Start < v.segs[1].Start+v.segs[1].Duration {
+		t.Errorf("second publication starts at %v, before the first ended (%v)", v.segs[2].Start, v.segs[1].Start+v.segs[1].Duration)
+	}
+	// One recording, still open until the grace period ends.
+	recs := a.Recordings("demo")
+	if len(recs) != 1 {
+		t.Fatalf("%d recordings, want 1", len(recs))
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, _, entries, active, err := recs[0].view()
+	if err != nil || active {
+		t.Fatalf("recording still active (%v)", err)
+	}
+	src := entries[SourceRendition]
+	if len(src) != 4 || !src[2].Discontinuity || src[0].Discontinuity {
+		t.Errorf("recording entries %+v: want 4, a discontinuity at the third", src)
+	}
+}
+
+func TestStreamGraceOverEndsRecordingAndNextPublishStartsAnother(t *testing.T) {
+	s, a := newTestStream(t, t.TempDir(), Options{Window: 10, ReconnectGrace: 20 * time.Millisecond})
+	p := publish(t, s, synth(0, 4*time.Second, 2*time.Second, true))
+	p.Close(nil)
+	deadline := time.Now().Add(5 * time.Second)
+	for !s.view.Load().ended && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !s.view.Load().ended {
+		t.Fatal("stream did not end after the grace period")
+	}
+	if _, _, _, active, _ := a.Recordings("demo")[0].view(); active {
+		t.Fatal("recording still active after the grace period")
+	}
+	p = publish(t, s, synth(0, 2*time.Second, 2*time.Second, true))
+	p.Close(nil)
+	if n := len(a.Recordings("demo")); n != 2 {
+		t.Errorf("%d recordings, want 2", n)
+	}
+	pl := decodeMedia(t, s.view.Load().renditions[SourceRendition].playlist)
+	segs := segments(pl)
+	if len(segs) != 3 || !segs[2].Discontinuity || segs[2].URI != "2.ts" {
+		t.Errorf("live playlist after a new publication:\n%s", s.view.Load().renditions[SourceRendition].playlist)
+	}
+}
+
+func TestStreamRefusesSecondPublication(t *testing.T) {
+	s, _ := newTestStream(t, t.TempDir(), Options{})
+	publish(t, s, nil)
+	if _, err := s.Publish(ingest.PublishInfo{Tracks: testTracks(t, true)}); !errors.Is(err, ingest.ErrAlreadyLive) {
+		t.Fatalf("got %v, want ErrAlreadyLive", err)
+	}
+}
+
+func TestArchiveSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := newTestStream(t, dir, Options{ReconnectGrace: -1})
+	publish(t, s, synth(0, 6*time.Second, 2*time.Second, true)).Close(nil)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s2, a2 := newTestStream(t, dir, Options{ReconnectGrace: -1})
+	recs := a2.Recordings("demo")
+	if len(recs) != 1 {
+		t.Fatalf("%d recordings after restart, want 1", len(recs))
+	}
+	sum, rends, entries, active, err := recs[0].view()
+	if err != nil || active || recs[0].Summary().Live {
+		t.Fatalf("recording after restart: err %v, active %v", err, active)
+	}
+	if len(rends) != 1 || rends[0].Codecs != "avc1.64001e,mp4a.40.2" || rends[0].Width != 640 {
+		t.Errorf("renditions %+v", rends)
+	}
+	if sum.Segments != 3 || len(entries[SourceRendition]) != 3 {
+		t.Errorf("summary %+v, %d entries; want 3 segments", sum, len(entries[SourceRendition]))
+	}
+	// Segment numbers continue, so a segment URL never names other media.
+	publish(t, s2, synth(0, 4*time.Second, 2*time.Second, true))
+	if seg := s2.view.Load().renditions[SourceRendition].segs[0]; seg.Seq != 3 {
+		t.Errorf("first segment after restart is %d, want 3", seg.Seq)
+	}
+}
+
+func TestArchiveFinishesRecordingCutOffByCrash(t *testing.T) {
+	dir := t.TempDir()
+	a, err := OpenArchive(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewStream("demo", a, Options{ReconnectGrace: time.Hour}, nil)
+	publish(t, s, synth(0, 7*time.Second, 2*time.Second, true))
+	// "Crash": the process dies with the recording open. Wait for the
+	// writer to store what it was given, then tear the journal's tail as
+	// a crash mid-write would.
+	rec := a.Recordings("demo")[0]
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, _, e, _, _ := rec.view()
+		if len(e[SourceRendition]) == 3 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	journal := filepath.Join(dir, "demo", rec.ID, SourceRendition, journalFile)
+	f, err := os.OpenFile(journal, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.WriteString(`{"seq":3,"dur":2,"pd`)
+	f.Close()
+	// An orphan segment file whose journal line never made it.
+	_ = os.WriteFile(filepath.Join(dir, "demo", rec.ID, SourceRendition, "99.ts"), []byte("junk"), 0o644)
+
+	a2, err := OpenArchive(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := a2.Recordings("demo")
+	if len(recs) != 1 {
+		t.Fatalf("%d recordings, want 1", len(recs))
+	}
+	sum, _, entries, active, err := recs[0].view()
+	if err != nil || active || sum.Ended == nil {
+		t.Fatalf("recovered recording: err %v, active %v, ended %v", err, active, sum.Ended)
+	}
+	if len(entries[SourceRendition]) != 3 {
+		t.Errorf("%d segments recovered, want the 3 fully written", len(entries[SourceRendition]))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "demo", rec.ID, summaryFile)); err != nil {
+		t.Errorf("no summary written after recovery: %v", err)
+	}
+	if _, _, ok := recs[0].segmentPath(SourceRendition, 99); ok {
+		t.Error("an orphan file the journal never listed is served")
+	}
+	pl := mediaPlaylist(entries[SourceRendition], 0, kindVOD, 0, "")
+	if !strings.Contains(string(pl), "#EXT-X-ENDLIST") || !strings.Contains(string(pl), "#EXT-X-PLAYLIST-TYPE:VOD") {
+		t.Errorf("VOD playlist:\n%s", pl)
+	}
+	if got := a2.NextSeq("demo"); got != 3 {
+		t.Errorf("next sequence %d, want 3", got)
+	}
+	_ = s // the crashed stream's goroutines end with the test
+}

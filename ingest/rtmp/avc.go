@@ -1,0 +1,122 @@
+package rtmp
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+)
+
+// avcConfig is the part of an AVCDecoderConfigurationRecord (ISO/IEC
+// 14496-15 §5.2.4.1) that FLV carries in its AVC sequence header: the first
+// SPS and PPS, and how long the NALU length prefixes of later frames are.
+type avcConfig struct {
+	SPS        []byte
+	PPS        []byte
+	LengthSize int
+}
+
+var errShortAVCConfig = errors.New("AVC sequence header truncated")
+
+func parseAVCConfig(b []byte) (*avcConfig, error) {
+	if len(b) < 7 {
+		return nil, errShortAVCConfig
+	}
+	if b[0] != 1 {
+		return nil, fmt.Errorf("AVC sequence header version %d, want 1", b[0])
+	}
+	c := &avcConfig{LengthSize: int(b[4]&0x03) + 1}
+	if c.LengthSize == 3 {
+		return nil, errors.New("AVC sequence header: NALU length size 3 is not allowed")
+	}
+	pos := 5
+	nSPS := int(b[pos] & 0x1f)
+	pos++
+	sets, pos, err := readParamSets(b, pos, nSPS)
+	if err != nil {
+		return nil, err
+	}
+	if len(sets) == 0 {
+		return nil, errors.New("AVC sequence header carries no SPS")
+	}
+	c.SPS = sets[0]
+	if pos >= len(b) {
+		return nil, errShortAVCConfig
+	}
+	nPPS := int(b[pos])
+	pos++
+	sets, _, err = readParamSets(b, pos, nPPS)
+	if err != nil {
+		return nil, err
+	}
+	if len(sets) == 0 {
+		return nil, errors.New("AVC sequence header carries no PPS")
+	}
+	c.PPS = sets[0]
+	return c, nil
+}
+
+func readParamSets(b []byte, pos, n int) ([][]byte, int, error) {
+	sets := make([][]byte, 0, n)
+	for range n {
+		if pos+2 > len(b) {
+			return nil, pos, errShortAVCConfig
+		}
+		l := int(binary.BigEndian.Uint16(b[pos:]))
+		pos += 2
+		if l == 0 || pos+l > len(b) {
+			return nil, pos, errShortAVCConfig
+		}
+		sets = append(sets, b[pos:pos+l:pos+l])
+		pos += l
+	}
+	return sets, pos, nil
+}
+
+// splitNALUs splits length-prefixed NALUs (AVCC framing with lengthSize-byte
+// prefixes). The NALUs alias b.
+func splitNALUs(b []byte, lengthSize int) ([][]byte, error) {
+	var nalus [][]byte
+	for len(b) > 0 {
+		if len(b) < lengthSize {
+			return nil, errors.New("H.264 frame: truncated NALU length")
+		}
+		var l int
+		for _, x := range b[:lengthSize] {
+			l = l<<8 | int(x)
+		}
+		b = b[lengthSize:]
+		if l == 0 {
+			continue
+		}
+		if l > len(b) {
+			return nil, fmt.Errorf("H.264 frame: NALU of %d bytes with %d left", l, len(b))
+		}
+		nalus = append(nalus, b[:l:l])
+		b = b[l:]
+	}
+	if len(nalus) == 0 {
+		return nil, errors.New("H.264 frame without NALUs")
+	}
+	return nalus, nil
+}
+
+// withParamSets returns an IDR access unit led by its SPS and PPS, as HLS
+// needs every segment to start decodable. FLV carries them only in the
+// sequence header. AUD and SEI keep their places in front.
+func withParamSets(au [][]byte, sps, pps []byte) [][]byte {
+	for _, n := range au {
+		if h264.NALUType(n[0]&0x1f) == h264.NALUTypeSPS {
+			return au
+		}
+	}
+	out := make([][]byte, 0, len(au)+2)
+	i := 0
+	if h264.NALUType(au[0][0]&0x1f) == h264.NALUTypeAccessUnitDelimiter {
+		out = append(out, au[0])
+		i = 1
+	}
+	out = append(out, sps, pps)
+	return append(out, au[i:]...)
+}

@@ -1,0 +1,238 @@
+package rtmp
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+	gortmp "github.com/yutopp/go-rtmp"
+	rtmpmsg "github.com/yutopp/go-rtmp/message"
+
+	"github.com/livegate/livegate/ingest"
+)
+
+var errUnsupported = ingest.ErrUnsupportedCodec
+
+// Bounds on what a publisher may send before its tracks are known: FLV
+// announces tracks only by sending their sequence headers, so the first
+// frames wait until the picture is complete.
+const (
+	maxPending     = 2000
+	audioWaitSpan  = time.Second     // wait this long for an announced AAC header
+	videoWaitSpan  = 2 * time.Second // give up on a publication without H.264
+	errorLogPrefix = "rtmp: "
+)
+
+// conn handles one RTMP connection. go-rtmp calls it from the connection's
+// own goroutine, so it needs no locking.
+type conn struct {
+	gortmp.DefaultHandler
+	srv    *Server
+	remote string
+	log    *slog.Logger
+
+	session *ingest.Session
+	started bool
+	clean   bool  // the publisher said goodbye (FCUnpublish or deleteStream)
+	failure error // why we ended the connection
+
+	avc   *avcConfig
+	video *ingest.H264Track
+	audio *ingest.AACTrack
+	meta  struct{ seen, video, audio bool }
+
+	pending      []any // *ingest.VideoUnit or *ingest.AudioUnit, before Start
+	pendingSpan  [2]time.Duration
+	warnedNoConf bool
+	warnedLate   bool
+}
+
+// fail records why the connection ends; go-rtmp closes it when a handler
+// returns an error.
+func (c *conn) fail(err error) error {
+	if c.failure == nil {
+		c.failure = err
+	}
+	return err
+}
+
+func (c *conn) OnConnect(_ uint32, cmd *rtmpmsg.NetConnectionConnect) error {
+	app, _, _ := strings.Cut(strings.Trim(cmd.Command.App, "/"), "?")
+	if app != c.srv.App {
+		return c.fail(fmt.Errorf("unknown application %q: publish to rtmp://host/%s/{stream key}", app, c.srv.App))
+	}
+	return nil
+}
+
+func (c *conn) OnPublish(_ *gortmp.StreamContext, _ uint32, cmd *rtmpmsg.NetStreamPublish) error {
+	if c.session != nil {
+		return c.fail(errors.New("a second publish on one connection"))
+	}
+	key, _, _ := strings.Cut(cmd.PublishingName, "?")
+	if key == "" {
+		return c.fail(errors.New("no stream key: publish to rtmp://host/" + c.srv.App + "/{stream key}"))
+	}
+	s, err := c.srv.Hub.Claim(ingest.Credentials{Key: key}, "rtmp", c.remote)
+	if err != nil {
+		return c.fail(fmt.Errorf("publish refused: %w", err))
+	}
+	c.session = s
+	c.log = c.log.With("stream", s.Stream())
+	return nil
+}
+
+func (c *conn) OnSetDataFrame(_ uint32, data *rtmpmsg.NetStreamSetDataFrame) error {
+	if v, a, ok := metadataTracks(data.Payload); ok {
+		c.meta.seen, c.meta.video, c.meta.audio = true, v, a
+	}
+	return nil
+}
+
+func (c *conn) OnFCUnpublish(uint32, *rtmpmsg.NetStreamFCUnpublish) error {
+	c.clean = true
+	return nil
+}
+
+func (c *conn) OnDeleteStream(uint32, *rtmpmsg.NetStreamDeleteStream) error {
+	c.clean = true
+	return nil
+}
+
+func (c *conn) OnVideo(ts uint32, payload io.Reader) error {
+	if c.session == nil {
+		return c.fail(errors.New("video before publish"))
+	}
+	t, err := readVideoTag(payload)
+	if err != nil {
+		return c.fail(err)
+	}
+	switch {
+	case t.config:
+		cfg, err := parseAVCConfig(t.body)
+		if err != nil {
+			return c.fail(err)
+		}
+		track, err := ingest.NewH264Track(cfg.SPS, cfg.PPS)
+		if err != nil {
+			return c.fail(err)
+		}
+		c.avc = cfg
+		if !c.started {
+			c.video = track
+		}
+		return nil
+	case t.eos:
+		return nil
+	}
+	if c.avc == nil {
+		if !c.warnedNoConf {
+			c.warnedNoConf = true
+			c.log.Warn(errorLogPrefix + "H.264 frames before the sequence header, dropped")
+		}
+		return nil
+	}
+	nalus, err := splitNALUs(t.body, c.avc.LengthSize)
+	if err != nil {
+		return c.fail(err)
+	}
+	dts := time.Duration(ts) * time.Millisecond
+	u := &ingest.VideoUnit{DTS: dts, PTS: dts + t.cts, NALUs: nalus, IDR: h264.IsRandomAccess(nalus)}
+	if u.IDR {
+		u.NALUs = withParamSets(nalus, c.avc.SPS, c.avc.PPS)
+	}
+	return c.deliver(u, dts)
+}
+
+func (c *conn) OnAudio(ts uint32, payload io.Reader) error {
+	if c.session == nil {
+		return c.fail(errors.New("audio before publish"))
+	}
+	t, err := readAudioTag(payload)
+	if err != nil {
+		return c.fail(err)
+	}
+	if t.config {
+		track, err := ingest.NewAACTrack(t.body)
+		if err != nil {
+			return c.fail(err)
+		}
+		if !c.started {
+			c.audio = track
+		} else if c.audio == nil && !c.warnedLate {
+			c.warnedLate = true
+			c.log.Warn(errorLogPrefix + "AAC header arrived after the stream started; audio dropped")
+		}
+		return nil
+	}
+	if c.audio == nil || len(t.body) == 0 {
+		return nil
+	}
+	pts := time.Duration(ts) * time.Millisecond
+	return c.deliver(&ingest.AudioUnit{PTS: pts, AUs: [][]byte{t.body}}, pts)
+}
+
+// deliver writes a unit downstream, or holds it until the tracks are known.
+func (c *conn) deliver(u any, ts time.Duration) error {
+	if c.started {
+		return c.write(u)
+	}
+	if len(c.pending) == 0 {
+		c.pendingSpan[0] = ts
+	}
+	c.pendingSpan[1] = ts
+	c.pending = append(c.pending, u)
+	span := c.pendingSpan[1] - c.pendingSpan[0]
+	switch {
+	case c.video == nil && (span > videoWaitSpan || len(c.pending) > maxPending):
+		return c.fail(fmt.Errorf("%w: no H.264 sequence header after %v of media", ingest.ErrNoVideo, span))
+	case c.video == nil:
+		return nil
+	case c.audio == nil && c.meta.audio && span < audioWaitSpan && len(c.pending) < maxPending:
+		return nil // the metadata promised audio: give its header a moment
+	}
+	tracks := ingest.Tracks{Video: c.video, Audio: c.audio}
+	if err := c.session.Start(tracks); err != nil {
+		return c.fail(err)
+	}
+	c.started = true
+	pending := c.pending
+	c.pending = nil
+	for _, p := range pending {
+		if err := c.write(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *conn) write(u any) error {
+	var err error
+	switch u := u.(type) {
+	case *ingest.VideoUnit:
+		err = c.session.WriteVideo(u)
+	case *ingest.AudioUnit:
+		err = c.session.WriteAudio(u)
+	}
+	if err != nil {
+		return c.fail(fmt.Errorf("stream refused media: %w", err))
+	}
+	return nil
+}
+
+func (c *conn) OnClose() {
+	if c.session != nil {
+		reason := c.failure
+		if reason == nil && !c.clean {
+			reason = errors.New("connection lost without unpublish")
+		}
+		c.session.Close(reason)
+		return
+	}
+	if c.failure != nil {
+		c.log.Warn(errorLogPrefix+"connection refused", "reason", c.failure)
+	}
+}

@@ -1,0 +1,103 @@
+package testmedia
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	flvtag "github.com/yutopp/go-flv/tag"
+	gortmp "github.com/yutopp/go-rtmp"
+	rtmpmsg "github.com/yutopp/go-rtmp/message"
+)
+
+// Publisher pushes FLV tags to an RTMP server with go-rtmp's client, as an
+// encoder would, as fast as the server takes them.
+type Publisher struct {
+	conn   *gortmp.ClientConn
+	stream *gortmp.Stream
+}
+
+// Dial connects to rtmp://addr/app and publishes under key.
+func Dial(addr, app, key string) (*Publisher, error) {
+	d := &net.Dialer{Timeout: 5 * time.Second}
+	conn, err := gortmp.DialWithDialer(d, "rtmp", addr, &gortmp.ConnConfig{})
+	if err != nil {
+		return nil, fmt.Errorf("dial: %w", err)
+	}
+	p := &Publisher{conn: conn}
+	if err := conn.Connect(&rtmpmsg.NetConnectionConnect{
+		Command: rtmpmsg.NetConnectionConnectCommand{App: app, Type: "nonprivate", FlashVer: "FMLE/3.0", TCURL: "rtmp://" + addr + "/" + app},
+	}); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	s, err := conn.CreateStream(nil, 4096)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("createStream: %w", err)
+	}
+	p.stream = s
+	if err := s.Publish(&rtmpmsg.NetStreamPublish{PublishingName: key, PublishingType: "live"}); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	return p, nil
+}
+
+// Send writes one tag.
+func (p *Publisher) Send(t Tag) error {
+	var msg rtmpmsg.Message
+	switch t.Type {
+	case flvtag.TagTypeVideo:
+		msg = &rtmpmsg.VideoMessage{Payload: bytes.NewReader(t.Body)}
+	case flvtag.TagTypeAudio:
+		msg = &rtmpmsg.AudioMessage{Payload: bytes.NewReader(t.Body)}
+	case flvtag.TagTypeScriptData:
+		msg = &rtmpmsg.DataMessage{Name: "@setDataFrame", Encoding: rtmpmsg.EncodingTypeAMF0, Body: bytes.NewReader(t.Body)}
+	default:
+		return nil
+	}
+	csid := 4
+	if t.Type == flvtag.TagTypeVideo {
+		csid = 6
+	}
+	if err := p.stream.Write(csid, t.Timestamp, msg); err != nil {
+		return err
+	}
+	return p.conn.LastError()
+}
+
+// SendAll writes tags in order.
+func (p *Publisher) SendAll(tags []Tag) error {
+	for i, t := range tags {
+		if err := p.Send(t); err != nil {
+			return fmt.Errorf("tag %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// Close ends the publication as an encoder does (deleteStream), then
+// closes the connection.
+func (p *Publisher) Close() error {
+	err := p.conn.DeleteStream(&rtmpmsg.NetStreamDeleteStream{StreamID: p.stream.StreamID()})
+	return errors.Join(err, p.conn.Close())
+}
+
+// Drop vanishes without a word, as a publisher whose network fails.
+func (p *Publisher) Drop() error { return p.conn.Close() }
+
+// Refused reports whether the server has closed the connection, writing
+// until a write fails or the deadline passes.
+func (p *Publisher) Refused(within time.Duration) bool {
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if err := p.Send(Tag{Type: flvtag.TagTypeScriptData, Body: []byte{2, 0, 1, 'x'}}); err != nil {
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return false
+}
