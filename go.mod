@@ -8,6 +8,7 @@ require (
 	github.com/sirupsen/logrus v1.7.0
 	github.com/yutopp/go-flv v0.3.1
 	github.com/yutopp/go-rtmp v0.0.7
+	golang.org/x/sys v0.3.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 
@@ -19,5 +20,4 @@ require (
 	github.com/mitchellh/mapstructure v1.4.1 // indirect
 	github.com/pkg/errors v0.9.1 // indirect
 	github.com/yutopp/go-amf0 v0.1.0 // indirect
-	golang.org/x/sys v0.3.0 // indirect
 )

@@ -254,6 +254,7 @@ func (r *Recording) addRenditionLocked(info RenditionInfo) error {
 	}
 	r.journals[info.Name] = f
 	r.renditions = append(r.renditions, info)
+	r.entries[info.Name] = []SegmentInfo{}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package hls
 
 import (
 	"encoding/hex"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -17,6 +18,9 @@ var (
 	testPPS, _ = hex.DecodeString("68efbcb0")
 	testASC, _ = hex.DecodeString("121056e500")
 )
+
+// quiet keeps test output to failures.
+var quiet = slog.New(slog.DiscardHandler)
 
 func testTracks(t testing.TB, audio bool) ingest.Tracks {
 	t.Helper()

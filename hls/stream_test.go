@@ -16,11 +16,11 @@ import (
 
 func newTestStream(t *testing.T, dir string, opts Options) (*Stream, *Archive) {
 	t.Helper()
-	a, err := OpenArchive(dir, nil)
+	a, err := OpenArchive(dir, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := NewStream("demo", a, opts, nil)
+	s := NewStream("demo", a, opts, quiet)
 	t.Cleanup(func() { _ = s.Close() })
 	return s, a
 }
@@ -203,11 +203,11 @@ func TestArchiveSurvivesRestart(t *testing.T) {
 
 func TestArchiveFinishesRecordingCutOffByCrash(t *testing.T) {
 	dir := t.TempDir()
-	a, err := OpenArchive(dir, nil)
+	a, err := OpenArchive(dir, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := NewStream("demo", a, Options{ReconnectGrace: time.Hour}, nil)
+	s := NewStream("demo", a, Options{ReconnectGrace: time.Hour}, quiet)
 	publish(t, s, synth(0, 7*time.Second, 2*time.Second, true))
 	// "Crash": the process dies with the recording open. Wait for the
 	// writer to store what it was given, then tear the journal's tail as
@@ -231,7 +231,7 @@ func TestArchiveFinishesRecordingCutOffByCrash(t *testing.T) {
 	// An orphan segment file whose journal line never made it.
 	_ = os.WriteFile(filepath.Join(dir, "demo", rec.ID, SourceRendition, "99.ts"), []byte("junk"), 0o644)
 
-	a2, err := OpenArchive(dir, nil)
+	a2, err := OpenArchive(dir, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}

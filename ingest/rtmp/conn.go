@@ -92,14 +92,33 @@ func (c *conn) OnSetDataFrame(_ uint32, data *rtmpmsg.NetStreamSetDataFrame) err
 	return nil
 }
 
+// OnFCUnpublish and OnDeleteStream end the publication at once: the
+// stream is free for the next publisher before the socket closes.
 func (c *conn) OnFCUnpublish(uint32, *rtmpmsg.NetStreamFCUnpublish) error {
-	c.clean = true
+	c.unpublish()
 	return nil
 }
 
 func (c *conn) OnDeleteStream(uint32, *rtmpmsg.NetStreamDeleteStream) error {
-	c.clean = true
+	c.unpublish()
 	return nil
+}
+
+// OnUnknownCommandMessage catches the goodbyes some encoders send on the
+// publishing stream rather than the control stream.
+func (c *conn) OnUnknownCommandMessage(_ uint32, cmd *rtmpmsg.CommandMessage) error {
+	switch cmd.CommandName {
+	case "deleteStream", "closeStream", "FCUnpublish":
+		c.unpublish()
+	}
+	return nil
+}
+
+func (c *conn) unpublish() {
+	c.clean = true
+	if c.session != nil && c.failure == nil {
+		c.session.Close(nil)
+	}
 }
 
 func (c *conn) OnVideo(ts uint32, payload io.Reader) error {

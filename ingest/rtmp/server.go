@@ -171,16 +171,41 @@ func (l *listener) Accept() (net.Conn, error) {
 	}
 }
 
-// netConn puts deadlines on every read and write.
+// netConn puts deadlines on every read and write, and turns away clients
+// that do not speak RTMP before go-rtmp waits on them.
 type netConn struct {
 	net.Conn
-	srv  *Server
-	once sync.Once
+	srv     *Server
+	once    sync.Once
+	started bool
 }
 
 func (c *netConn) Read(p []byte) (int, error) {
 	_ = c.Conn.SetReadDeadline(time.Now().Add(c.srv.IdleTimeout))
-	return c.Conn.Read(p)
+	n, err := c.Conn.Read(p)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		return n, fmt.Errorf("nothing received for %v: %w", c.srv.IdleTimeout, err)
+	}
+	if n > 0 && !c.started {
+		c.started = true
+		if p[0] != 3 { // C0: RTMP version 3
+			return 0, notRTMP(p[0])
+		}
+	}
+	return n, err
+}
+
+func notRTMP(b byte) error {
+	hint := ""
+	switch b {
+	case 0x16:
+		hint = " (a TLS handshake: use rtmp://, livegate does not serve rtmps:// here)"
+	case 'G', 'P', 'H':
+		hint = " (an HTTP request: HLS and the API are on the HTTP port)"
+	case 6:
+		hint = " (encrypted RTMPE, which livegate does not support)"
+	}
+	return fmt.Errorf("not an RTMP client: first byte 0x%02x%s", b, hint)
 }
 
 func (c *netConn) Write(p []byte) (int, error) {

@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"syscall"
+	"golang.org/x/sys/unix"
 	"time"
 
+	"github.com/sirupsen/logrus"
 	flvtag "github.com/yutopp/go-flv/tag"
 	gortmp "github.com/yutopp/go-rtmp"
 	rtmpmsg "github.com/yutopp/go-rtmp/message"
@@ -14,19 +18,32 @@ import (
 
 // Publisher pushes FLV tags to an RTMP server with go-rtmp's client, as an
 // encoder would, as fast as the server takes them.
+//
+// go-rtmp's client writes from its own goroutine and closes its socket
+// without waiting for the peer; a reset then makes the server's kernel drop
+// what the server has not read yet: the end of the stream. Publisher waits
+// until the server's kernel has acknowledged everything, watching the
+// socket's queues through its descriptor, captured while dialing because
+// go-rtmp does not expose the connection.
 type Publisher struct {
 	conn   *gortmp.ClientConn
 	stream *gortmp.Stream
+	fd     int
 }
 
 // Dial connects to rtmp://addr/app and publishes under key.
 func Dial(addr, app, key string) (*Publisher, error) {
-	d := &net.Dialer{Timeout: 5 * time.Second}
-	conn, err := gortmp.DialWithDialer(d, "rtmp", addr, &gortmp.ConnConfig{})
+	fd := -1
+	d := &net.Dialer{Timeout: 5 * time.Second, Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(s uintptr) { fd = int(s) })
+	}}
+	lr := logrus.New()
+	lr.Out = io.Discard
+	conn, err := gortmp.DialWithDialer(d, "rtmp", addr, &gortmp.ConnConfig{Logger: lr})
 	if err != nil {
 		return nil, fmt.Errorf("dial: %w", err)
 	}
-	p := &Publisher{conn: conn}
+	p := &Publisher{conn: conn, fd: fd}
 	if err := conn.Connect(&rtmpmsg.NetConnectionConnect{
 		Command: rtmpmsg.NetConnectionConnectCommand{App: app, Type: "nonprivate", FlashVer: "FMLE/3.0", TCURL: "rtmp://" + addr + "/" + app},
 	}); err != nil {
@@ -79,15 +96,32 @@ func (p *Publisher) SendAll(tags []Tag) error {
 	return nil
 }
 
-// Close ends the publication as an encoder does (deleteStream), then
-// closes the connection.
+// Close ends the publication as an encoder does: deleteStream, then a
+// graceful close of the connection.
 func (p *Publisher) Close() error {
-	err := p.conn.DeleteStream(&rtmpmsg.NetStreamDeleteStream{StreamID: p.stream.StreamID()})
-	return errors.Join(err, p.conn.Close())
+	// On the publishing stream: go-rtmp's ClientConn.DeleteStream races
+	// with its own reader.
+	err := p.stream.DeleteStream(&rtmpmsg.NetStreamDeleteStream{StreamID: p.stream.StreamID()})
+	return errors.Join(err, p.Drop())
 }
 
-// Drop vanishes without a word, as a publisher whose network fails.
-func (p *Publisher) Drop() error { return p.conn.Close() }
+// Drop leaves without unpublishing, as a publisher that is killed: the
+// connection closes after everything sent so far has reached the server.
+func (p *Publisher) Drop() error {
+	if p.fd >= 0 {
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			out, err := unix.IoctlGetInt(p.fd, unix.SIOCOUTQ)
+			in, _ := unix.IoctlGetInt(p.fd, unix.SIOCINQ)
+			if err != nil || out == 0 && in == 0 || p.conn.LastError() != nil {
+				break
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		p.fd = -1
+	}
+	return p.conn.Close()
+}
 
 // Refused reports whether the server has closed the connection, writing
 // until a write fails or the deadline passes.

@@ -1,0 +1,316 @@
+package rtmp_test
+
+import (
+	"bytes"
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	flvtag "github.com/yutopp/go-flv/tag"
+
+	"github.com/livegate/livegate/hls"
+	"github.com/livegate/livegate/ingest"
+	"github.com/livegate/livegate/ingest/rtmp"
+	"github.com/livegate/livegate/internal/testmedia"
+)
+
+// logBuffer collects log lines so tests can check what an operator sees.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+type fixture struct {
+	srv     *rtmp.Server
+	hub     *ingest.Hub
+	archive *hls.Archive
+	streams map[string]*hls.Stream
+	logs    *logBuffer
+	addr    string
+}
+
+// newFixture runs a real RTMP server feeding real hls streams "main"
+// (key main-key) and "side" (key side-key).
+func newFixture(t *testing.T, opts hls.Options, idle time.Duration) *fixture {
+	t.Helper()
+	logs := &logBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	a, err := hls.OpenArchive(t.TempDir(), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{archive: a, logs: logs, streams: map[string]*hls.Stream{}}
+	var routes []ingest.Route
+	for _, name := range []string{"main", "side"} {
+		st := hls.NewStream(name, a, opts, log)
+		f.streams[name] = st
+		routes = append(routes, ingest.Route{Stream: name, Key: name + "-key", Target: st})
+	}
+	if f.hub, err = ingest.NewHub(routes, log); err != nil {
+		t.Fatal(err)
+	}
+	f.srv = &rtmp.Server{Addr: "127.0.0.1:0", Hub: f.hub, Logger: log, IdleTimeout: idle}
+	if err := f.srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	f.addr = f.srv.ListenAddr().String()
+	t.Cleanup(func() {
+		_ = f.srv.Close()
+		for _, st := range f.streams {
+			_ = st.Close()
+		}
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs)
+		}
+	})
+	return f
+}
+
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func clip(t *testing.T) []testmedia.Tag {
+	t.Helper()
+	tags, err := testmedia.Clip()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tags
+}
+
+// finished waits for stream's newest recording to be complete and returns
+// its summary.
+func (f *fixture) finished(t *testing.T, stream string) hls.RecordingSummary {
+	t.Helper()
+	var sum hls.RecordingSummary
+	eventually(t, stream+"'s recording is finished", func() bool {
+		recs := f.archive.Recordings(stream)
+		if len(recs) == 0 {
+			return false
+		}
+		sum = recs[len(recs)-1].Summary()
+		return !sum.Live && !f.hub.Live(stream)
+	})
+	return sum
+}
+
+func publishAll(t *testing.T, addr, key string, tags []testmedia.Tag) {
+	t.Helper()
+	p, err := testmedia.Dial(addr, "live", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SendAll(tags); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPublishClip(t *testing.T) {
+	f := newFixture(t, hls.Options{ReconnectGrace: -1}, 0)
+	publishAll(t, f.addr, "main-key", clip(t))
+	sum := f.finished(t, "main")
+	if sum.Segments != 3 || sum.Duration < 5.9 || sum.Duration > 6.1 {
+		t.Errorf("recording %+v: want 3 segments, 6 s", sum)
+	}
+	if !strings.Contains(f.logs.String(), "publisher done") {
+		t.Error("a clean unpublish was not logged as such")
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	f := newFixture(t, hls.Options{ReconnectGrace: -1}, 0)
+	tags := clip(t)
+	// A good publisher on "side" runs through all the bad ones.
+	good, err := testmedia.Dial(f.addr, "live", "side-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := good.SendAll(tags[:len(tags)/3]); err != nil {
+		t.Fatal(err)
+	}
+
+	cases := []struct {
+		name, app, key string
+		tags           []testmedia.Tag
+		log            string
+	}{
+		{"wrong key", "live", "stolen-key", nil, "unknown stream key"},
+		{"wrong application", "other", "main-key", nil, `unknown application \"other\"`},
+		{"second publisher", "live", "side-key", nil, "already has a publisher"},
+		{"Sorenson video", "live", "main-key",
+			[]testmedia.Tag{{Type: flvtag.TagTypeVideo, Body: []byte{0x12, 0, 0, 0, 0}}}, "unsupported codec: video Sorenson H.263"},
+		{"MP3 audio", "live", "main-key",
+			[]testmedia.Tag{{Type: flvtag.TagTypeAudio, Body: []byte{0x2f, 0xff, 0xfb}}}, "unsupported codec: audio MP3"},
+		{"HEVC over enhanced RTMP", "live", "main-key",
+			[]testmedia.Tag{{Type: flvtag.TagTypeVideo, Body: []byte{0x90, 'h', 'v', 'c', '1', 1, 2}}}, `video \"hvc1\"`},
+		{"malformed AVC header", "live", "main-key",
+			[]testmedia.Tag{{Type: flvtag.TagTypeVideo, Body: []byte{0x17, 0, 0, 0, 0, 1, 0x64}}}, "AVC sequence header truncated"},
+		{"audio only", "live", "main-key", audioOnly(tags), "no H.264 video"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := testmedia.Dial(f.addr, c.app, c.key)
+			if err != nil {
+				if c.app != "live" {
+					return // refused at connect: fine, check the log below
+				}
+				t.Fatal(err)
+			}
+			defer p.Drop()
+			for _, tg := range c.tags {
+				if p.Send(tg) != nil {
+					break
+				}
+			}
+			if !p.Refused(5 * time.Second) {
+				t.Error("connection still open")
+			}
+			eventually(t, "the refusal is logged", func() bool { return strings.Contains(f.logs.String(), c.log) })
+			if f.hub.Live("main") {
+				t.Error("main is live after a refused publisher")
+			}
+		})
+	}
+	// The good publisher carried on through all of it.
+	if err := good.SendAll(tags[len(tags)/3:]); err != nil {
+		t.Fatalf("good publisher disturbed: %v", err)
+	}
+	_ = good.Close()
+	if sum := f.finished(t, "side"); sum.Segments != 3 {
+		t.Errorf("side recorded %d segments, want 3", sum.Segments)
+	}
+}
+
+func audioOnly(tags []testmedia.Tag) []testmedia.Tag {
+	var out []testmedia.Tag
+	for _, tg := range tags {
+		if tg.Type == flvtag.TagTypeAudio {
+			out = append(out, tg)
+		}
+	}
+	return out
+}
+
+func TestGarbageAndSilence(t *testing.T) {
+	f := newFixture(t, hls.Options{ReconnectGrace: -1}, 300*time.Millisecond)
+	junk := make([]byte, 1537)
+	_, _ = rand.Read(junk)
+	junk[0] = 0x47 // not RTMP version 3
+	for name, payload := range map[string][]byte{"garbage": junk, "silence": nil, "half a handshake": {3, 0, 0}} {
+		t.Run(name, func(t *testing.T) {
+			c, err := net.Dial("tcp", f.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			_, _ = c.Write(payload)
+			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			_, err = io.Copy(io.Discard, c)
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				t.Error("server kept the connection open")
+			}
+		})
+	}
+	eventually(t, "the bad client is logged", func() bool {
+		l := f.logs.String()
+		return strings.Contains(l, "not an RTMP client: first byte 0x47") && strings.Contains(l, "nothing received for 300ms")
+	})
+	publishAll(t, f.addr, "main-key", clip(t))
+	if sum := f.finished(t, "main"); sum.Segments != 3 {
+		t.Errorf("after the junk, a good publisher recorded %d segments", sum.Segments)
+	}
+}
+
+func TestPublisherVanishesMidSegment(t *testing.T) {
+	f := newFixture(t, hls.Options{ReconnectGrace: -1}, 0)
+	tags := clip(t)
+	// Up to 1.5 s into the second segment: 3.5 s of media.
+	cut := 0
+	for i, tg := range tags {
+		if tg.Timestamp >= 3500 {
+			cut = i
+			break
+		}
+	}
+	p, err := testmedia.Dial(f.addr, "live", "main-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SendAll(tags[:cut]); err != nil {
+		t.Fatal(err)
+	}
+	_ = p.Drop()
+	sum := f.finished(t, "main")
+	if sum.Segments != 2 || sum.Duration < 3.4 || sum.Duration > 3.6 {
+		t.Errorf("recording %+v: want 2 segments, 3.5 s", sum)
+	}
+	if !strings.Contains(f.logs.String(), "connection lost") {
+		t.Error("the drop was not logged")
+	}
+}
+
+func TestReconnectContinuesStream(t *testing.T) {
+	f := newFixture(t, hls.Options{ReconnectGrace: time.Minute}, 0)
+	tags := clip(t)
+	p, err := testmedia.Dial(f.addr, "live", "main-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = p.SendAll(tags[:len(tags)/2])
+	_ = p.Drop()
+	eventually(t, "the first publisher is gone", func() bool { return !f.hub.Live("main") })
+	publishAll(t, f.addr, "main-key", tags)
+	eventually(t, "the second publisher is gone", func() bool { return !f.hub.Live("main") })
+	if n := len(f.archive.Recordings("main")); n != 1 {
+		t.Errorf("%d recordings, want one spanning the reconnect", n)
+	}
+}
+
+func TestCloseEndsLivePublishers(t *testing.T) {
+	f := newFixture(t, hls.Options{ReconnectGrace: time.Minute}, 0)
+	p, err := testmedia.Dial(f.addr, "live", "main-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Drop()
+	_ = p.SendAll(clip(t)[:200])
+	eventually(t, "main is live", func() bool { return f.streams["main"].Live() })
+	done := make(chan error)
+	go func() { done <- f.srv.Close() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close hung with a publisher connected")
+	}
+	if f.hub.Live("main") || f.streams["main"].Live() {
+		t.Error("publication survived the server's Close")
+	}
+}
