@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"golang.org/x/sys/unix"
 	"io"
 	"net"
 	"syscall"
-	"golang.org/x/sys/unix"
 	"time"
 
 	"github.com/sirupsen/logrus"
