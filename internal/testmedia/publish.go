@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"golang.org/x/sys/unix"
 	"io"
 	"net"
 	"syscall"
@@ -14,6 +13,7 @@ import (
 	flvtag "github.com/yutopp/go-flv/tag"
 	gortmp "github.com/yutopp/go-rtmp"
 	rtmpmsg "github.com/yutopp/go-rtmp/message"
+	"golang.org/x/sys/unix"
 )
 
 // Publisher pushes FLV tags to an RTMP server with go-rtmp's client, as an
