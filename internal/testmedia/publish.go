@@ -31,6 +31,10 @@ type Publisher struct {
 	fd     int
 }
 
+// go-rtmp's client logs a chunk-size change through logrus's global
+// logger, whatever logger it is given; tests have no use for it.
+func init() { logrus.SetOutput(io.Discard) }
+
 // Dial connects to rtmp://addr/app and publishes under key.
 func Dial(addr, app, key string) (*Publisher, error) {
 	fd := -1

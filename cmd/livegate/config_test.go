@@ -1,0 +1,87 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "livegate.yml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const goodConfig = `
+http: 127.0.0.1:9000
+segment: 4s
+streams:
+  - name: main-stage
+    key: secret-main-key
+    pricePerSecond: "1000000000000"
+    previewSeconds: 30
+  - name: side_room
+    key: secret-side-key
+`
+
+func TestLoadConfig(t *testing.T) {
+	cfg, err := loadConfig(writeConfig(t, goodConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.HTTP != "127.0.0.1:9000" || cfg.RTMP != ":1935" || time.Duration(cfg.Segment) != 4*time.Second || cfg.Window != 6 {
+		t.Errorf("config %+v", cfg)
+	}
+	if len(cfg.Streams) != 2 || cfg.Streams[0].PreviewSeconds != 30 || cfg.Streams[1].Name != "side_room" {
+		t.Errorf("streams %+v", cfg.Streams)
+	}
+}
+
+func TestConfigEnvironmentOverrides(t *testing.T) {
+	t.Setenv("LIVEGATE_HTTP", "127.0.0.1:9999")
+	t.Setenv("LIVEGATE_WINDOW", "10")
+	t.Setenv("LIVEGATE_RECONNECTGRACE", "1m")
+	cfg, err := loadConfig(writeConfig(t, goodConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.HTTP != "127.0.0.1:9999" || cfg.Window != 10 || time.Duration(cfg.ReconnectGrace) != time.Minute {
+		t.Errorf("overrides not applied: %+v", cfg)
+	}
+	t.Setenv("LIVEGATE_WINDOW", "ten")
+	if _, err := loadConfig(writeConfig(t, goodConfig)); err == nil || !strings.Contains(err.Error(), "LIVEGATE_WINDOW") {
+		t.Errorf("bad override: %v", err)
+	}
+}
+
+func TestConfigErrorsNameTheKey(t *testing.T) {
+	stream := "\nstreams:\n  - {name: a, key: long-enough-key}\n"
+	for body, want := range map[string]string{
+		"segment: soon" + stream:                          "not a duration",
+		"segment: 90s" + stream:                           "segment:",
+		"window: 1" + stream:                              "window:",
+		"http: nowhere" + stream:                          "http:",
+		"chain: {rpc: x}" + stream:                        "field chain not found",
+		"streams: []":                                     "streams:",
+		"streams:\n  - {name: a/b, key: long-enough-key}": "streams[0].name",
+		"streams:\n  - {name: a, key: short}":             "streams[0].key",
+		"streams:\n  - {name: a, key: has/a/slash}":       "streams[0].key",
+		"streams:\n  - {name: a, key: long-enough-key}\n  - {name: a, key: other-long-key}":  "streams[1].name",
+		"streams:\n  - {name: a, key: long-enough-key}\n  - {name: b, key: long-enough-key}": "streams[1].key",
+		"streams:\n  - {name: a, key: long-enough-key, pricePerSecond: \"1.5\"}":             "streams[0].pricePerSecond",
+		"streams:\n  - {name: a, key: long-enough-key, previewSeconds: -1}":                  "streams[0].previewSeconds",
+	} {
+		_, err := loadConfig(writeConfig(t, body))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("config %q: got %v, want an error naming %q", body, err, want)
+		}
+	}
+	if _, err := loadConfig(filepath.Join(t.TempDir(), "missing.yml")); err == nil {
+		t.Error("a missing file was accepted")
+	}
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/livegate/livegate/internal/testenv"
+	"github.com/livegate/livegate/internal/testmedia"
+)
+
+// TestMain lets the tests run this test binary as the livegate command
+// itself: with LIVEGATE_TEST_MAIN=1 it is livegate, not a test.
+func TestMain(m *testing.M) {
+	if os.Getenv("LIVEGATE_TEST_MAIN") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+type devProcess struct {
+	cmd            *exec.Cmd
+	stdout, stderr *syncBuffer
+	info           devInfo
+}
+
+// startDev runs `livegate dev` as its own process on free loopback ports,
+// as `make run` does, and waits for dev.json.
+func startDev(t *testing.T, data string) *devProcess {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = os.Remove(filepath.Join(data, "dev.json"))
+	p := &devProcess{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	p.cmd = exec.Command(self, "dev", "--data", data, "--http", "127.0.0.1:0", "--rtmp", "127.0.0.1:0", "--rtsp", "127.0.0.1:0")
+	p.cmd.Env = append(os.Environ(), "LIVEGATE_TEST_MAIN=1")
+	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill()
+		_ = p.cmd.Wait()
+		if t.Failed() {
+			t.Logf("stdout:\n%s\nstderr:\n%s", p.stdout, p.stderr)
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		b, err := os.ReadFile(filepath.Join(data, "dev.json"))
+		if err == nil && json.Unmarshal(b, &p.info) == nil && strings.Contains(p.stdout.String(), "Ctrl-C") {
+			return p
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("livegate dev did not come up: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// stop sends Ctrl-C and expects a clean exit.
+func (p *devProcess) stop(t *testing.T) {
+	t.Helper()
+	_ = p.cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("livegate dev exited with %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("livegate dev did not stop on SIGINT")
+	}
+}
+
+func TestDevCommand(t *testing.T) {
+	ffmpeg := testenv.Tool(t, "ffmpeg")
+	data := t.TempDir()
+	p := startDev(t, data)
+	info := p.info
+	if len(info.Streams) != 1 || info.Streams[0].Name != "demo" || len(info.Streams[0].Key) < 16 || info.Streams[0].PricePerSecond == "" {
+		t.Fatalf("dev.json streams %+v", info.Streams)
+	}
+	if !strings.HasPrefix(info.RTMP, "rtmp://127.0.0.1:") || !strings.HasSuffix(info.RTMP, "/live") || !strings.HasPrefix(info.HTTP, "http://127.0.0.1:") {
+		t.Errorf("dev.json addresses %q %q", info.HTTP, info.RTMP)
+	}
+	out := p.stdout.String()
+	for _, want := range []string{info.RTMP, info.Streams[0].Key, info.HTTP + "/live/demo/index.m3u8"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the banner does not show %q:\n%s", want, out)
+		}
+	}
+	resp, err := http.Get(info.HTTP + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", err, resp)
+	}
+	resp.Body.Close()
+
+	// What the banner tells a user to do, with ffmpeg standing in for OBS.
+	push, err := exec.Command(ffmpeg, "-hide_banner", "-loglevel", "error", "-i", testmedia.ClipPath(),
+		"-c", "copy", "-f", "flv", info.RTMP+"/"+info.Streams[0].Key).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffmpeg push: %v\n%s", err, push)
+	}
+	// ffmpeg is done once the server's kernel has the bytes; the server may
+	// still be reading them.
+	var body []byte
+	deadline := time.Now().Add(20 * time.Second)
+	for !bytes.Contains(body, []byte("\n2.ts")) { // the clip's third and last segment
+		if time.Now().After(deadline) {
+			t.Fatalf("the pushed clip never reached the live playlist:\n%s", body)
+		}
+		time.Sleep(20 * time.Millisecond)
+		if resp, err = http.Get(info.HTTP + "/live/demo/source/index.m3u8"); err != nil {
+			t.Fatal(err)
+		}
+		body, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	p.stop(t)
+	if !strings.Contains(p.stderr.String(), "shutting down") {
+		t.Error("no shutdown logged")
+	}
+
+	// The key pasted into OBS survives a restart.
+	key := info.Streams[0].Key
+	p = startDev(t, data)
+	if p.info.Streams[0].Key != key {
+		t.Errorf("stream key changed across restarts")
+	}
+	p.stop(t)
+}
+
+func TestCommandLine(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"version"}, &out, &errOut); code != 0 || !strings.HasPrefix(out.String(), "livegate ") {
+		t.Errorf("version: %d %q", code, out.String())
+	}
+	if code := run([]string{"frobnicate"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: %d %q", code, errOut.String())
+	}
+	errOut.Reset()
+	if code := run([]string{"serve", "--config", filepath.Join(t.TempDir(), "nope.yml")}, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "nope.yml") {
+		t.Errorf("serve with a missing config: %d %q", code, errOut.String())
+	}
+	if code := run(nil, &out, &errOut); code != 2 {
+		t.Errorf("no command: %d", code)
+	}
+}
