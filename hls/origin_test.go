@@ -1,12 +1,9 @@
 package hls
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +12,9 @@ import (
 	"time"
 
 	"github.com/grafov/m3u8"
+
+	"github.com/livegate/livegate/internal/testenv"
+	"github.com/livegate/livegate/internal/testmedia"
 )
 
 // refusingGate stands in for the paywall (a later package) to prove the
@@ -96,8 +96,8 @@ func TestOriginLivePlaylists(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != playlistType {
 		t.Fatalf("media: %d", resp.StatusCode)
 	}
-	media := decodeMedia(t, body)
-	segs := segments(media)
+	media := testmedia.MediaPlaylist(t, body)
+	segs := testmedia.Listed(media)
 	// 3 recorded + 4 finished live segments; the window shows the last 3
 	if len(segs) != 3 || segs[2].URI != "6.ts" || media.DiscontinuitySeq != 1 {
 		t.Errorf("live media playlist:\n%s", body)
@@ -163,26 +163,6 @@ func TestOriginNotFound(t *testing.T) {
 	}
 }
 
-// rawGet sends a request line exactly as given: Go's client would clean
-// the path first.
-func rawGet(t *testing.T, addr, target string) (int, string) {
-	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-	fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", target)
-	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		t.Fatalf("%s: %v", target, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
 func TestOriginNeverLeavesItsTree(t *testing.T) {
 	f := newOrigin(t)
 	addr := strings.TrimPrefix(f.srv.URL, "http://")
@@ -202,7 +182,7 @@ func TestOriginNeverLeavesItsTree(t *testing.T) {
 		"/vod/demo/" + rec + "/source/0.ts%00.m3u8",
 		"/live/demo/source/6.ts/..",
 	} {
-		code, body := rawGet(t, addr, target)
+		code, body := testenv.RawGet(t, addr, target)
 		if code == 200 || strings.Contains(body, "root:") || strings.Contains(body, `"seq"`) {
 			t.Errorf("GET %s: %d %q", target, code, body[:min(len(body), 80)])
 		}
@@ -235,8 +215,8 @@ func TestOriginVOD(t *testing.T) {
 		t.Errorf("VOD master: %d\n%s", resp.StatusCode, body)
 	}
 	resp, body = f.get(t, "GET", base+"source/index.m3u8")
-	media := decodeMedia(t, body)
-	if media.MediaType != m3u8.VOD || !media.Closed || len(segments(media)) != 3 || resp.Header.Get("Cache-Control") != cacheFinished {
+	media := testmedia.MediaPlaylist(t, body)
+	if media.MediaType != m3u8.VOD || !media.Closed || len(testmedia.Listed(media)) != 3 || resp.Header.Get("Cache-Control") != cacheFinished {
 		t.Errorf("VOD media playlist:\n%s", body)
 	}
 	resp, body = f.get(t, "GET", base+"source/0.ts")
@@ -250,7 +230,7 @@ func TestOriginVOD(t *testing.T) {
 	// The recording still being made is an EVENT playlist without an end.
 	live := list.Recordings[1].Playlist
 	_, body = f.get(t, "GET", strings.Replace(live, "index.m3u8", "source/index.m3u8", 1))
-	if media := decodeMedia(t, body); media.MediaType != m3u8.EVENT || media.Closed {
+	if media := testmedia.MediaPlaylist(t, body); media.MediaType != m3u8.EVENT || media.Closed {
 		t.Errorf("recording in progress:\n%s", body)
 	}
 }

@@ -1,7 +1,6 @@
 package hls
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -9,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grafov/m3u8"
-
 	"github.com/livegate/livegate/ingest"
+	"github.com/livegate/livegate/internal/testmedia"
 )
 
 func newTestStream(t *testing.T, dir string, opts Options) (*Stream, *Archive) {
@@ -35,32 +33,13 @@ func publish(t *testing.T, s *Stream, units []unit) ingest.Publication {
 	return p
 }
 
-func decodeMedia(t *testing.T, b []byte) *m3u8.MediaPlaylist {
-	t.Helper()
-	pl, kind, err := m3u8.DecodeFrom(bytes.NewReader(b), true)
-	if err != nil || kind != m3u8.MEDIA {
-		t.Fatalf("not a media playlist (%v):\n%s", err, b)
-	}
-	return pl.(*m3u8.MediaPlaylist)
-}
-
-func segments(p *m3u8.MediaPlaylist) []*m3u8.MediaSegment {
-	var out []*m3u8.MediaSegment
-	for _, s := range p.Segments {
-		if s != nil {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 func TestStreamSlidingWindow(t *testing.T) {
 	s, _ := newTestStream(t, t.TempDir(), Options{Window: 3, ReconnectGrace: -1})
 	p := publish(t, s, synth(0, 20*time.Second, 2*time.Second, true))
 	v := s.view.Load()
 	rv := v.renditions[SourceRendition]
-	pl := decodeMedia(t, rv.playlist)
-	segs := segments(pl)
+	pl := testmedia.MediaPlaylist(t, rv.playlist)
+	segs := testmedia.Listed(pl)
 	if len(segs) != 3 {
 		t.Fatalf("live playlist lists %d segments, want the window of 3:\n%s", len(segs), rv.playlist)
 	}
@@ -80,7 +59,7 @@ func TestStreamSlidingWindow(t *testing.T) {
 		t.Errorf("retention: 3 kept %v, 2 gone %v", rv.segment(3) != nil, rv.segment(2) == nil)
 	}
 	p.Close(nil)
-	pl = decodeMedia(t, s.view.Load().renditions[SourceRendition].playlist)
+	pl = testmedia.MediaPlaylist(t, s.view.Load().renditions[SourceRendition].playlist)
 	if !pl.Closed {
 		t.Error("ended stream's playlist has no EXT-X-ENDLIST")
 	}
@@ -101,8 +80,8 @@ func TestStreamReconnectContinuesWithDiscontinuity(t *testing.T) {
 	feed(t, p2, synth(0, 4*time.Second, 2*time.Second, true))
 	p2.Close(nil)
 
-	pl := decodeMedia(t, s.view.Load().renditions[SourceRendition].playlist)
-	segs := segments(pl)
+	pl := testmedia.MediaPlaylist(t, s.view.Load().renditions[SourceRendition].playlist)
+	segs := testmedia.Listed(pl)
 	if len(segs) != 4 {
 		t.Fatalf("%d segments, want 4", len(segs))
 	}
@@ -156,8 +135,8 @@ func TestStreamGraceOverEndsRecordingAndNextPublishStartsAnother(t *testing.T) {
 	if n := len(a.Recordings("demo")); n != 2 {
 		t.Errorf("%d recordings, want 2", n)
 	}
-	pl := decodeMedia(t, s.view.Load().renditions[SourceRendition].playlist)
-	segs := segments(pl)
+	pl := testmedia.MediaPlaylist(t, s.view.Load().renditions[SourceRendition].playlist)
+	segs := testmedia.Listed(pl)
 	if len(segs) != 3 || !segs[2].Discontinuity || segs[2].URI != "2.ts" {
 		t.Errorf("live playlist after a new publication:\n%s", s.view.Load().renditions[SourceRendition].playlist)
 	}

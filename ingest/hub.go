@@ -182,19 +182,15 @@ func (s *Session) Started() bool {
 
 // WriteVideo passes one access unit downstream.
 func (s *Session) WriteVideo(u *VideoUnit) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return ErrClosed
-	}
-	if s.pub == nil {
-		return errNotStarted
-	}
-	return s.pub.WriteVideo(u)
+	return s.write(func(p Publication) error { return p.WriteVideo(u) })
 }
 
 // WriteAudio passes audio downstream.
 func (s *Session) WriteAudio(u *AudioUnit) error {
+	return s.write(func(p Publication) error { return p.WriteAudio(u) })
+}
+
+func (s *Session) write(f func(Publication) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -203,7 +199,7 @@ func (s *Session) WriteAudio(u *AudioUnit) error {
 	if s.pub == nil {
 		return errNotStarted
 	}
-	return s.pub.WriteAudio(u)
+	return f(s.pub)
 }
 
 // Close ends the session and frees the stream for the next publisher.

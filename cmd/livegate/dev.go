@@ -67,11 +67,8 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	srv, err := newServer(cfg, log)
+	srv, err := startServer(cfg, log)
 	if err != nil {
-		return err
-	}
-	if err := srv.Start(); err != nil {
 		return err
 	}
 	info := devInfo{
@@ -87,9 +84,7 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 		return err
 	}
 	printDevBanner(stdout, info, path)
-	waitForSignal()
-	log.Info("shutting down")
-	return srv.Close()
+	return srv.runUntilSignal()
 }
 
 func loadDevState(dir string) (devState, error) {

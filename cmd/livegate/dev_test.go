@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 
 type devProcess struct {
 	cmd            *exec.Cmd
-	stdout, stderr *syncBuffer
+	stdout, stderr *testenv.LogBuffer
 	info           devInfo
 }
 
@@ -41,7 +41,7 @@ func startDev(t *testing.T, data string) *devProcess {
 		t.Fatal(err)
 	}
 	_ = os.Remove(filepath.Join(data, "dev.json"))
-	p := &devProcess{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	p := &devProcess{stdout: &testenv.LogBuffer{}, stderr: &testenv.LogBuffer{}}
 	p.cmd = exec.Command(self, "dev", "--data", data, "--http", "127.0.0.1:0", "--rtmp", "127.0.0.1:0", "--rtsp", "127.0.0.1:0")
 	p.cmd.Env = append(os.Environ(), "LIVEGATE_TEST_MAIN=1")
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"net/http"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,29 +20,10 @@ import (
 	"github.com/livegate/livegate/internal/testmedia"
 )
 
-// syncBuffer collects the server's log for assertions on what an operator
-// would read.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type e2e struct {
 	t    *testing.T
 	srv  *server
-	logs *syncBuffer
+	logs *testenv.LogBuffer
 	base string // http://127.0.0.1:port
 	rtmp string // 127.0.0.1:port
 	data string
@@ -65,7 +44,7 @@ func startE2E(t *testing.T, data string) *e2e {
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testenv.LogBuffer{}
 	srv, err := newServer(cfg, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -117,13 +96,7 @@ func (e *e2e) mustGet(path string) []byte {
 
 func (e *e2e) eventually(what string, cond func() bool) {
 	e.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			e.t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testenv.Eventually(e.t, what, cond)
 }
 
 // ended waits until stream's publisher is gone and its recording finished.
@@ -153,39 +126,6 @@ func (e *e2e) recordings(stream string) recordingList {
 		e.t.Fatal(err)
 	}
 	return l
-}
-
-func mediaPlaylist(t *testing.T, b []byte) *m3u8.MediaPlaylist {
-	t.Helper()
-	p, kind, err := m3u8.DecodeFrom(bytes.NewReader(b), true)
-	if err != nil || kind != m3u8.MEDIA {
-		t.Fatalf("not a media playlist: %v\n%s", err, b)
-	}
-	return p.(*m3u8.MediaPlaylist)
-}
-
-func listed(p *m3u8.MediaPlaylist) []*m3u8.MediaSegment {
-	var out []*m3u8.MediaSegment
-	for _, s := range p.Segments {
-		if s != nil {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func publishClip(t *testing.T, addr, key string, tags []testmedia.Tag) {
-	t.Helper()
-	p, err := testmedia.Dial(addr, "live", key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.SendAll(tags); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // clipFacts are what the source clip holds, read from its FLV tags.
@@ -228,7 +168,7 @@ func (e *e2e) checkSegments(dir string, pl *m3u8.MediaPlaylist, want clipFacts) 
 		lastDTS, lastAud int64 = -1, -1
 		firstV, firstA   int64 = -1, -1
 	)
-	for i, s := range listed(pl) {
+	for i, s := range testmedia.Listed(pl) {
 		body := e.mustGet(dir + s.URI)
 		bodies = append(bodies, body)
 		ts, err := testmedia.DemuxTS(body)
@@ -292,7 +232,9 @@ func TestEndToEndRTMPClipLiveAndArchive(t *testing.T) {
 	if facts.videoFrames != 180 || facts.audioFrames != 260 {
 		t.Fatalf("clip facts %+v", facts)
 	}
-	publishClip(t, e.rtmp, "demo-stream-key", tags)
+	if err := testmedia.PublishAll(e.rtmp, "demo-stream-key", tags); err != nil {
+		t.Fatal(err)
+	}
 	e.ended("demo")
 
 	code, hdr, master := e.get("/live/demo/index.m3u8")
@@ -307,9 +249,9 @@ func TestEndToEndRTMPClipLiveAndArchive(t *testing.T) {
 	if v.Resolution != "640x360" || v.Codecs != "avc1.64001e,mp4a.40.2" || v.Bandwidth < 300_000 || v.Bandwidth > 1_000_000 {
 		t.Errorf("variant %+v", v.VariantParams)
 	}
-	live := mediaPlaylist(t, e.mustGet("/live/demo/source/index.m3u8"))
-	if !live.Closed || len(listed(live)) != 3 {
-		t.Fatalf("ended live playlist: closed %v, %d segments", live.Closed, len(listed(live)))
+	live := testmedia.MediaPlaylist(t, e.mustGet("/live/demo/source/index.m3u8"))
+	if !live.Closed || len(testmedia.Listed(live)) != 3 {
+		t.Fatalf("ended live playlist: closed %v, %d segments", live.Closed, len(testmedia.Listed(live)))
 	}
 	liveBodies := e.checkSegments("/live/demo/source/", live, facts)
 
@@ -322,7 +264,7 @@ func TestEndToEndRTMPClipLiveAndArchive(t *testing.T) {
 		t.Errorf("VOD master:\n%s", vodMaster)
 	}
 	vodDir := strings.TrimSuffix(recs.Recordings[0].Playlist, "index.m3u8") + "source/"
-	vod := mediaPlaylist(t, e.mustGet(vodDir+"index.m3u8"))
+	vod := testmedia.MediaPlaylist(t, e.mustGet(vodDir+"index.m3u8"))
 	if vod.MediaType != m3u8.VOD || !vod.Closed {
 		t.Errorf("VOD playlist type %v, closed %v", vod.MediaType, vod.Closed)
 	}
@@ -352,7 +294,7 @@ func TestEndToEndFFmpegPublisher(t *testing.T) {
 	if !strings.Contains(master, "RESOLUTION=1280x720") || !strings.Contains(master, "mp4a.40.2") {
 		t.Errorf("master:\n%s", master)
 	}
-	segs := listed(mediaPlaylist(t, e.mustGet("/live/demo/source/index.m3u8")))
+	segs := testmedia.Listed(testmedia.MediaPlaylist(t, e.mustGet("/live/demo/source/index.m3u8")))
 	if len(segs) < 2 {
 		t.Fatalf("%d segments from 5 s of video", len(segs))
 	}
@@ -392,26 +334,6 @@ func TestEndToEndFFmpegPublisher(t *testing.T) {
 			t.Errorf("ffprobe of %s: %s", url, probe)
 		}
 	}
-}
-
-// rawGet sends the request target exactly as given: Go's client would
-// clean "../" away first.
-func rawGet(t *testing.T, addr, target string) (int, string) {
-	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-	fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", target)
-	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
 }
 
 func TestEndToEndBadInputLeavesOthersUntouched(t *testing.T) {
@@ -480,7 +402,7 @@ func TestEndToEndBadInputLeavesOthersUntouched(t *testing.T) {
 			"/live/../dev-state.json", "/live/demo/../../dev-state.json", "/vod/demo/..%2f..%2fdev-state.json",
 			"/vod/%2e%2e/%2e%2e/source/0.ts", "/vod/demo/%2e%2e%2f%2e%2e%2f/source/1.ts", "/../../../../etc/passwd",
 		} {
-			code, body := rawGet(t, addr, target)
+			code, body := testenv.RawGet(t, addr, target)
 			if code == 200 || strings.Contains(body, "root:") {
 				t.Errorf("GET %s: %d %q", target, code, body)
 			}
@@ -534,7 +456,7 @@ func TestEndToEndVanishingPublisherLeavesPlayableRecordingThatSurvivesRestart(t 
 		t.Fatalf("after restart: %+v", recs)
 	}
 	dir := strings.TrimSuffix(recs.Recordings[0].Playlist, "index.m3u8") + "source/"
-	vod := mediaPlaylist(t, e.mustGet(dir+"index.m3u8"))
+	vod := testmedia.MediaPlaylist(t, e.mustGet(dir+"index.m3u8"))
 	e.checkSegments(dir, vod, want)
 	probe, err := exec.Command(ffprobe, "-v", "error", "-count_frames", "-select_streams", "v",
 		"-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", e.base+dir+"index.m3u8").CombinedOutput()
@@ -544,9 +466,11 @@ func TestEndToEndVanishingPublisherLeavesPlayableRecordingThatSurvivesRestart(t 
 		t.Errorf("ffprobe of the recording: %v, %q (want %d frames, no errors)", err, probe, want.videoFrames)
 	}
 	// The live path was never restored; numbering continues after the archive.
-	publishClip(t, e.rtmp, "demo-stream-key", tags)
+	if err := testmedia.PublishAll(e.rtmp, "demo-stream-key", tags); err != nil {
+		t.Fatal(err)
+	}
 	e.ended("demo")
-	if first := listed(mediaPlaylist(t, e.mustGet("/live/demo/source/index.m3u8")))[0].URI; first != "2.ts" {
+	if first := testmedia.Listed(testmedia.MediaPlaylist(t, e.mustGet("/live/demo/source/index.m3u8")))[0].URI; first != "2.ts" {
 		t.Errorf("first live segment after restart is %s, want 2.ts", first)
 	}
 }

@@ -13,9 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
 	"runtime"
-	"syscall"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -79,21 +77,9 @@ func runServe(args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	srv, err := newServer(cfg, log)
+	srv, err := startServer(cfg, log)
 	if err != nil {
 		return err
 	}
-	if err := srv.Start(); err != nil {
-		return err
-	}
-	waitForSignal()
-	log.Info("shutting down")
-	return srv.Close()
-}
-
-func waitForSignal() {
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	<-ch
-	signal.Stop(ch)
+	return srv.runUntilSignal()
 }

@@ -8,7 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/livegate/livegate/hls"
@@ -64,6 +67,25 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	return s, nil
+}
+
+// startServer builds and starts a server.
+func startServer(cfg Config, log *slog.Logger) (*server, error) {
+	s, err := newServer(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return s, s.Start()
+}
+
+// runUntilSignal serves until SIGINT or SIGTERM, then shuts down cleanly.
+func (s *server) runUntilSignal() error {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	<-ch
+	signal.Stop(ch)
+	s.log.Info("shutting down")
+	return s.Close()
 }
 
 // Start opens the listeners; it fails (and leaves nothing open) when a

@@ -1,13 +1,11 @@
 package rtmp_test
 
 import (
-	"bytes"
 	"crypto/rand"
 	"io"
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,33 +14,16 @@ import (
 	"github.com/livegate/livegate/hls"
 	"github.com/livegate/livegate/ingest"
 	"github.com/livegate/livegate/ingest/rtmp"
+	"github.com/livegate/livegate/internal/testenv"
 	"github.com/livegate/livegate/internal/testmedia"
 )
-
-// logBuffer collects log lines so tests can check what an operator sees.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
 
 type fixture struct {
 	srv     *rtmp.Server
 	hub     *ingest.Hub
 	archive *hls.Archive
 	streams map[string]*hls.Stream
-	logs    *logBuffer
+	logs    *testenv.LogBuffer
 	addr    string
 }
 
@@ -50,7 +31,7 @@ type fixture struct {
 // (key main-key) and "side" (key side-key).
 func newFixture(t *testing.T, opts hls.Options, idle time.Duration) *fixture {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &testenv.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	a, err := hls.OpenArchive(t.TempDir(), log)
 	if err != nil {
@@ -83,17 +64,6 @@ func newFixture(t *testing.T, opts hls.Options, idle time.Duration) *fixture {
 	return f
 }
 
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func clip(t *testing.T) []testmedia.Tag {
 	t.Helper()
 	tags, err := testmedia.Clip()
@@ -108,7 +78,7 @@ func clip(t *testing.T) []testmedia.Tag {
 func (f *fixture) finished(t *testing.T, stream string) hls.RecordingSummary {
 	t.Helper()
 	var sum hls.RecordingSummary
-	eventually(t, stream+"'s recording is finished", func() bool {
+	testenv.Eventually(t, stream+"'s recording is finished", func() bool {
 		recs := f.archive.Recordings(stream)
 		if len(recs) == 0 {
 			return false
@@ -119,23 +89,11 @@ func (f *fixture) finished(t *testing.T, stream string) hls.RecordingSummary {
 	return sum
 }
 
-func publishAll(t *testing.T, addr, key string, tags []testmedia.Tag) {
-	t.Helper()
-	p, err := testmedia.Dial(addr, "live", key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.SendAll(tags); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestPublishClip(t *testing.T) {
 	f := newFixture(t, hls.Options{ReconnectGrace: -1}, 0)
-	publishAll(t, f.addr, "main-key", clip(t))
+	if err := testmedia.PublishAll(f.addr, "main-key", clip(t)); err != nil {
+		t.Fatal(err)
+	}
 	sum := f.finished(t, "main")
 	if sum.Segments != 3 || sum.Duration < 5.9 || sum.Duration > 6.1 {
 		t.Errorf("recording %+v: want 3 segments, 6 s", sum)
@@ -193,7 +151,7 @@ func TestRefusals(t *testing.T) {
 			if !p.Refused(5 * time.Second) {
 				t.Error("connection still open")
 			}
-			eventually(t, "the refusal is logged", func() bool { return strings.Contains(f.logs.String(), c.log) })
+			testenv.Eventually(t, "the refusal is logged", func() bool { return strings.Contains(f.logs.String(), c.log) })
 			if f.hub.Live("main") {
 				t.Error("main is live after a refused publisher")
 			}
@@ -239,11 +197,13 @@ func TestGarbageAndSilence(t *testing.T) {
 			}
 		})
 	}
-	eventually(t, "the bad client is logged", func() bool {
+	testenv.Eventually(t, "the bad client is logged", func() bool {
 		l := f.logs.String()
 		return strings.Contains(l, "not an RTMP client: first byte 0x47") && strings.Contains(l, "nothing received for 300ms")
 	})
-	publishAll(t, f.addr, "main-key", clip(t))
+	if err := testmedia.PublishAll(f.addr, "main-key", clip(t)); err != nil {
+		t.Fatal(err)
+	}
 	if sum := f.finished(t, "main"); sum.Segments != 3 {
 		t.Errorf("after the junk, a good publisher recorded %d segments", sum.Segments)
 	}
@@ -286,9 +246,11 @@ func TestReconnectContinuesStream(t *testing.T) {
 	}
 	_ = p.SendAll(tags[:len(tags)/2])
 	_ = p.Drop()
-	eventually(t, "the first publisher is gone", func() bool { return !f.hub.Live("main") })
-	publishAll(t, f.addr, "main-key", tags)
-	eventually(t, "the second publisher is gone", func() bool { return !f.hub.Live("main") })
+	testenv.Eventually(t, "the first publisher is gone", func() bool { return !f.hub.Live("main") })
+	if err := testmedia.PublishAll(f.addr, "main-key", tags); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, "the second publisher is gone", func() bool { return !f.hub.Live("main") })
 	if n := len(f.archive.Recordings("main")); n != 1 {
 		t.Errorf("%d recordings, want one spanning the reconnect", n)
 	}
@@ -302,7 +264,7 @@ func TestCloseEndsLivePublishers(t *testing.T) {
 	}
 	defer p.Drop()
 	_ = p.SendAll(clip(t)[:200])
-	eventually(t, "main is live", func() bool { return f.streams["main"].Live() })
+	testenv.Eventually(t, "main is live", func() bool { return f.streams["main"].Live() })
 	done := make(chan error)
 	go func() { done <- f.srv.Close() }()
 	select {

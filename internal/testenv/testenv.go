@@ -1,12 +1,21 @@
-// Package testenv finds the outside tools tests run (ffmpeg, ffprobe) and
-// decides what happens when one is missing: a developer's machine skips the
-// test, CI (CI=true, where .ci/run installs every tool) fails it.
+// Package testenv holds what tests share: the outside tools they run
+// (ffmpeg, ffprobe) and what happens when one is missing (a developer's
+// machine skips the test, CI, with CI=true and every tool installed by
+// .ci/run, fails it), log capture, raw HTTP requests and bounded waits.
 package testenv
 
 import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
+	"sync"
 	"testing"
+	"time"
 )
 
 // Tool returns the path of a command a test needs.
@@ -21,4 +30,56 @@ func Tool(t testing.TB, name string) string {
 	}
 	t.Skipf("%s is not installed; install it (apt-get install ffmpeg) to run this test", name)
 	return ""
+}
+
+// LogBuffer collects a server's log lines, safe for the server's
+// goroutines, so a test can check what an operator would read.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// RawGet sends an HTTP GET with the request target exactly as given (Go's
+// client would clean "../" away first) and returns status and body.
+func RawGet(t testing.TB, addr, target string) (int, string) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", target)
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("GET %s: %v", target, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// Eventually polls cond every 10 ms until it holds, failing the test after
+// 20 s: the bound on every wait in these tests.
+func Eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -90,6 +90,19 @@ func (p *Publisher) Send(t Tag) error {
 	return p.conn.LastError()
 }
 
+// PublishAll publishes tags under key at rtmp://addr/live and unpublishes.
+func PublishAll(addr, key string, tags []Tag) error {
+	p, err := Dial(addr, "live", key)
+	if err != nil {
+		return err
+	}
+	if err := p.SendAll(tags); err != nil {
+		_ = p.Drop()
+		return err
+	}
+	return p.Close()
+}
+
 // SendAll writes tags in order.
 func (p *Publisher) SendAll(tags []Tag) error {
 	for i, t := range tags {
