@@ -20,8 +20,9 @@ type Options struct {
 	// (RFC 8216 §6.2.2); older ones are gone from the live path.
 	Window int
 	// ReconnectGrace is how long a stream whose publisher dropped waits
-	// for it to come back before the recording ends (default 10 s). A
-	// publisher back in time continues the same playlist and recording.
+	// for it to come back before the recording ends (default 10 s;
+	// negative: end at once). A publisher back in time continues the same
+	// playlist and recording.
 	ReconnectGrace time.Duration
 	// MaxSegment ends a publication that sends no keyframe for this long
 	// (default 30 s).
