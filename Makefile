@@ -4,7 +4,7 @@ GO        ?= go
 DATA      ?= ./data
 LDFLAGS   := -X main.version=$(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run test build vet bench clean
+.PHONY: run test build vet bench clean contracts
 
 run: build
 	./bin/livegate dev --data $(DATA)
@@ -21,6 +21,14 @@ vet:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Recompile the Solidity contracts and regenerate the Go bindings (needs
+# `npm ci` once). The outputs are committed: `go build` never needs Node.
+contracts: node_modules/.bin/solcjs
+	$(GO) run ./contracts/gen
+
+node_modules/.bin/solcjs: package-lock.json
+	npm ci --no-audit --no-fund
 
 clean:
 	rm -rf bin

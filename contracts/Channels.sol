@@ -28,7 +28,7 @@ contract Channels is EIP712, ReentrancyGuardTransient {
     bytes32 public constant VOUCHER_TYPEHASH = keccak256("Voucher(bytes32 channelId,uint256 amount)");
 
     mapping(bytes32 => Channel) private _channels;
-    mapping(address => uint256) public opened; // per funder, to derive channel ids
+    mapping(address => uint256) public openedBy; // channels per funder, to derive channel ids
 
     event Opened(
         bytes32 indexed channelId,
@@ -66,7 +66,7 @@ contract Channels is EIP712, ReentrancyGuardTransient {
         if (msg.value == 0) revert ZeroDeposit();
         if (msg.value > type(uint128).max) revert DepositTooLarge();
         if (expiry <= block.timestamp) revert ExpiryNotLater();
-        channelId = keccak256(abi.encode(block.chainid, address(this), msg.sender, opened[msg.sender]++));
+        channelId = keccak256(abi.encode(block.chainid, address(this), msg.sender, openedBy[msg.sender]++));
         _channels[channelId] = Channel({
             funder: msg.sender,
             signer: signer,

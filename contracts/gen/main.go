@@ -1,165 +1,21 @@
-// Command gen compiles the Solidity contracts with npm's solc (solcjs) and
-// writes what the Go build needs, so that `go build` never needs Node:
-//
-//	contracts/build/{Contract}.abi, {Contract}.bin
-//	chain/bindings/channels.go           abigen bindings of Channels
-//	chain/bindings/attack/reentrant.go   bindings of the test-only attackers
-//
-// Run it with `make contracts` from the repository root after `npm ci`.
-// chain/bindings's tests run it into a temporary directory and fail when
-// the committed files differ.
+// Command gen regenerates the contracts' ABI, bytecode and Go bindings:
+// `go run ./contracts/gen` from the repository root, after `npm ci`.
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"sort"
-	"strings"
 
-	"github.com/ethereum/go-ethereum/accounts/abi/abigen"
+	"github.com/livegate/livegate/contracts"
 )
-
-// Sources, relative to the repository root; imports resolve in node_modules.
-var sources = []string{"contracts/Channels.sol", "contracts/test/Reentrant.sol"}
-
-// outputs: which compiled contracts become which bindings.
-var outputs = []struct {
-	pkg, file string
-	types     []string
-}{
-	{"bindings", "chain/bindings/channels.go", []string{"Channels"}},
-	{"attack", "chain/bindings/attack/reentrant.go", []string{"ReentrantPayee", "ReentrantFunder"}},
-}
 
 func main() {
 	root := flag.String("root", ".", "repository root (sources, node_modules)")
-	out := flag.String("out", ".", "where to write build/ and the bindings (the repository root to update them)")
+	out := flag.String("out", ".", "where to write (the repository root updates the committed files)")
 	flag.Parse()
-	if err := Generate(*root, *out); err != nil {
+	if err := contracts.Generate(*root, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "contracts:", err)
 		os.Exit(1)
 	}
-}
-
-type standardInput struct {
-	Language string                       `json:"language"`
-	Sources  map[string]map[string]string `json:"sources"`
-	Settings map[string]any               `json:"settings"`
-}
-
-type standardOutput struct {
-	Errors []struct {
-		Severity         string `json:"severity"`
-		FormattedMessage string `json:"formattedMessage"`
-	} `json:"errors"`
-	Contracts map[string]map[string]struct {
-		ABI json.RawMessage `json:"abi"`
-		EVM struct {
-			Bytecode struct {
-				Object string `json:"object"`
-			} `json:"bytecode"`
-		} `json:"evm"`
-	} `json:"contracts"`
-}
-
-// Generate compiles the sources under root and writes everything under out.
-func Generate(root, out string) error {
-	in := standardInput{Language: "Solidity", Sources: map[string]map[string]string{}}
-	for _, s := range sources {
-		b, err := os.ReadFile(filepath.Join(root, s))
-		if err != nil {
-			return err
-		}
-		in.Sources[s] = map[string]string{"content": string(b)}
-	}
-	// cancun: transient storage (the re-entrancy guard) and nothing newer,
-	// so the bytecode runs on any chain that has had Dencun.
-	in.Settings = map[string]any{
-		"optimizer":       map[string]any{"enabled": true, "runs": 200},
-		"evmVersion":      "cancun",
-		"outputSelection": map[string]any{"*": map[string]any{"*": []string{"abi", "evm.bytecode.object"}}},
-	}
-	input, _ := json.Marshal(in)
-	solcjs := filepath.Join(root, "node_modules", ".bin", "solcjs")
-	cmd := exec.Command(solcjs, "--standard-json", "--base-path", ".", "--include-path", "node_modules/")
-	cmd.Dir = root
-	cmd.Stdin = bytes.NewReader(input)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	raw, err := cmd.Output()
-	if err != nil {
-		return fmt.Errorf("%s (run `npm ci` first): %w\n%s", solcjs, err, stderr.String())
-	}
-	// solcjs may print a notice before the JSON.
-	if i := bytes.IndexByte(raw, '{'); i > 0 {
-		raw = raw[i:]
-	}
-	var res standardOutput
-	if err := json.Unmarshal(raw, &res); err != nil {
-		return fmt.Errorf("solc output: %w", err)
-	}
-	var errs []string
-	for _, e := range res.Errors {
-		if e.Severity == "error" {
-			errs = append(errs, e.FormattedMessage)
-		}
-	}
-	if len(errs) > 0 {
-		return errors.New(strings.Join(errs, "\n"))
-	}
-	compiled := map[string]struct{ abi, bin string }{}
-	for _, file := range sources {
-		for name, c := range res.Contracts[file] {
-			if c.EVM.Bytecode.Object == "" {
-				continue // interfaces
-			}
-			compiled[name] = struct{ abi, bin string }{string(c.ABI), c.EVM.Bytecode.Object}
-		}
-	}
-	names := make([]string, 0, len(compiled))
-	for n := range compiled {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		c := compiled[n]
-		if err := write(filepath.Join(out, "contracts", "build", n+".abi"), c.abi+"\n"); err != nil {
-			return err
-		}
-		if err := write(filepath.Join(out, "contracts", "build", n+".bin"), c.bin+"\n"); err != nil {
-			return err
-		}
-	}
-	for _, o := range outputs {
-		var abis, bins []string
-		var fsigs []map[string]string
-		for _, t := range o.types {
-			c, ok := compiled[t]
-			if !ok {
-				return fmt.Errorf("contract %s not compiled", t)
-			}
-			abis, bins, fsigs = append(abis, c.abi), append(bins, "0x"+c.bin), append(fsigs, nil)
-		}
-		code, err := abigen.Bind(o.types, abis, bins, fsigs, o.pkg, nil, nil)
-		if err != nil {
-			return fmt.Errorf("abigen %s: %w", o.pkg, err)
-		}
-		if err := write(filepath.Join(out, o.file), code); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func write(path, content string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(path, []byte(content), 0o644)
 }

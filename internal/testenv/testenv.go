@@ -83,3 +83,16 @@ func Eventually(t testing.TB, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// File requires a file a test needs (a tool installed by npm, say), with
+// the same skip-here, fail-in-CI rule as Tool.
+func File(t testing.TB, path, hint string) {
+	t.Helper()
+	if _, err := os.Stat(path); err == nil {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is missing, and CI must run every test: %s", path, hint)
+	}
+	t.Skipf("%s is missing: %s", path, hint)
+}
