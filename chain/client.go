@@ -298,3 +298,6 @@ func (c *Client) Contract() *bindings.Channels { return c.contract }
 
 // ABI is the contract's ABI.
 func ABI() *abi.ABI { return channelsABI }
+
+// channelsFilterer parses the contract's events without a backend.
+var channelsFilterer, _ = bindings.NewChannelsFilterer(common.Address{}, nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"errors"
+	"log/slog"
 	"math/big"
 	"strconv"
 	"testing"
@@ -20,7 +21,10 @@ import (
 	"github.com/livegate/livegate/chain/bindings/attack"
 )
 
-var ether = big.NewInt(1_000_000_000_000_000_000)
+var (
+	ether    = big.NewInt(1_000_000_000_000_000_000)
+	quietLog = slog.New(slog.DiscardHandler)
+)
 
 // eth is an exact amount of ether in wei: eth(0.3) is 3e17, not the float
 // nearest to it.

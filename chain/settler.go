@@ -1,0 +1,155 @@
+package chain
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// VoucherSource gives the best voucher held for a channel: the paywall's
+// ledger.
+type VoucherSource interface {
+	Best(channel common.Hash) (*Voucher, bool)
+}
+
+// Settlement is one claim the settler made (or tried).
+type Settlement struct {
+	Channel common.Hash
+	Amount  *big.Int // the voucher claimed (cumulative)
+	Paid    *big.Int // what this claim paid out
+	Tx      common.Hash
+	Err     error
+}
+
+// Settler claims each channel's best voucher before the channel expires, so
+// no earned payment is ever lost to an expiry. A claim is due once the
+// chain's clock is within Margin of the expiry; SettleAll claims whatever is
+// owed at once (at a stream's end, or on `livegate settle`).
+type Settler struct {
+	Client   *Client
+	Key      *ecdsa.PrivateKey // the payee's
+	Watcher  *Watcher
+	Vouchers VoucherSource
+	// Margin before expiry at which a claim becomes due (default 1 h).
+	Margin time.Duration
+	// Interval between checks in Run (default 1 min).
+	Interval time.Duration
+	// Now is the chain's clock; by default the latest block's timestamp,
+	// which is what the contract compares the expiry with.
+	Now    func(ctx context.Context) (time.Time, error)
+	Logger *slog.Logger
+
+	mu      sync.Mutex
+	claimed map[common.Hash]*big.Int // what our own claims reached, ahead of the watcher's confirmations
+}
+
+func (s *Settler) defaults() {
+	if s.Margin <= 0 {
+		s.Margin = time.Hour
+	}
+	if s.Interval <= 0 {
+		s.Interval = time.Minute
+	}
+	if s.Logger == nil {
+		s.Logger = slog.Default()
+	}
+	if s.claimed == nil {
+		s.claimed = map[common.Hash]*big.Int{}
+	}
+}
+
+func (s *Settler) now(ctx context.Context) (time.Time, error) {
+	if s.Now != nil {
+		return s.Now(ctx)
+	}
+	h, err := s.Client.Backend.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("reading the chain's clock: %w", err)
+	}
+	return time.Unix(int64(h.Time), 0), nil
+}
+
+// SettleDue claims every channel that is within Margin of expiry and owes
+// more than was claimed.
+func (s *Settler) SettleDue(ctx context.Context) ([]Settlement, error) {
+	return s.settle(ctx, false)
+}
+
+// SettleAll claims every channel that owes anything, whatever its expiry.
+func (s *Settler) SettleAll(ctx context.Context) ([]Settlement, error) {
+	return s.settle(ctx, true)
+}
+
+func (s *Settler) settle(ctx context.Context, all bool) ([]Settlement, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.defaults()
+	now, err := s.now(ctx)
+	if err != nil {
+		return nil, err
+	}
+	payee := crypto.PubkeyToAddress(s.Key.PublicKey)
+	var out []Settlement
+	var errs []error
+	for _, ch := range s.Watcher.Channels() {
+		if ch.Payee != payee || ch.Reclaimed {
+			continue
+		}
+		v, ok := s.Vouchers.Best(ch.ID)
+		if !ok || v.Amount.Cmp(ch.Claimed) <= 0 {
+			continue // nothing owed
+		}
+		if c, ok := s.claimed[ch.ID]; ok && v.Amount.Cmp(c) <= 0 {
+			continue // claimed by us, not yet confirmed
+		}
+		if !now.Before(ch.Expiry) {
+			s.Logger.Error("chain: channel expired before its voucher was claimed", "channel", ch.ID, "owed", v.Amount, "claimed", ch.Claimed)
+			continue
+		}
+		if !all && now.Before(ch.Expiry.Add(-s.Margin)) {
+			continue // not due yet
+		}
+		st := Settlement{Channel: ch.ID, Amount: v.Amount, Paid: new(big.Int).Sub(v.Amount, ch.Claimed)}
+		rc, err := s.Client.Claim(ctx, s.Key, v)
+		switch {
+		case err == nil:
+			st.Tx = rc.TxHash
+			s.claimed[ch.ID] = new(big.Int).Set(v.Amount)
+			s.Logger.Info("chain: claimed", "channel", ch.ID, "amount", v.Amount, "paid", st.Paid, "tx", rc.TxHash)
+		case errors.Is(err, ErrNothingToClaim):
+			s.claimed[ch.ID] = new(big.Int).Set(v.Amount) // someone (we, before a restart) got there first
+			continue
+		default:
+			st.Err = err
+			errs = append(errs, fmt.Errorf("channel %s: %w", ch.ID, err))
+			s.Logger.Warn("chain: claim failed; will retry", "channel", ch.ID, "err", err)
+		}
+		out = append(out, st)
+	}
+	return out, errors.Join(errs...)
+}
+
+// Run settles what is due every Interval until ctx ends.
+func (s *Settler) Run(ctx context.Context) {
+	s.mu.Lock()
+	s.defaults()
+	s.mu.Unlock()
+	for {
+		if _, err := s.SettleDue(ctx); err != nil && ctx.Err() == nil {
+			s.Logger.Warn("chain: settlement incomplete", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(s.Interval):
+		}
+	}
+}

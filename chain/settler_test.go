@@ -1,0 +1,81 @@
+package chain
+
+import (
+	"math/big"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// vouchers is an in-memory VoucherSource: the ledger that holds them
+// belongs to the paywall, which these tests do not need.
+type vouchers struct {
+	mu   sync.Mutex
+	best map[common.Hash]*Voucher
+}
+
+func (v *vouchers) Best(id common.Hash) (*Voucher, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	b, ok := v.best[id]
+	return b, ok
+}
+
+func TestSettlerClaimsBeforeExpiry(t *testing.T) {
+	w := newWorld(t)
+	wt := w.watcher(1)
+	soon := w.open(eth(1), 2*time.Hour)
+	idle := w.open(eth(1), 2*time.Hour)  // nothing owed
+	later := w.open(eth(1), 10*time.Hour) // owed, not due
+	paid := w.open(eth(1), 2*time.Hour)   // owed nothing beyond its last claim
+	if _, err := w.c.Claim(w.ctx, w.payee, w.voucher(paid, eth(0.1))); err != nil {
+		t.Fatal(err)
+	}
+	vs := &vouchers{best: map[common.Hash]*Voucher{
+		soon:  w.voucher(soon, eth(0.4)),
+		later: w.voucher(later, eth(0.3)),
+		paid:  w.voucher(paid, eth(0.1)),
+	}}
+	s := &Settler{Client: w.c, Key: w.payee, Watcher: wt, Vouchers: vs, Margin: time.Hour, Logger: quietLog}
+	w.sync(wt)
+
+	if got, err := s.SettleDue(w.ctx); err != nil || len(got) != 0 {
+		t.Fatalf("nothing is due yet, settled %+v %v", got, err)
+	}
+	if err := w.sim.AdjustTime(70 * time.Minute); err != nil { // within an hour of the 2 h expiries
+		t.Fatal(err)
+	}
+	before := w.balance(addr(w.payee))
+	got, err := s.SettleDue(w.ctx)
+	if err != nil || len(got) != 1 || got[0].Channel != soon || got[0].Paid.Cmp(eth(0.4)) != 0 {
+		t.Fatalf("settled %+v %v; want only the channel near expiry, for 0.4 ETH", got, err)
+	}
+	rc, _ := w.sim.Client().TransactionReceipt(w.ctx, got[0].Tx)
+	gain := new(big.Int).Sub(w.balance(addr(w.payee)), before)
+	if gain.Add(gain, fee(rc)).Cmp(eth(0.4)) != 0 {
+		t.Errorf("the payee gained %s, want 0.4 ETH", gain)
+	}
+	if ch := w.channel(soon); ch.Claimed.Cmp(eth(0.4)) != 0 {
+		t.Errorf("channel claimed %s on chain", ch.Claimed)
+	}
+	for _, id := range []common.Hash{idle, later} {
+		if ch := w.channel(id); ch.Claimed.Sign() != 0 {
+			t.Errorf("channel %s was touched", id)
+		}
+	}
+	// A second pass before the watcher confirms the claim does not claim twice.
+	if got, err := s.SettleDue(w.ctx); err != nil || len(got) != 0 {
+		t.Errorf("second pass: %+v %v", got, err)
+	}
+	// At a stream's end, everything owed is claimed.
+	w.sync(wt)
+	got, err = s.SettleAll(w.ctx)
+	if err != nil || len(got) != 1 || got[0].Channel != later {
+		t.Errorf("settle all: %+v %v", got, err)
+	}
+	if ch := w.channel(later); ch.Claimed.Cmp(eth(0.3)) != 0 {
+		t.Errorf("later channel claimed %s", ch.Claimed)
+	}
+}
