@@ -27,7 +27,7 @@ func TestSettlerClaimsBeforeExpiry(t *testing.T) {
 	w := newWorld(t)
 	wt := w.watcher(1)
 	soon := w.open(eth(1), 2*time.Hour)
-	idle := w.open(eth(1), 2*time.Hour)  // nothing owed
+	idle := w.open(eth(1), 2*time.Hour)   // nothing owed
 	later := w.open(eth(1), 10*time.Hour) // owed, not due
 	paid := w.open(eth(1), 2*time.Hour)   // owed nothing beyond its last claim
 	if _, err := w.c.Claim(w.ctx, w.payee, w.voucher(paid, eth(0.1))); err != nil {
