@@ -217,16 +217,22 @@ func (c *Client) wait(ctx context.Context, tx *types.Transaction) (*types.Receip
 	if limit <= 0 {
 		limit = time.Second
 	}
+	failures := 0
 	for delay := 5 * time.Millisecond; ; delay = min(2*delay, limit) {
 		rc, err := c.Backend.TransactionReceipt(ctx, tx.Hash())
-		if err == nil {
+		switch {
+		case err == nil:
 			if rc.Status != types.ReceiptStatusSuccessful {
 				return rc, fmt.Errorf("%w in block %d (tx %s)", ErrReverted, rc.BlockNumber, tx.Hash())
 			}
 			return rc, nil
-		}
-		if !errors.Is(err, ethereum.NotFound) {
-			return nil, err
+		case errors.Is(err, ethereum.NotFound), strings.Contains(err.Error(), "indexing is in progress"):
+		default:
+			// A node that stumbles (a restart, a load balancer) gets a few
+			// more tries: the transaction is out there either way.
+			if failures++; failures > 10 {
+				return nil, fmt.Errorf("waiting for %s: %w", tx.Hash(), err)
+			}
 		}
 		select {
 		case <-ctx.Done():
