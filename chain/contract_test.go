@@ -67,6 +67,21 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
+// advance moves the chain's clock by d with a new block. The simulated
+// backend refuses while its pool still shows the last transaction, which
+// it forgets a moment after the block that mined it.
+func (w *world) advance(d time.Duration) {
+	w.t.Helper()
+	var err error
+	for range 50 {
+		if err = w.sim.AdjustTime(d); err == nil {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	w.t.Fatalf("moving the clock: %v", err)
+}
+
 func (w *world) now() time.Time {
 	h, err := w.sim.Client().HeaderByNumber(w.ctx, nil)
 	if err != nil {
@@ -155,9 +170,7 @@ func TestChannelLifecycle(t *testing.T) {
 	}
 
 	// After expiry the funder takes back the rest.
-	if err := w.sim.AdjustTime(3 * time.Hour); err != nil {
-		t.Fatal(err)
-	}
+	w.advance(3 * time.Hour)
 	before := w.balance(addr(w.funder))
 	rc, err := w.c.Reclaim(w.ctx, w.funder, id)
 	if err != nil {
@@ -259,9 +272,7 @@ func TestChannelRefusals(t *testing.T) {
 		}
 	}
 
-	if err := w.sim.AdjustTime(2 * time.Hour); err != nil {
-		t.Fatal(err)
-	}
+	w.advance(2 * time.Hour)
 	if _, err := w.c.Claim(w.ctx, w.payee, good); !errors.Is(err, ErrChannelExpired) {
 		t.Errorf("claim after expiry: %v", err)
 	}
@@ -330,9 +341,7 @@ func TestReentrancyIsRefused(t *testing.T) {
 		if _, err := w.c.Claim(w.ctx, w.payee, w.voucher(id, eth(0.2))); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.sim.AdjustTime(2 * time.Hour); err != nil {
-			t.Fatal(err)
-		}
+		w.advance(2 * time.Hour)
 		_, err := w.c.send(w.ctx, "reclaim", w.stranger, nil, func(o *bind.TransactOpts) (*types.Transaction, error) {
 			return funder.Reclaim(o)
 		})
@@ -354,15 +363,27 @@ func TestGasPerCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rcTop, _ := w.c.TopUp(w.ctx, w.funder, id, eth(1))
-	rcExt, _ := w.c.Extend(w.ctx, w.funder, id, w.now().Add(2*time.Hour))
+	rcTop, err := w.c.TopUp(w.ctx, w.funder, id, eth(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcExt, err := w.c.Extend(w.ctx, w.funder, id, w.now().Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
 	rcClaim1, err := w.c.Claim(w.ctx, w.payee, w.voucher(id, eth(0.1)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rcClaim2, _ := w.c.Claim(w.ctx, w.payee, w.voucher(id, eth(0.2)))
-	_ = w.sim.AdjustTime(3 * time.Hour)
-	rcReclaim, _ := w.c.Reclaim(w.ctx, w.funder, id)
+	rcClaim2, err := w.c.Claim(w.ctx, w.payee, w.voucher(id, eth(0.2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.advance(3 * time.Hour)
+	rcReclaim, err := w.c.Reclaim(w.ctx, w.funder, id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, g := range []struct {
 		name string
 		rc   *types.Receipt

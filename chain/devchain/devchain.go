@@ -83,6 +83,10 @@ func Start(cfg Config) (*Chain, error) {
 	ec := ethconfig.Defaults
 	ec.Genesis = &core.Genesis{Config: chain.DevChainConfig(), GasLimit: ethconfig.Defaults.Miner.GasCeil, Alloc: alloc}
 	ec.SyncMode = ethconfig.FullSync
+	// No log index: a dev chain is small enough to search unindexed, and
+	// building the index on a restart takes seconds (half a minute under
+	// the race detector).
+	ec.LogNoHistory = true
 	backend, err := eth.New(stack, &ec)
 	if err != nil {
 		stack.Close()

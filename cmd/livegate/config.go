@@ -29,6 +29,7 @@ type Config struct {
 	Segment        Duration       `yaml:"segment"`
 	Window         int            `yaml:"window"`
 	ReconnectGrace Duration       `yaml:"reconnectGrace"`
+	Chain          ChainConfig    `yaml:"chain"`
 	Streams        []StreamConfig `yaml:"streams"`
 }
 
@@ -60,6 +61,7 @@ func defaultConfig() Config {
 	return Config{
 		HTTP: ":8080", RTMP: ":1935", RTSP: ":8554", Data: "./data",
 		Segment: Duration(2 * time.Second), Window: 6, ReconnectGrace: Duration(10 * time.Second),
+		Chain: ChainConfig{Confirmations: 3, SettleMargin: Duration(time.Hour)},
 	}
 }
 
@@ -132,6 +134,12 @@ func setFromEnv(v reflect.Value, prefix string, env map[string]string) error {
 				return fmt.Errorf("%s: %q is not a whole number", name, val)
 			}
 			f.SetInt(int64(n))
+		case f.Kind() == reflect.Uint64:
+			n, err := strconv.ParseUint(val, 10, 64)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not a whole number", name, val)
+			}
+			f.SetUint(n)
 		}
 	}
 	return nil
@@ -154,6 +162,9 @@ func (c *Config) validate() error {
 		return errors.New("reconnectGrace: must not be negative")
 	case len(c.Streams) == 0:
 		return errors.New("streams: list at least one stream")
+	}
+	if err := c.Chain.validate(); err != nil {
+		return err
 	}
 	names, keys := map[string]bool{}, map[string]bool{}
 	for i, s := range c.Streams {

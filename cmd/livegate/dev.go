@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -9,23 +11,49 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/livegate/livegate/chain"
+	"github.com/livegate/livegate/chain/devchain"
 )
 
-// devState is what livegate dev keeps between runs in DIR/dev-state.json,
-// so the stream key pasted into OBS stays valid.
+// devState is what livegate dev keeps between runs in DIR/dev-state.json:
+// the stream key pasted into OBS, and the throwaway keys, contract and
+// channels of the dev chain (which lives in DIR/devchain).
 type devState struct {
-	StreamKey string `json:"streamKey"`
+	StreamKey    string           `json:"streamKey"`
+	OrganizerKey string           `json:"organizerKey"` // deploys the contract
+	PayeeKey     string           `json:"payeeKey"`     // the server's
+	Contract     string           `json:"contract,omitempty"`
+	Viewers      []devViewerState `json:"viewers"`
+}
+
+type devViewerState struct {
+	Key     string `json:"key"`
+	Channel string `json:"channel,omitempty"`
 }
 
 // devInfo is DIR/dev.json: what a person, a test or a script needs to use
 // the dev server.
 type devInfo struct {
-	HTTP    string          `json:"http"`
-	RTMP    string          `json:"rtmp"`
-	Streams []devStreamInfo `json:"streams"`
+	HTTP     string          `json:"http"`
+	RTMP     string          `json:"rtmp"`
+	RPC      string          `json:"rpc"`
+	ChainID  uint64          `json:"chainId"`
+	Contract string          `json:"contract"`
+	Payee    string          `json:"payee"`
+	Streams  []devStreamInfo `json:"streams"`
+	Viewers  []devViewerInfo `json:"viewers"`
 }
 
 type devStreamInfo struct {
@@ -34,10 +62,23 @@ type devStreamInfo struct {
 	PricePerSecond string `json:"pricePerSecond"`
 }
 
+type devViewerInfo struct {
+	Address    string `json:"address"`
+	PrivateKey string `json:"privateKey"`
+	Channel    string `json:"channel"`
+	Deposit    string `json:"deposit"`
+}
+
 const (
-	devStream = "demo"
-	devPrice  = "1000000000000" // wei per second: 0.0036 ETH an hour
+	devStream     = "demo"
+	devPrice      = "1000000000000" // wei per second: 0.0036 ETH an hour
+	devViewers    = 3
+	devChannelTTL = 30 * 24 * time.Hour
 )
+
+// devDeposit is what each demo viewer's channel holds: 0.1 ETH, about 28
+// hours of the demo stream.
+var devDeposit = big.NewInt(100_000_000_000_000_000)
 
 func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	cfg := defaultConfig()
@@ -47,6 +88,7 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	fs.StringVar(&cfg.HTTP, "http", cfg.HTTP, "HTTP listen address (HLS, API)")
 	fs.StringVar(&cfg.RTMP, "rtmp", cfg.RTMP, "RTMP listen address")
 	fs.StringVar(&cfg.RTSP, "rtsp", cfg.RTSP, "RTSP listen address (RTSP ingest is not built yet)")
+	rpcAddr := fs.String("rpc", "127.0.0.1:8545", "the dev chain's JSON-RPC listen address (loopback only)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -59,10 +101,28 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err := os.MkdirAll(cfg.Data, 0o755); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
+	start := time.Now()
 	state, err := loadDevState(cfg.Data)
 	if err != nil {
 		return err
 	}
+	dev, err := devchain.Start(devchain.Config{Addr: *rpcAddr, DataDir: filepath.Join(cfg.Data, "devchain"), Alloc: state.alloc()})
+	if err != nil {
+		return err
+	}
+	defer dev.Close()
+	info, err := bootstrapDevChain(dev, &state)
+	if err != nil {
+		return err
+	}
+	if err := writeJSON(filepath.Join(cfg.Data, "dev-state.json"), state); err != nil {
+		return err
+	}
+	payeeKey := filepath.Join(cfg.Data, "payee.key")
+	if err := os.WriteFile(payeeKey, []byte(strings.TrimPrefix(state.PayeeKey, "0x")), 0o600); err != nil {
+		return err
+	}
+	cfg.Chain = ChainConfig{RPC: dev.URL, Contract: info.Contract, Key: payeeKey, Confirmations: 1, SettleMargin: Duration(time.Hour)}
 	cfg.Streams = []StreamConfig{{Name: devStream, Key: state.StreamKey, PricePerSecond: devPrice}}
 	if err := cfg.validate(); err != nil {
 		return err
@@ -71,10 +131,8 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	info := devInfo{
-		HTTP: "http://" + advertised(srv.httpAddr()),
-		RTMP: "rtmp://" + advertised(srv.rtmpAddr()) + "/live",
-	}
+	info.HTTP = "http://" + advertised(srv.httpAddr())
+	info.RTMP = "rtmp://" + advertised(srv.rtmpAddr()) + "/live"
 	for _, s := range cfg.Streams {
 		info.Streams = append(info.Streams, devStreamInfo{Name: s.Name, Key: s.Key, PricePerSecond: s.PricePerSecond})
 	}
@@ -83,8 +141,91 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 		srv.Close()
 		return err
 	}
+	log.Info("dev: ready", "in", time.Since(start).Round(time.Millisecond))
 	printDevBanner(stdout, info, path)
 	return srv.runUntilSignal()
+}
+
+// bootstrapDevChain makes sure the dev chain has the contract and a live,
+// funded channel for each demo viewer, deploying and opening what is
+// missing. It records what it made in state.
+func bootstrapDevChain(dev *devchain.Chain, state *devState) (*devInfo, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	organizer, payee := mustKey(state.OrganizerKey), mustKey(state.PayeeKey)
+	var client *chain.Client
+	var err error
+	if state.Contract != "" {
+		client, err = chain.NewClient(ctx, dev.Client, common.HexToAddress(state.Contract))
+	}
+	if client == nil {
+		if client, err = chain.Deploy(ctx, dev.Client, organizer, nil); err != nil {
+			return nil, fmt.Errorf("dev chain: deploying the contract: %w", err)
+		}
+		state.Contract = client.Address.Hex()
+		for i := range state.Viewers {
+			state.Viewers[i].Channel = "" // channels of a contract that is gone
+		}
+	}
+	info := &devInfo{RPC: dev.URL, ChainID: dev.ChainID.Uint64(), Contract: client.Address.Hex(),
+		Payee: crypto.PubkeyToAddress(payee.PublicKey).Hex()}
+	for i, v := range state.Viewers {
+		key := mustKey(v.Key)
+		me := crypto.PubkeyToAddress(key.PublicKey)
+		var ch *chain.Channel
+		if v.Channel != "" {
+			ch, err = client.Channel(ctx, common.HexToHash(v.Channel), nil)
+			if err != nil {
+				return nil, err
+			}
+			if ch.Payee == (common.Address{}) || time.Until(ch.Expiry) < 24*time.Hour || ch.Remaining().Sign() == 0 {
+				ch = nil // gone, expiring or spent: open a fresh one
+			}
+		}
+		if ch == nil {
+			// The viewer funds its own channel and signs with the same key,
+			// the burner key a watch link carries.
+			id, _, err := client.Open(ctx, key, me, crypto.PubkeyToAddress(payee.PublicKey), time.Now().Add(devChannelTTL), devDeposit)
+			if err != nil {
+				return nil, fmt.Errorf("dev chain: opening a demo viewer's channel: %w", err)
+			}
+			state.Viewers[i].Channel = id.Hex()
+			if ch, err = client.Channel(ctx, id, nil); err != nil {
+				return nil, err
+			}
+		}
+		info.Viewers = append(info.Viewers, devViewerInfo{
+			Address: me.Hex(), PrivateKey: v.Key, Channel: state.Viewers[i].Channel, Deposit: ch.Deposit.String(),
+		})
+	}
+	return info, nil
+}
+
+// alloc funds the dev accounts in the genesis block. It depends only on the
+// keys, so it is the same on every start, as a stored genesis requires.
+func (st *devState) alloc() types.GenesisAlloc {
+	rich := new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(1_000_000_000_000_000_000))
+	some := new(big.Int).Mul(big.NewInt(100), big.NewInt(1_000_000_000_000_000_000))
+	a := types.GenesisAlloc{crypto.PubkeyToAddress(mustKey(st.OrganizerKey).PublicKey): {Balance: rich}}
+	a[crypto.PubkeyToAddress(mustKey(st.PayeeKey).PublicKey)] = types.Account{Balance: some}
+	for _, v := range st.Viewers {
+		a[crypto.PubkeyToAddress(mustKey(v.Key).PublicKey)] = types.Account{Balance: some}
+	}
+	return a
+}
+
+func newKeyHex() string {
+	k, _ := crypto.GenerateKey()
+	return hexutil.Encode(crypto.FromECDSA(k))
+}
+
+// mustKey parses a key loadDevState checked.
+func mustKey(h string) *ecdsa.PrivateKey {
+	k, err := crypto.HexToECDSA(strings.TrimPrefix(h, "0x"))
+	if err != nil {
+		panic(err)
+	}
+	return k
 }
 
 func loadDevState(dir string) (devState, error) {
@@ -94,7 +235,7 @@ func loadDevState(dir string) (devState, error) {
 	switch {
 	case err == nil:
 		if err := json.Unmarshal(b, &st); err != nil {
-			return st, fmt.Errorf("%s: %w (delete it to start afresh)", path, err)
+			return st, fmt.Errorf("%s: %w (delete it and %s to start afresh)", path, err, filepath.Join(dir, "devchain"))
 		}
 	case !errors.Is(err, os.ErrNotExist):
 		return st, err
@@ -103,11 +244,27 @@ func loadDevState(dir string) (devState, error) {
 		k := make([]byte, 12)
 		_, _ = rand.Read(k)
 		st.StreamKey = hex.EncodeToString(k)
-		if err := writeJSON(path, st); err != nil {
-			return st, err
+	}
+	if st.OrganizerKey == "" {
+		st.OrganizerKey, st.PayeeKey = newKeyHex(), newKeyHex()
+	}
+	for len(st.Viewers) < devViewers {
+		st.Viewers = append(st.Viewers, devViewerState{Key: newKeyHex()})
+	}
+	for _, k := range append([]string{st.OrganizerKey, st.PayeeKey}, viewerKeys(st)...) {
+		if _, err := crypto.HexToECDSA(strings.TrimPrefix(k, "0x")); err != nil {
+			return st, fmt.Errorf("%s: a key is damaged (%v); delete it and %s to start afresh", path, err, filepath.Join(dir, "devchain"))
 		}
 	}
-	return st, nil
+	return st, writeJSON(path, st)
+}
+
+func viewerKeys(st devState) []string {
+	var out []string
+	for _, v := range st.Viewers {
+		out = append(out, v.Key)
+	}
+	return out
 }
 
 func writeJSON(path string, v any) error {
@@ -135,7 +292,7 @@ func advertised(addr string) string {
 	return net.JoinHostPort(host, port)
 }
 
-func printDevBanner(w io.Writer, info devInfo, path string) {
+func printDevBanner(w io.Writer, info *devInfo, path string) {
 	s := info.Streams[0]
 	fmt.Fprintf(w, `
 livegate dev is running.
@@ -146,7 +303,10 @@ livegate dev is running.
   or from ffmpeg   ffmpeg -re -i input.mp4 -c:v libx264 -g 60 -c:a aac -f flv %s/%s
   Watch            %s/live/%s/index.m3u8   (VLC, ffplay, Safari, any hls.js page)
   Replays          %s/vod/%s/
-  Everything above is in %s. Ctrl-C stops.
+  Dev chain        JSON-RPC %s (chain id %d), contract %s
+                   payee %s; %d demo viewers with channels of %s wei each
+  Everything above, viewer keys included, is in %s. Ctrl-C stops.
 
-`, info.RTMP, s.Key, info.RTMP, s.Key, info.HTTP, s.Name, info.HTTP, s.Name, path)
+`, info.RTMP, s.Key, info.RTMP, s.Key, info.HTTP, s.Name, info.HTTP, s.Name,
+		info.RPC, info.ChainID, info.Contract, info.Payee, len(info.Viewers), devDeposit, path)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"math/big"
 	"net/http"
 	"os"
 	"os/exec"
@@ -13,6 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/livegate/livegate/chain"
 	"github.com/livegate/livegate/internal/testenv"
 	"github.com/livegate/livegate/internal/testmedia"
 )
@@ -42,9 +48,10 @@ func startDev(t *testing.T, data string) *devProcess {
 	}
 	_ = os.Remove(filepath.Join(data, "dev.json"))
 	p := &devProcess{stdout: &testenv.LogBuffer{}, stderr: &testenv.LogBuffer{}}
-	p.cmd = exec.Command(self, "dev", "--data", data, "--http", "127.0.0.1:0", "--rtmp", "127.0.0.1:0", "--rtsp", "127.0.0.1:0")
+	p.cmd = exec.Command(self, "dev", "--data", data, "--http", "127.0.0.1:0", "--rtmp", "127.0.0.1:0", "--rtsp", "127.0.0.1:0", "--rpc", "127.0.0.1:0")
 	p.cmd.Env = append(os.Environ(), "LIVEGATE_TEST_MAIN=1")
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
+	launched := time.Now()
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +66,11 @@ func startDev(t *testing.T, data string) *devProcess {
 	for {
 		b, err := os.ReadFile(filepath.Join(data, "dev.json"))
 		if err == nil && json.Unmarshal(b, &p.info) == nil && strings.Contains(p.stdout.String(), "Ctrl-C") {
+			// For BENCHMARKS.md: start to ready, chain and channels included.
+			if _, after, ok := strings.Cut(p.stderr.String(), `msg="dev: ready" in=`); ok {
+				t.Logf("livegate dev ready in %s by its log, dev.json seen %v after exec", strings.Fields(after)[0],
+					time.Since(launched).Round(time.Millisecond))
+			}
 			return p
 		}
 		if time.Now().After(deadline) {
@@ -105,7 +117,18 @@ func TestDevCommand(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", err, resp)
 	}
+	var health struct {
+		Chain struct {
+			Channels int
+			Error    string
+		}
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&health)
 	resp.Body.Close()
+	if health.Chain.Channels != len(info.Viewers) || health.Chain.Error != "" {
+		t.Errorf("healthz chain %+v, want %d channels watched", health.Chain, len(info.Viewers))
+	}
+	checkDevChainFromOutside(t, info)
 
 	// What the banner tells a user to do, with ffmpeg standing in for OBS.
 	push, err := exec.Command(ffmpeg, "-hide_banner", "-loglevel", "error", "-i", testmedia.ClipPath(),
@@ -133,13 +156,73 @@ func TestDevCommand(t *testing.T) {
 		t.Error("no shutdown logged")
 	}
 
-	// The key pasted into OBS survives a restart.
-	key := info.Streams[0].Key
+	// The key pasted into OBS, the contract and the channels survive a restart.
 	p = startDev(t, data)
-	if p.info.Streams[0].Key != key {
-		t.Errorf("stream key changed across restarts")
+	if p.info.Streams[0].Key != info.Streams[0].Key || p.info.Contract != info.Contract ||
+		p.info.Viewers[0].Channel != info.Viewers[0].Channel {
+		t.Errorf("dev state changed across restarts:\n%+v\n%+v", info, p.info)
 	}
+	checkDevChainFromOutside(t, p.info)
 	p.stop(t)
+}
+
+// jsonRPC is an outside client of the dev chain: plain JSON-RPC over HTTP,
+// what curl or a wallet sends.
+func jsonRPC(t *testing.T, url, method string, params ...any) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Result string
+		Error  *struct{ Message string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Error != nil {
+		t.Fatalf("%s: %v %+v", method, err, out.Error)
+	}
+	return out.Result
+}
+
+// checkDevChainFromOutside reads the contract and the demo viewers'
+// channels over the dev chain's JSON-RPC.
+func checkDevChainFromOutside(t *testing.T, info devInfo) {
+	t.Helper()
+	if info.ChainID != 1337 || jsonRPC(t, info.RPC, "eth_chainId") != "0x539" {
+		t.Errorf("chain id %d", info.ChainID)
+	}
+	if code := jsonRPC(t, info.RPC, "eth_getCode", info.Contract, "latest"); len(code) < 1000 {
+		t.Fatalf("no contract at %s: %s", info.Contract, code)
+	}
+	if len(info.Viewers) != 3 {
+		t.Fatalf("%d demo viewers", len(info.Viewers))
+	}
+	abi := chain.ABI()
+	for _, v := range info.Viewers {
+		key, err := crypto.HexToECDSA(strings.TrimPrefix(v.PrivateKey, "0x"))
+		if err != nil || crypto.PubkeyToAddress(key.PublicKey).Hex() != v.Address {
+			t.Errorf("viewer %s: key does not match (%v)", v.Address, err)
+		}
+		data, _ := abi.Pack("channel", common.HexToHash(v.Channel))
+		res := jsonRPC(t, info.RPC, "eth_call", map[string]string{"to": info.Contract, "data": hexutil.Encode(data)}, "latest")
+		out, err := abi.Unpack("channel", hexutil.MustDecode(res))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := out[0].(struct {
+			Funder  common.Address `json:"funder"`
+			Signer  common.Address `json:"signer"`
+			Expiry  uint64         `json:"expiry"`
+			Payee   common.Address `json:"payee"`
+			Deposit *big.Int       `json:"deposit"`
+			Claimed *big.Int       `json:"claimed"`
+		})
+		if got.Payee.Hex() != info.Payee || got.Signer.Hex() != v.Address || got.Deposit.String() != v.Deposit || got.Deposit.Sign() == 0 {
+			t.Errorf("viewer %s's channel on chain: %+v", v.Address, got)
+		}
+	}
 }
 
 func TestCommandLine(t *testing.T) {

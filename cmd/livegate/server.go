@@ -31,6 +31,7 @@ type server struct {
 	rtmp    *rtmp.Server
 	httpLn  net.Listener
 	http    *http.Server
+	pay     *payments // nil on a free server
 }
 
 func newServer(cfg Config, log *slog.Logger) (*server, error) {
@@ -56,6 +57,11 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 		return nil, err
 	}
 	s.rtmp = &rtmp.Server{Addr: cfg.RTMP, Hub: s.hub, Logger: log}
+	if cfg.Chain.RPC != "" {
+		if s.pay, err = startPayments(cfg.Chain, log); err != nil {
+			return nil, err
+		}
+	}
 
 	mux := http.NewServeMux()
 	(&hls.Origin{Streams: s.streams, Archive: archive, Gate: hls.OpenGate{}, Logger: log}).Register(mux)
@@ -93,10 +99,12 @@ func (s *server) runUntilSignal() error {
 func (s *server) Start() error {
 	ln, err := net.Listen("tcp", s.cfg.HTTP)
 	if err != nil {
+		s.closePayments()
 		return fmt.Errorf("http: listen on %s: %w", s.cfg.HTTP, err)
 	}
 	if err := s.rtmp.Start(); err != nil {
 		ln.Close()
+		s.closePayments()
 		return err
 	}
 	s.httpLn = ln
@@ -123,7 +131,15 @@ func (s *server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	errs = append(errs, s.http.Shutdown(ctx))
+	s.closePayments()
 	return errors.Join(errs...)
+}
+
+func (s *server) closePayments() {
+	if s.pay != nil {
+		s.pay.Close()
+		s.pay = nil
+	}
 }
 
 func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
@@ -133,5 +149,9 @@ func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-cache")
-	_ = json.NewEncoder(w).Encode(map[string]any{"status": "ok", "live": live})
+	out := map[string]any{"status": "ok", "live": live}
+	if s.pay != nil {
+		out["chain"] = s.pay.status()
+	}
+	_ = json.NewEncoder(w).Encode(out)
 }
