@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -100,31 +101,87 @@ func (d *Domain) Sign(key *ecdsa.PrivateKey, channel common.Hash, amount *big.In
 	return &Voucher{Channel: channel, Amount: new(big.Int).Set(amount), Signature: sig}, nil
 }
 
-// Signer checks a voucher's signature strictly (65 bytes, v 27 or 28, s in
-// the lower half: the contract's ECDSA library refuses the rest, and
-// go-ethereum's Ecrecover would accept a high s) and returns who signed it.
+// Signer checks a voucher's signature strictly (see checkSignature) and
+// returns who signed it.
 func (d *Domain) Signer(v *Voucher) (common.Address, error) {
-	sig := v.Signature
-	if len(sig) != 65 {
-		return common.Address{}, errSigLength
-	}
-	if sig[64] != 27 && sig[64] != 28 {
-		return common.Address{}, errSigV
-	}
-	r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:64])
-	if !crypto.ValidateSignatureValues(sig[64]-27, r, s, true) {
-		return common.Address{}, errSigValues
-	}
 	digest, err := d.Digest(v.Channel, v.Amount)
 	if err != nil {
 		return common.Address{}, err
+	}
+	pub, err := (&Verifier{Domain: d}).recover(digest, v.Signature)
+	if err != nil {
+		return common.Address{}, err
+	}
+	return common.BytesToAddress(crypto.Keccak256(pub[1:])[12:]), nil
+}
+
+// ErrWrongSignerKey is Verifier's answer for a well-formed voucher signed by
+// someone other than the channel's signer.
+var ErrWrongSignerKey = errors.New("voucher not signed by the channel's signer")
+
+// Verifier checks vouchers against the signer a channel names. The first
+// voucher from a signer is recovered; its public key is then remembered, so
+// later vouchers cost a signature verification instead of a recovery
+// (about a tenth less work in libsecp256k1). Safe for concurrent use.
+type Verifier struct {
+	Domain *Domain
+	keys   sync.Map // common.Address -> []byte (uncompressed public key)
+}
+
+// Verify checks that v is strictly well-formed and signed by signer.
+func (vf *Verifier) Verify(v *Voucher, signer common.Address) error {
+	digest, err := vf.Domain.Digest(v.Channel, v.Amount)
+	if err != nil {
+		return err
+	}
+	if pub, ok := vf.keys.Load(signer); ok {
+		if err := checkSignature(v.Signature); err != nil {
+			return err
+		}
+		if !crypto.VerifySignature(pub.([]byte), digest[:], v.Signature[:64]) {
+			return ErrWrongSignerKey
+		}
+		return nil
+	}
+	pub, err := vf.recover(digest, v.Signature)
+	if err != nil {
+		return err
+	}
+	if common.BytesToAddress(crypto.Keccak256(pub[1:])[12:]) != signer {
+		return ErrWrongSignerKey
+	}
+	vf.keys.Store(signer, pub)
+	return nil
+}
+
+// checkSignature refuses what the contract's ECDSA library refuses: not 65
+// bytes, v other than 27 or 28, r or s out of range, s in the upper half
+// (the malleable twin, which go-ethereum's Ecrecover would accept).
+func checkSignature(sig []byte) error {
+	if len(sig) != 65 {
+		return errSigLength
+	}
+	if sig[64] != 27 && sig[64] != 28 {
+		return errSigV
+	}
+	r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:64])
+	if !crypto.ValidateSignatureValues(sig[64]-27, r, s, true) {
+		return errSigValues
+	}
+	return nil
+}
+
+// recover checks a signature strictly and recovers the public key.
+func (vf *Verifier) recover(digest common.Hash, sig []byte) ([]byte, error) {
+	if err := checkSignature(sig); err != nil {
+		return nil, err
 	}
 	var rsv [65]byte
 	copy(rsv[:], sig)
 	rsv[64] -= 27
 	pub, err := crypto.Ecrecover(digest[:], rsv[:])
 	if err != nil {
-		return common.Address{}, fmt.Errorf("%w: %v", ErrBadSignature, err)
+		return nil, fmt.Errorf("%w: %v", ErrBadSignature, err)
 	}
-	return common.BytesToAddress(crypto.Keccak256(pub[1:])[12:]), nil
+	return pub, nil
 }
