@@ -1,0 +1,241 @@
+package paywall
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/livegate/livegate/chain"
+)
+
+var ctx = context.Background()
+
+func openLedger(t *testing.T, path string) *BoltLedger {
+	t.Helper()
+	l, err := OpenBoltLedger(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	return l
+}
+
+// voucher is a ledger entry; the ledger stores what it is given, the gate
+// verifies signatures before it gets here.
+func voucher(ch common.Hash, amount int64) *chain.Voucher {
+	return &chain.Voucher{Channel: ch, Amount: big.NewInt(amount), Signature: []byte{byte(amount), 1, 2}}
+}
+
+func charge(ch common.Hash, session, segment string, price int64) Charge {
+	return Charge{Channel: ch, Session: session, Segment: segment, Stream: "demo", Price: big.NewInt(price), Duration: 2 * time.Second}
+}
+
+func TestLedgerPaysAndCharges(t *testing.T) {
+	l := openLedger(t, filepath.Join(t.TempDir(), "ledger.db"))
+	ch := common.Hash{1}
+	if _, err := l.Charge(ctx, charge(ch, "s1", "seg0", 10)); !errors.Is(err, ErrInsufficientCredit) {
+		t.Fatalf("charge without a voucher: %v", err)
+	}
+	if _, err := l.Pay(ctx, voucher(ch, 100)); err != nil {
+		t.Fatal(err)
+	}
+	rc, err := l.Charge(ctx, charge(ch, "s1", "seg0", 30))
+	if err != nil || rc.Price.Int64() != 30 || rc.Spent.Int64() != 30 || rc.Paid.Int64() != 100 {
+		t.Fatalf("charge: %+v %v", rc, err)
+	}
+	rc, err = l.Charge(ctx, charge(ch, "s1", "seg0", 30))
+	if err != nil || !rc.Already || rc.Price.Sign() != 0 || rc.Spent.Int64() != 30 {
+		t.Errorf("the same segment again in the session: %+v %v", rc, err)
+	}
+	if rc, _ := l.Charge(ctx, charge(ch, "s2", "seg0", 30)); rc.Already || rc.Spent.Int64() != 60 {
+		t.Errorf("another session pays for its own copy: %+v", rc)
+	}
+	if _, err := l.Charge(ctx, charge(ch, "s1", "seg1", 41)); !errors.Is(err, ErrInsufficientCredit) {
+		t.Errorf("charge above the credit: %v", err)
+	}
+	if a := l.Account(ch); a.Spent.Int64() != 60 {
+		t.Errorf("a refused charge changed the account: spent %s", a.Spent)
+	}
+	for _, amt := range []int64{100, 99} {
+		if _, err := l.Pay(ctx, voucher(ch, amt)); !errors.Is(err, ErrNotIncreasing) {
+			t.Errorf("voucher of %d after 100: %v", amt, err)
+		}
+	}
+	if best, ok := l.Best(ch); !ok || best.Amount.Int64() != 100 {
+		t.Errorf("best %+v", best)
+	}
+}
+
+func TestLedgerPreview(t *testing.T) {
+	l := openLedger(t, filepath.Join(t.TempDir(), "ledger.db"))
+	ch := common.Hash{2}
+	if _, err := l.Pay(ctx, voucher(ch, 1)); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{true, true, false} {
+		c := charge(ch, "s", fmt.Sprint(i), 1)
+		c.Preview = 4 * time.Second
+		rc, err := l.Charge(ctx, c)
+		if err != nil || rc.Free != want {
+			t.Errorf("segment %d: free %v (%v), want %v", i, rc.Free, err, want)
+		}
+	}
+	other := charge(ch, "s", "x", 1)
+	other.Stream, other.Preview = "other", 4*time.Second
+	if rc, _ := l.Charge(ctx, other); !rc.Free {
+		t.Error("the preview is per stream")
+	}
+}
+
+// TestLedgerNeverOverspends races 100 charges for credit enough for 37.
+func TestLedgerNeverOverspends(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	l := openLedger(t, path)
+	ch := common.Hash{3}
+	if _, err := l.Pay(ctx, voucher(ch, 37*7+3)); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok := 0
+	for i := range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := l.Charge(ctx, charge(ch, fmt.Sprintf("s%d", i%5), fmt.Sprintf("seg%d", i), 7)); err == nil {
+				mu.Lock()
+				ok++
+				mu.Unlock()
+			} else if !errors.Is(err, ErrInsufficientCredit) {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if a := l.Account(ch); ok != 37 || a.Spent.Int64() != 37*7 {
+		t.Errorf("%d charges went through, spent %s; want 37 and %d", ok, a.Spent, 37*7)
+	}
+	l.Close()
+	if a := openLedger(t, path).Account(ch); a.Spent.Int64() != 37*7 || a.Paid().Int64() != 37*7+3 {
+		t.Errorf("after reopening: paid %s spent %s", a.Paid(), a.Spent)
+	}
+}
+
+func TestLedgerSurvivesReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	l := openLedger(t, path)
+	ch := common.Hash{4}
+	if _, err := l.Pay(ctx, voucher(ch, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	c := charge(ch, "s", "seg", 10)
+	c.Preview = time.Second
+	if _, err := l.Charge(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Charge(ctx, charge(ch, "s", "seg2", 10)); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Charge(ctx, charge(ch, "s", "seg3", 10)); !errors.Is(err, ErrLedgerClosed) {
+		t.Errorf("charge on a closed ledger: %v", err)
+	}
+	l = openLedger(t, path)
+	a := l.Account(ch)
+	if a.Paid().Int64() != 1000 || a.Spent.Int64() != 10 || a.Preview["demo"] != 2*time.Second || string(a.Best.Signature) != string(voucher(ch, 1000).Signature) {
+		t.Errorf("reopened account %+v", a)
+	}
+	if rc, _ := l.Charge(ctx, charge(ch, "s", "seg2", 10)); !rc.Already {
+		t.Error("a segment paid before the restart is charged again")
+	}
+	if _, err := OpenBoltLedger(path); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Errorf("a second process on the same ledger: %v", err)
+	}
+}
+
+// TestLedgerCrash kills a process that is writing the ledger (SIGKILL, no
+// chance to close) and checks every change it acknowledged is there.
+func TestLedgerCrash(t *testing.T) {
+	if os.Getenv("LEDGER_CRASH_CHILD") != "" {
+		crashChild(os.Getenv("LEDGER_CRASH_CHILD"))
+		return
+	}
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestLedgerCrash$")
+	cmd.Env = append(os.Environ(), "LEDGER_CRASH_CHILD="+path)
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	acked := map[string]int64{} // channel -> highest acknowledged spend
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) == 3 && f[0] == "ack" {
+			n, _ := strconv.ParseInt(f[2], 10, 64)
+			acked[f[1]] = max(acked[f[1]], n)
+		}
+	}
+	err := cmd.Wait()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
+		t.Fatalf("the child was not killed: %v", err)
+	}
+	if len(acked) == 0 {
+		t.Fatal("the child acknowledged nothing")
+	}
+	l := openLedger(t, path)
+	for ch, spent := range acked {
+		a := l.Account(common.HexToHash(ch))
+		if a.Spent.Int64() < spent {
+			t.Errorf("channel %s: %d acknowledged, %s on disk after the crash", ch, spent, a.Spent)
+		}
+		if a.Paid().Int64() != 1_000_000 {
+			t.Errorf("channel %s: the acknowledged voucher is gone", ch)
+		}
+	}
+}
+
+func crashChild(path string) {
+	l, err := OpenBoltLedger(path)
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(2)
+	}
+	var wg sync.WaitGroup
+	for c := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ch := common.Hash{byte(c + 1)}
+			if _, err := l.Pay(ctx, voucher(ch, 1_000_000)); err != nil {
+				return
+			}
+			fmt.Printf("ack %s 0\n", ch.Hex())
+			for i := 0; ; i++ {
+				rc, err := l.Charge(ctx, charge(ch, "s", fmt.Sprint(i), 1))
+				if err != nil {
+					return
+				}
+				fmt.Printf("ack %s %s\n", ch.Hex(), rc.Spent)
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+	wg.Wait()
+}
