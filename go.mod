@@ -5,6 +5,7 @@ go 1.26
 require (
 	github.com/bluenviron/mediacommon/v2 v2.9.3
 	github.com/ethereum/go-ethereum v1.17.8
+	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/grafov/m3u8 v0.12.1
 	github.com/sirupsen/logrus v1.9.3
 	github.com/yutopp/go-flv v0.3.1

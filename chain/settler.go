@@ -122,6 +122,11 @@ func (s *Settler) settle(ctx context.Context, all bool) ([]Settlement, error) {
 		switch {
 		case err == nil:
 			st.Tx = rc.TxHash
+			for _, l := range rc.Logs { // what was paid, as the contract counted it
+				if ev, err := channelsFilterer.ParseClaimed(*l); err == nil {
+					st.Paid = ev.Paid
+				}
+			}
 			s.claimed[ch.ID] = new(big.Int).Set(v.Amount)
 			s.Logger.Info("chain: claimed", "channel", ch.ID, "amount", v.Amount, "paid", st.Paid, "tx", rc.TxHash)
 		case errors.Is(err, ErrNothingToClaim):

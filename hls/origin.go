@@ -118,14 +118,14 @@ func (o *Origin) liveRendition(w http.ResponseWriter, r *http.Request) (*Stream,
 }
 
 func (o *Origin) liveMaster(w http.ResponseWriter, r *http.Request) {
-	if _, v, ok := o.liveView(w, r); ok {
-		writePlaylist(w, v.master, cacheLive)
+	if s, v, ok := o.liveView(w, r); ok {
+		o.writePlaylist(w, r, s.Name, v.master, cacheLive)
 	}
 }
 
 func (o *Origin) liveMedia(w http.ResponseWriter, r *http.Request) {
-	if _, rv, ok := o.liveRendition(w, r); ok {
-		writePlaylist(w, rv.playlist, cacheLive)
+	if s, rv, ok := o.liveRendition(w, r); ok {
+		o.writePlaylist(w, r, s.Name, rv.playlist, cacheLive)
 	}
 }
 
@@ -195,7 +195,7 @@ func (o *Origin) recording(w http.ResponseWriter, r *http.Request) (*Stream, *Re
 }
 
 func (o *Origin) vodMaster(w http.ResponseWriter, r *http.Request) {
-	_, rec, ok := o.recording(w, r)
+	s, rec, ok := o.recording(w, r)
 	if !ok {
 		return
 	}
@@ -209,11 +209,11 @@ func (o *Origin) vodMaster(w http.ResponseWriter, r *http.Request) {
 	for _, ri := range rends {
 		vs = append(vs, measure(ri, entries[ri.Name]))
 	}
-	writePlaylist(w, masterPlaylist(vs, ""), cacheFor(active))
+	o.writePlaylist(w, r, s.Name, masterPlaylist(vs, ""), cacheFor(active))
 }
 
 func (o *Origin) vodMedia(w http.ResponseWriter, r *http.Request) {
-	_, rec, ok := o.recording(w, r)
+	s, rec, ok := o.recording(w, r)
 	if !ok {
 		return
 	}
@@ -232,7 +232,7 @@ func (o *Origin) vodMedia(w http.ResponseWriter, r *http.Request) {
 	if active {
 		kind = kindEvent
 	}
-	writePlaylist(w, mediaPlaylist(segs, 0, kind, 0, ""), cacheFor(active))
+	o.writePlaylist(w, r, s.Name, mediaPlaylist(segs, 0, kind, 0, ""), cacheFor(active))
 }
 
 func (o *Origin) vodSegment(w http.ResponseWriter, r *http.Request) {
@@ -271,6 +271,23 @@ func (o *Origin) vodSegment(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", time.Time{}, f)
 }
 
+// withArgs appends a query string to every URI line of a playlist.
+func withArgs(playlist []byte, args string) []byte {
+	out := make([]byte, 0, len(playlist)+32*len(args))
+	for line := range bytes.Lines(playlist) {
+		trimmed := bytes.TrimRight(line, "\r\n")
+		if len(trimmed) == 0 || trimmed[0] == '#' {
+			out = append(out, line...)
+			continue
+		}
+		out = append(out, trimmed...)
+		out = append(out, '?')
+		out = append(out, args...)
+		out = append(out, '\n')
+	}
+	return out
+}
+
 func cacheFor(active bool) string {
 	if active {
 		return cacheLive
@@ -278,7 +295,14 @@ func cacheFor(active bool) string {
 	return cacheFinished
 }
 
-func writePlaylist(w http.ResponseWriter, body []byte, cache string) {
+// writePlaylist answers a playlist, its URIs carrying what the gate asks
+// for this request. A playlist with a session's token in it is that
+// viewer's: no shared cache may keep it.
+func (o *Origin) writePlaylist(w http.ResponseWriter, r *http.Request, stream string, body []byte, cache string) {
+	if args := o.Gate.PlaylistArgs(r, stream); args != "" {
+		body = withArgs(body, args)
+		cache = "private, no-cache"
+	}
 	h := w.Header()
 	h.Set("Content-Type", playlistType)
 	h.Set("Cache-Control", cache)

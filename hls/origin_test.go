@@ -37,6 +37,15 @@ func (g *refusingGate) Admit(w http.ResponseWriter, _ *http.Request, seg Segment
 	return true
 }
 
+// PlaylistArgs hands a request's ?token= back, renamed, as the paywall
+// hands back a renewed token.
+func (g *refusingGate) PlaylistArgs(r *http.Request, _ string) string {
+	if t := r.URL.Query().Get("token"); t != "" {
+		return "token=renewed-" + t
+	}
+	return ""
+}
+
 type originFixture struct {
 	srv    *httptest.Server
 	stream *Stream
@@ -232,6 +241,30 @@ func TestOriginVOD(t *testing.T) {
 	_, body = f.get(t, "GET", strings.Replace(live, "index.m3u8", "source/index.m3u8", 1))
 	if media := testmedia.MediaPlaylist(t, body); media.MediaType != m3u8.EVENT || media.Closed {
 		t.Errorf("recording in progress:\n%s", body)
+	}
+}
+
+func TestOriginPlaylistsCarryTheGatesArgs(t *testing.T) {
+	f := newOrigin(t)
+	for _, path := range []string{"/live/demo/index.m3u8", "/live/demo/source/index.m3u8",
+		"/vod/demo/" + f.rec.ID + "/index.m3u8", "/vod/demo/" + f.rec.ID + "/source/index.m3u8"} {
+		resp, body := f.get(t, "GET", path+"?token=abc")
+		uris := 0
+		for _, line := range strings.Split(strings.TrimSpace(string(body)), "\n") {
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			uris++
+			if !strings.HasSuffix(line, "?token=renewed-abc") {
+				t.Errorf("%s: URI %q does not carry the token", path, line)
+			}
+		}
+		if uris == 0 || resp.Header.Get("Cache-Control") != "private, no-cache" {
+			t.Errorf("%s: %d URIs, Cache-Control %q", path, uris, resp.Header.Get("Cache-Control"))
+		}
+		if _, plain := f.get(t, "GET", path); strings.Contains(string(plain), "token") {
+			t.Errorf("%s without a token mentions one", path)
+		}
 	}
 }
 

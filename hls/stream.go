@@ -29,6 +29,9 @@ type Options struct {
 	MaxSegment time.Duration
 	// Now is the wall clock, injectable for tests.
 	Now func() time.Time
+	// OnEnd, when set, is called (in its own goroutine) when a stream's
+	// recording has ended: the server settles payments then.
+	OnEnd func(stream string)
 }
 
 func (o *Options) defaults() {
@@ -148,14 +151,19 @@ func (s *Stream) Close() error {
 	}
 	rec := s.endLocked()
 	s.mu.Unlock()
-	return finish(rec, s.opts.Now())
+	return s.finish(rec)
 }
 
-func finish(rec *Recording, at time.Time) error {
+// finish ends a recording detached by endLocked and tells OnEnd.
+func (s *Stream) finish(rec *Recording) error {
 	if rec == nil {
 		return nil
 	}
-	return rec.Finish(at)
+	err := rec.Finish(s.opts.Now())
+	if s.opts.OnEnd != nil {
+		go s.opts.OnEnd(s.Name)
+	}
+	return err
 }
 
 // endLocked marks the live playlist ended and detaches the recording,
@@ -202,7 +210,7 @@ func (s *Stream) left(p *publication) {
 	if s.closed || s.opts.ReconnectGrace == 0 {
 		rec := s.endLocked()
 		s.mu.Unlock()
-		if err := finish(rec, s.opts.Now()); err != nil {
+		if err := s.finish(rec); err != nil {
 			s.log.Error("archive: finishing recording", "err", err)
 		}
 		return
@@ -221,7 +229,7 @@ func (s *Stream) graceOver(gen uint64) {
 	s.grace = nil
 	rec := s.endLocked()
 	s.mu.Unlock()
-	if err := finish(rec, s.opts.Now()); err != nil {
+	if err := s.finish(rec); err != nil {
 		s.log.Error("archive: finishing recording", "err", err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/livegate/livegate/hls"
+	"github.com/livegate/livegate/paywall"
 )
 
 // Config is livegate.yml. Every key has a default, and every scalar key
@@ -30,7 +31,14 @@ type Config struct {
 	Window         int            `yaml:"window"`
 	ReconnectGrace Duration       `yaml:"reconnectGrace"`
 	Chain          ChainConfig    `yaml:"chain"`
+	Admin          AdminConfig    `yaml:"admin"`
 	Streams        []StreamConfig `yaml:"streams"`
+}
+
+// AdminConfig guards the admin API (POST /admin/settle; the dashboard
+// later). Without a token it is off.
+type AdminConfig struct {
+	Token string `yaml:"token"`
 }
 
 // StreamConfig is one entry of streams:.
@@ -39,6 +47,15 @@ type StreamConfig struct {
 	Key            string `yaml:"key"`
 	PricePerSecond string `yaml:"pricePerSecond"` // wei per second of media, decimal
 	PreviewSeconds int    `yaml:"previewSeconds"`
+}
+
+// terms is what the stream charges.
+func (s StreamConfig) terms() paywall.Terms {
+	p, ok := new(big.Int).SetString(s.PricePerSecond, 10)
+	if !ok {
+		p = new(big.Int)
+	}
+	return paywall.Terms{PricePerSecond: p, Preview: time.Duration(s.PreviewSeconds) * time.Second}
 }
 
 // Duration reads "2s", "1m30s" in YAML and environment variables.
@@ -166,6 +183,9 @@ func (c *Config) validate() error {
 	if err := c.Chain.validate(); err != nil {
 		return err
 	}
+	if t := c.Admin.Token; t != "" && len(t) < 16 {
+		return errors.New("admin.token: use at least 16 characters")
+	}
 	names, keys := map[string]bool{}, map[string]bool{}
 	for i, s := range c.Streams {
 		at := fmt.Sprintf("streams[%d]", i)
@@ -182,10 +202,16 @@ func (c *Config) validate() error {
 			return fmt.Errorf("%s.key: the same key is used by another stream", at)
 		case s.PreviewSeconds < 0:
 			return fmt.Errorf("%s.previewSeconds: must not be negative", at)
+		case s.PreviewSeconds > 0 && c.Chain.RPC == "":
+			return fmt.Errorf("%s.previewSeconds: a preview is counted per payment channel and needs chain: to be set", at)
 		}
 		if s.PricePerSecond != "" {
-			if p, ok := new(big.Int).SetString(s.PricePerSecond, 10); !ok || p.Sign() < 0 {
+			p, ok := new(big.Int).SetString(s.PricePerSecond, 10)
+			if !ok || p.Sign() < 0 {
 				return fmt.Errorf("%s.pricePerSecond: %q is not a whole number of wei", at, s.PricePerSecond)
+			}
+			if p.Sign() > 0 && c.Chain.RPC == "" {
+				return fmt.Errorf("%s.pricePerSecond: a priced stream needs chain: (rpc, contract, key) to be paid through", at)
 			}
 		}
 		names[s.Name], keys[s.Key] = true, true

@@ -23,8 +23,7 @@ segment: 4s
 streams:
   - name: main-stage
     key: secret-main-key
-    pricePerSecond: "1000000000000"
-    previewSeconds: 30
+    pricePerSecond: "0"
   - name: side_room
     key: secret-side-key
 `
@@ -37,7 +36,7 @@ func TestLoadConfig(t *testing.T) {
 	if cfg.HTTP != "127.0.0.1:9000" || cfg.RTMP != ":1935" || time.Duration(cfg.Segment) != 4*time.Second || cfg.Window != 6 {
 		t.Errorf("config %+v", cfg)
 	}
-	if len(cfg.Streams) != 2 || cfg.Streams[0].PreviewSeconds != 30 || cfg.Streams[1].Name != "side_room" {
+	if len(cfg.Streams) != 2 || cfg.Streams[0].PricePerSecond != "0" || cfg.Streams[1].Name != "side_room" {
 		t.Errorf("streams %+v", cfg.Streams)
 	}
 }
@@ -79,6 +78,9 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		"streams:\n  - {name: a, key: long-enough-key}\n  - {name: a, key: other-long-key}":  "streams[1].name",
 		"streams:\n  - {name: a, key: long-enough-key}\n  - {name: b, key: long-enough-key}": "streams[1].key",
 		"streams:\n  - {name: a, key: long-enough-key, pricePerSecond: \"1.5\"}":             "streams[0].pricePerSecond",
+		"streams:\n  - {name: a, key: long-enough-key, pricePerSecond: \"5\"}":               "needs chain:",
+		"streams:\n  - {name: a, key: long-enough-key, previewSeconds: 30}":                  "needs chain:",
+		"admin: {token: short}" + stream:                                                     "admin.token",
 		"streams:\n  - {name: a, key: long-enough-key, previewSeconds: -1}":                  "streams[0].previewSeconds",
 	} {
 		_, err := loadConfig(writeConfig(t, body))

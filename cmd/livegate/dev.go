@@ -32,6 +32,7 @@ import (
 // channels of the dev chain (which lives in DIR/devchain).
 type devState struct {
 	StreamKey    string           `json:"streamKey"`
+	AdminToken   string           `json:"adminToken"`
 	OrganizerKey string           `json:"organizerKey"` // deploys the contract
 	PayeeKey     string           `json:"payeeKey"`     // the server's
 	Contract     string           `json:"contract,omitempty"`
@@ -46,14 +47,16 @@ type devViewerState struct {
 // devInfo is DIR/dev.json: what a person, a test or a script needs to use
 // the dev server.
 type devInfo struct {
-	HTTP     string          `json:"http"`
-	RTMP     string          `json:"rtmp"`
-	RPC      string          `json:"rpc"`
-	ChainID  uint64          `json:"chainId"`
-	Contract string          `json:"contract"`
-	Payee    string          `json:"payee"`
-	Streams  []devStreamInfo `json:"streams"`
-	Viewers  []devViewerInfo `json:"viewers"`
+	HTTP     string `json:"http"`
+	RTMP     string `json:"rtmp"`
+	RPC      string `json:"rpc"`
+	ChainID  uint64 `json:"chainId"`
+	Contract string `json:"contract"`
+	Payee    string `json:"payee"`
+	// AdminToken opens the admin API (livegate settle, the dashboard).
+	AdminToken string          `json:"adminToken"`
+	Streams    []devStreamInfo `json:"streams"`
+	Viewers    []devViewerInfo `json:"viewers"`
 }
 
 type devStreamInfo struct {
@@ -123,6 +126,8 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 		return err
 	}
 	cfg.Chain = ChainConfig{RPC: dev.URL, Contract: info.Contract, Key: payeeKey, Confirmations: 1, SettleMargin: Duration(time.Hour)}
+	cfg.Admin.Token = state.AdminToken
+	info.AdminToken = state.AdminToken
 	cfg.Streams = []StreamConfig{{Name: devStream, Key: state.StreamKey, PricePerSecond: devPrice}}
 	if err := cfg.validate(); err != nil {
 		return err
@@ -244,6 +249,11 @@ func loadDevState(dir string) (devState, error) {
 		k := make([]byte, 12)
 		_, _ = rand.Read(k)
 		st.StreamKey = hex.EncodeToString(k)
+	}
+	if st.AdminToken == "" {
+		k := make([]byte, 16)
+		_, _ = rand.Read(k)
+		st.AdminToken = hex.EncodeToString(k)
 	}
 	if st.OrganizerKey == "" {
 		st.OrganizerKey, st.PayeeKey = newKeyHex(), newKeyHex()

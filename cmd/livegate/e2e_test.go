@@ -30,17 +30,26 @@ type e2e struct {
 }
 
 var testStreams = []StreamConfig{
-	{Name: "demo", Key: "demo-stream-key", PricePerSecond: "1000"},
+	{Name: "demo", Key: "demo-stream-key"},
 	{Name: "stage2", Key: "stage2-stream-key"},
 }
 
 // startE2E runs the whole server on loopback ports, on data dir data.
 func startE2E(t *testing.T, data string) *e2e {
 	t.Helper()
+	return startE2EWith(t, data, nil)
+}
+
+// startE2EWith runs the server with the test config changed by edit.
+func startE2EWith(t *testing.T, data string, edit func(*Config)) *e2e {
+	t.Helper()
 	cfg := defaultConfig()
 	cfg.HTTP, cfg.RTMP, cfg.RTSP, cfg.Data = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", data
 	cfg.ReconnectGrace = 0
 	cfg.Streams = testStreams
+	if edit != nil {
+		edit(&cfg)
+	}
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}

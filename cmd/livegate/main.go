@@ -3,6 +3,7 @@
 //
 //	livegate dev [--data DIR] [--http ADDR] [--rtmp ADDR] [--rtsp ADDR]
 //	livegate serve --config livegate.yml
+//	livegate settle --config livegate.yml | --data DIR
 //	livegate version
 package main
 
@@ -26,6 +27,8 @@ Usage:
         everything on this machine, with a demo stream; writes DIR/dev.json
   livegate serve --config livegate.yml
         production, from a config file (LIVEGATE_* variables override it)
+  livegate settle --config livegate.yml | --data DIR
+        claim every channel's best voucher on chain now
   livegate version
 `
 
@@ -45,6 +48,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runDev(args[1:], stdout, log)
 	case "serve":
 		err = runServe(args[1:], log)
+	case "settle":
+		err = runSettle(args[1:], stdout, log)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "livegate %s (%s)\n", version, runtime.Version())
 	case "help", "--help", "-h":

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -15,6 +18,8 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/livegate/livegate/chain"
+	"github.com/livegate/livegate/hls"
+	"github.com/livegate/livegate/paywall"
 )
 
 // ChainConfig is chain: in livegate.yml. Without an rpc the server runs
@@ -68,18 +73,28 @@ func loadKey(path string) (*ecdsa.PrivateKey, error) {
 	return k, nil
 }
 
-// payments is the server's side of the chain: the contract, the payee's key
-// and the watcher keeping confirmed channel state.
+// payments is the server's side of the money: the contract, the payee's
+// key, the watcher keeping confirmed channel state, the ledger, the gate
+// in front of priced streams, and the settler.
 type payments struct {
 	client  *chain.Client
 	key     *ecdsa.PrivateKey
 	payee   common.Address
 	watcher *chain.Watcher
+	ledger  *paywall.BoltLedger
+	gate    *paywall.Gate
+	settler *chain.Settler
+	log     *slog.Logger
 	cancel  context.CancelFunc
-	done    chan struct{}
+	done    sync.WaitGroup
 }
 
-func startPayments(cfg ChainConfig, log *slog.Logger) (*payments, error) {
+// sessionTTL is how long a session token lives; every accepted voucher,
+// and every playlist fetched past half of it, renews it.
+const sessionTTL = 15 * time.Minute
+
+func startPayments(full Config, log *slog.Logger) (*payments, error) {
+	cfg := full.Chain
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	key, err := loadKey(cfg.Key)
@@ -99,7 +114,7 @@ func startPayments(cfg ChainConfig, log *slog.Logger) (*payments, error) {
 		rpc.Close()
 		return nil, fmt.Errorf("chain.contract: %w", err)
 	}
-	p := &payments{client: client, key: key, payee: crypto.PubkeyToAddress(key.PublicKey), done: make(chan struct{})}
+	p := &payments{client: client, key: key, payee: crypto.PubkeyToAddress(key.PublicKey), log: log}
 	balance, err := rpc.BalanceAt(ctx, p.payee, nil)
 	if err != nil {
 		rpc.Close()
@@ -115,18 +130,82 @@ func startPayments(cfg ChainConfig, log *slog.Logger) (*payments, error) {
 	if err := p.watcher.Sync(ctx); err != nil {
 		log.Warn("chain: first sync failed; retrying in the background", "err", err)
 	}
+	if err := p.startPaywall(full, log); err != nil {
+		rpc.Close()
+		return nil, err
+	}
 	runCtx, stop := context.WithCancel(context.Background())
 	p.cancel = stop
-	go func() { defer close(p.done); p.watcher.Run(runCtx) }()
+	p.done.Add(2)
+	go func() { defer p.done.Done(); p.watcher.Run(runCtx) }()
+	go func() { defer p.done.Done(); p.settler.Run(runCtx) }()
 	log.Info("chain: watching", "chain", client.ChainID, "contract", client.Address, "payee", p.payee,
 		"balance", balance, "confirmations", cfg.Confirmations, "channels", len(p.watcher.Channels()))
 	return p, nil
 }
 
+func (p *payments) startPaywall(cfg Config, log *slog.Logger) error {
+	ledger, err := paywall.OpenBoltLedger(filepath.Join(cfg.Data, "ledger.db"))
+	if err != nil {
+		return err
+	}
+	secret, err := paywall.LoadSecret(filepath.Join(cfg.Data, "session.key"))
+	if err != nil {
+		ledger.Close()
+		return err
+	}
+	sessions, err := paywall.NewSessions(secret, sessionTTL)
+	if err != nil {
+		ledger.Close()
+		return err
+	}
+	terms := map[string]paywall.Terms{}
+	for _, sc := range cfg.Streams {
+		if t := sc.terms(); !(t.PricePerSecond.Sign() == 0 && t.Preview == 0) {
+			terms[sc.Name] = t
+		}
+	}
+	margin := time.Duration(cfg.Chain.SettleMargin)
+	p.ledger = ledger
+	p.gate = &paywall.Gate{
+		Streams: terms, Sessions: sessions, Ledger: ledger,
+		Cashier: &paywall.Cashier{Ledger: ledger, Channels: p.watcher, Verifier: &chain.Verifier{Domain: p.client.Domain},
+			Payee: p.payee, Margin: margin},
+		Limiter: &paywall.Limiter{Max: 20, Window: time.Minute},
+		Domain:  p.client.Domain, Payee: p.payee, Logger: log,
+	}
+	p.settler = &chain.Settler{Client: p.client, Key: p.key, Watcher: p.watcher, Vouchers: ledger,
+		Margin: margin, Interval: time.Minute, Logger: log}
+	return nil
+}
+
+// settleAll claims everything owed now: at a stream's end and on
+// `livegate settle`.
+func (p *payments) settleAll(ctx context.Context) ([]chain.Settlement, error) {
+	if err := p.watcher.Sync(ctx); err != nil {
+		p.log.Warn("chain: settling on the last confirmed state", "err", err)
+	}
+	return p.settler.SettleAll(ctx)
+}
+
 func (p *payments) Close() {
 	p.cancel()
-	<-p.done
+	p.done.Wait()
+	if err := p.ledger.Close(); err != nil {
+		p.log.Error("ledger: close", "err", err)
+	}
 	p.client.Backend.(*ethclient.Client).Close()
+}
+
+// hlsGate lets the origin ask the paywall, which knows nothing of hls.
+type hlsGate struct{ g *paywall.Gate }
+
+func (a hlsGate) Admit(w http.ResponseWriter, r *http.Request, s hls.SegmentRef) bool {
+	return a.g.Admit(w, r, paywall.Segment{Stream: s.Stream, Recording: s.Recording, Rendition: s.Rendition, Seq: s.Seq, Duration: s.Duration})
+}
+
+func (a hlsGate) PlaylistArgs(r *http.Request, stream string) string {
+	return a.g.PlaylistArgs(r, stream)
 }
 
 // status is the chain part of /healthz.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -32,6 +34,11 @@ type server struct {
 	httpLn  net.Listener
 	http    *http.Server
 	pay     *payments // nil on a free server
+
+	mu       sync.Mutex
+	closing  bool
+	bg       sync.WaitGroup // settlements started by streams ending
+	payClose sync.Once
 }
 
 func newServer(cfg Config, log *slog.Logger) (*server, error) {
@@ -47,6 +54,12 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	if cfg.ReconnectGrace == 0 {
 		opts.ReconnectGrace = -1 // end at once
 	}
+	if cfg.Chain.RPC != "" {
+		if s.pay, err = startPayments(cfg, log); err != nil {
+			return nil, err
+		}
+		opts.OnEnd = s.streamEnded
+	}
 	var routes []ingest.Route
 	for _, sc := range cfg.Streams {
 		st := hls.NewStream(sc.Name, archive, opts, log)
@@ -54,17 +67,19 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 		routes = append(routes, ingest.Route{Stream: sc.Name, Key: sc.Key, Target: st})
 	}
 	if s.hub, err = ingest.NewHub(routes, log); err != nil {
+		s.closePayments()
 		return nil, err
 	}
 	s.rtmp = &rtmp.Server{Addr: cfg.RTMP, Hub: s.hub, Logger: log}
-	if cfg.Chain.RPC != "" {
-		if s.pay, err = startPayments(cfg.Chain, log); err != nil {
-			return nil, err
-		}
-	}
 
 	mux := http.NewServeMux()
-	(&hls.Origin{Streams: s.streams, Archive: archive, Gate: hls.OpenGate{}, Logger: log}).Register(mux)
+	var gate hls.Gate = hls.OpenGate{}
+	if s.pay != nil {
+		gate = hlsGate{s.pay.gate}
+		s.pay.gate.Register(mux)
+		mux.HandleFunc("POST /admin/settle", s.adminSettle)
+	}
+	(&hls.Origin{Streams: s.streams, Archive: archive, Gate: gate, Logger: log}).Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	s.http = &http.Server{
 		Handler:           mux,
@@ -123,6 +138,9 @@ func (s *server) rtmpAddr() string { return s.rtmp.ListenAddr().String() }
 // Close stops ingest first, so every stream flushes its last segment and
 // finishes its recording, then stops serving.
 func (s *server) Close() error {
+	s.mu.Lock()
+	s.closing = true
+	s.mu.Unlock()
 	s.hub.Close()
 	errs := []error{s.rtmp.Close()}
 	for _, st := range s.streams {
@@ -131,15 +149,49 @@ func (s *server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	errs = append(errs, s.http.Shutdown(ctx))
+	s.bg.Wait()
 	s.closePayments()
 	return errors.Join(errs...)
 }
 
 func (s *server) closePayments() {
 	if s.pay != nil {
-		s.pay.Close()
-		s.pay = nil
+		s.payClose.Do(s.pay.Close)
 	}
+}
+
+// streamEnded settles what the stream's viewers paid, in the background.
+func (s *server) streamEnded(stream string) {
+	s.mu.Lock()
+	if s.closing || s.pay == nil {
+		s.mu.Unlock()
+		return
+	}
+	s.bg.Add(1)
+	s.mu.Unlock()
+	defer s.bg.Done()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	done, err := s.pay.settleAll(ctx)
+	s.log.Info("chain: settled at the end of a stream", "stream", stream, "claims", len(done), "err", err)
+}
+
+// adminSettle claims everything owed now (livegate settle).
+func (s *server) adminSettle(w http.ResponseWriter, r *http.Request) {
+	got := []byte(r.Header.Get("Authorization"))
+	if s.cfg.Admin.Token == "" || subtle.ConstantTimeCompare(got, []byte("Bearer "+s.cfg.Admin.Token)) != 1 {
+		http.Error(w, "admin token required", http.StatusUnauthorized)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
+	defer cancel()
+	done, err := s.pay.settleAll(ctx)
+	out := map[string]any{"settlements": settlementsJSON(done)}
+	if err != nil {
+		out["error"] = err.Error()
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
 }
 
 func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {

@@ -1,0 +1,305 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/livegate/livegate/chain"
+	"github.com/livegate/livegate/chain/devchain"
+	"github.com/livegate/livegate/internal/testmedia"
+)
+
+// paidWorld is a dev chain with the contract, a payee whose key the server
+// holds, and viewers with channels, for servers started on it.
+type paidWorld struct {
+	t        *testing.T
+	dev      *devchain.Chain
+	client   *chain.Client
+	payee    *ecdsa.PrivateKey
+	keyFile  string
+	viewers  []*ecdsa.PrivateKey
+	channels []common.Hash
+	ctx      context.Context
+	// payeeStart is the payee's balance before any claim.
+	payeeStart *big.Int
+}
+
+// claims adds up every Claimed event paying payee and the fees its claim
+// transactions cost.
+func (w *paidWorld) claims(payee common.Address) (paid, fees *big.Int) {
+	w.t.Helper()
+	paid, fees = new(big.Int), new(big.Int)
+	it, err := w.client.Contract().FilterClaimed(&bind.FilterOpts{Context: w.ctx}, nil)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer it.Close()
+	for it.Next() {
+		paid.Add(paid, it.Event.Paid)
+		rc, err := w.dev.Client.TransactionReceipt(w.ctx, it.Event.Raw.TxHash)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		fees.Add(fees, new(big.Int).Mul(new(big.Int).SetUint64(rc.GasUsed), rc.EffectiveGasPrice))
+	}
+	return paid, fees
+}
+
+const testPrice = 1000 // wei per second: a 2 s segment costs 2000
+
+func newPaidWorld(t *testing.T, dir string, viewers int, deposit int64) *paidWorld {
+	t.Helper()
+	w := &paidWorld{t: t, ctx: context.Background()}
+	w.payee, _ = crypto.GenerateKey()
+	alloc := types.GenesisAlloc{crypto.PubkeyToAddress(w.payee.PublicKey): {Balance: new(big.Int).Lsh(big.NewInt(1), 80)}}
+	for range viewers {
+		k, _ := crypto.GenerateKey()
+		w.viewers = append(w.viewers, k)
+		alloc[crypto.PubkeyToAddress(k.PublicKey)] = types.Account{Balance: new(big.Int).Lsh(big.NewInt(1), 80)}
+	}
+	var err error
+	if w.dev, err = devchain.Start(devchain.Config{Addr: "127.0.0.1:0", DataDir: filepath.Join(dir, "chain"), Alloc: alloc}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.dev.Close() })
+	if w.client, err = chain.Deploy(w.ctx, w.dev.Client, w.payee, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range w.viewers {
+		id, _, err := w.client.Open(w.ctx, k, crypto.PubkeyToAddress(k.PublicKey), crypto.PubkeyToAddress(w.payee.PublicKey),
+			time.Now().Add(24*time.Hour), big.NewInt(deposit))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.channels = append(w.channels, id)
+	}
+	w.keyFile = filepath.Join(dir, "payee.key")
+	if err := crypto.SaveECDSA(w.keyFile, w.payee); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// configure points a server config at this world and prices "demo".
+func (w *paidWorld) configure(cfg *Config) {
+	cfg.Chain = ChainConfig{RPC: w.dev.URL, Contract: w.client.Address.Hex(), Key: w.keyFile, Confirmations: 1, SettleMargin: Duration(time.Hour)}
+	cfg.Admin.Token = "test-admin-token-0123456789"
+	cfg.Streams = []StreamConfig{{Name: "demo", Key: "demo-stream-key", PricePerSecond: fmt.Sprint(testPrice)}, testStreams[1]}
+}
+
+// voucherJSON signs a cumulative voucher of viewer i for amount wei.
+func (w *paidWorld) voucherJSON(i int, amount int64) []byte {
+	v, err := w.client.Domain.Sign(w.viewers[i], w.channels[i], big.NewInt(amount))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	b, _ := json.Marshal(map[string]string{"channel": v.Channel.Hex(), "amount": v.Amount.String(), "signature": hexutil.Encode(v.Signature)})
+	return b
+}
+
+func (w *paidWorld) voucherHeader(i int, amount int64) string {
+	v, _ := w.client.Domain.Sign(w.viewers[i], w.channels[i], big.NewInt(amount))
+	return fmt.Sprintf("%s:%s:%s", v.Channel.Hex(), v.Amount, hexutil.Encode(v.Signature))
+}
+
+type session struct {
+	Token, Expires, Channel, Paid, Spent, PricePerSecond string
+}
+
+// post sends JSON and decodes the answer into out (when 200).
+func post(t *testing.T, url, bearer string, body []byte, out any) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == 200 && out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s: %v: %s", url, err, b)
+		}
+	}
+	return resp.StatusCode, string(b)
+}
+
+func getWith(t *testing.T, rawURL string, hdr ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, rawURL, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
+
+// uris lists a playlist's URIs, resolved against its own URL, as a player
+// resolves them.
+func uris(t *testing.T, base string, playlist []byte) []string {
+	t.Helper()
+	b, _ := url.Parse(base)
+	var out []string
+	for _, line := range strings.Split(string(playlist), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		u, err := b.Parse(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, u.String())
+	}
+	return out
+}
+
+func TestEndToEndPaidStream(t *testing.T) {
+	dir := t.TempDir()
+	w := newPaidWorld(t, dir, 1, 1_000_000)
+	w.payeeStart, _ = w.dev.Client.BalanceAt(w.ctx, crypto.PubkeyToAddress(w.payee.PublicKey), nil)
+	e := startE2EWith(t, filepath.Join(dir, "data"), w.configure)
+	tags, err := testmedia.Clip()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := testmedia.PublishAll(e.rtmp, "demo-stream-key", tags); err != nil {
+		t.Fatal(err)
+	}
+	e.ended("demo")
+
+	// Without a token, a segment costs a 402 saying how to pay.
+	resp, body := getWith(t, e.base+"/live/demo/source/0.ts")
+	if resp.StatusCode != http.StatusPaymentRequired || resp.Header.Get("Livegate-Price") != "2000" ||
+		resp.Header.Get("Livegate-Payee") != crypto.PubkeyToAddress(w.payee.PublicKey).Hex() ||
+		resp.Header.Get("Livegate-Contract") != w.client.Address.Hex() || resp.Header.Get("Livegate-Chain-Id") != "1337" {
+		t.Fatalf("no token: %d %v %s", resp.StatusCode, resp.Header, body)
+	}
+	var facts map[string]any
+	if err := json.Unmarshal(body, &facts); err != nil || facts["domain"].(map[string]any)["verifyingContract"] != w.client.Address.Hex() {
+		t.Errorf("402 body: %s", body)
+	}
+
+	// A session with credit for one segment.
+	var s session
+	if code, msg := post(t, e.base+"/pay/demo/session", "", w.voucherJSON(0, 2500), &s); code != 200 {
+		t.Fatalf("session: %d %s", code, msg)
+	}
+	if s.Paid != "2500" || s.Spent != "0" || s.PricePerSecond != fmt.Sprint(testPrice) || s.Channel != w.channels[0].Hex() {
+		t.Errorf("session %+v", s)
+	}
+	// The player follows tokenized playlists: master -> media -> segments.
+	masterURL := e.base + "/live/demo/index.m3u8?token=" + url.QueryEscape(s.Token)
+	_, master := getWith(t, masterURL)
+	media := uris(t, masterURL, master)
+	if len(media) != 1 || !strings.Contains(media[0], "token=") {
+		t.Fatalf("master playlist URIs: %v", media)
+	}
+	_, mediaBody := getWith(t, media[0])
+	segs := uris(t, media[0], mediaBody)
+	if len(segs) != 3 {
+		t.Fatalf("media playlist URIs: %v", segs)
+	}
+	resp, body = getWith(t, segs[0])
+	if resp.StatusCode != 200 || len(body) == 0 || body[0] != 0x47 || resp.Header.Get("Livegate-Spent") != "2000" ||
+		resp.Header.Get("Livegate-Paid") != "2500" || resp.Header.Get("Livegate-Channel") != w.channels[0].Hex() {
+		t.Fatalf("first segment: %d %v", resp.StatusCode, resp.Header)
+	}
+	if resp, _ = getWith(t, segs[0]); resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "2000" {
+		t.Errorf("the same segment again was charged again: %v", resp.Header)
+	}
+	// The credit is spent: 402.
+	resp, body = getWith(t, segs[1])
+	if resp.StatusCode != http.StatusPaymentRequired || !strings.Contains(string(body), "insufficient_credit") ||
+		resp.Header.Get("Livegate-Spent") != "2000" {
+		t.Fatalf("second segment without credit: %d %s", resp.StatusCode, body)
+	}
+	// Top up through the API, then through a header on the next request.
+	var s2 session
+	if code, msg := post(t, e.base+"/pay/demo/voucher", s.Token, w.voucherJSON(0, 5000), &s2); code != 200 || s2.Paid != "5000" {
+		t.Fatalf("top-up: %d %s", code, msg)
+	}
+	if resp, _ = getWith(t, segs[1]); resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "4000" {
+		t.Fatalf("after the top-up: %d %v", resp.StatusCode, resp.Header)
+	}
+	// The last segment lasts 2.0142 s: 2015 wei, rounded up.
+	resp, _ = getWith(t, segs[2], "Livegate-Voucher", w.voucherHeader(0, 8000))
+	if resp.StatusCode != 200 || resp.Header.Get("Livegate-Paid") != "8000" || resp.Header.Get("Livegate-Spent") != "6015" {
+		t.Fatalf("segment with a voucher header: %d paid %s spent %s", resp.StatusCode, resp.Header.Get("Livegate-Paid"), resp.Header.Get("Livegate-Spent"))
+	}
+	// Replays are sold too: the archive's segments cost like live ones.
+	recs := e.recordings("demo")
+	vodURL := e.base + recs.Recordings[0].Playlist + "?token=" + url.QueryEscape(s2.Token)
+	_, vm := getWith(t, vodURL)
+	vodMedia := uris(t, vodURL, vm)
+	_, vmb := getWith(t, vodMedia[0])
+	vodSegs := uris(t, vodMedia[0], vmb)
+	if resp, _ = getWith(t, vodSegs[0], "Livegate-Voucher", w.voucherHeader(0, 11000)); resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "8015" {
+		t.Errorf("replayed segment: %d %v", resp.StatusCode, resp.Header)
+	}
+	if resp, _ = getWith(t, strings.Split(vodSegs[1], "?")[0]); resp.StatusCode != http.StatusPaymentRequired {
+		t.Errorf("replayed segment without a token: %d", resp.StatusCode)
+	}
+
+	// Settle: the payee gains exactly the best voucher, the channel records
+	// it. A settlement also ran on its own when the stream ended, so every
+	// claim is counted from the contract's Claimed events, fees included.
+	payee := crypto.PubkeyToAddress(w.payee.PublicKey)
+	var settled struct {
+		Settlements []settlementJSON
+		Error       string
+	}
+	req, _ := http.NewRequest(http.MethodPost, e.base+"/admin/settle", nil)
+	req.Header.Set("Authorization", "Bearer wrong-token")
+	if r, err := http.DefaultClient.Do(req); err != nil || r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("settle with a wrong admin token: %v %v", err, r)
+	}
+	req.Header.Set("Authorization", "Bearer test-admin-token-0123456789")
+	r, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = json.NewDecoder(r.Body).Decode(&settled)
+	r.Body.Close()
+	if len(settled.Settlements) != 1 || settled.Settlements[0].Amount != "11000" || settled.Error != "" {
+		t.Fatalf("settlements %+v", settled)
+	}
+	paid, fees := w.claims(payee)
+	if paid.Int64() != 11000 {
+		t.Errorf("claims paid the payee %s wei in all, want 11000", paid)
+	}
+	end, _ := w.dev.Client.BalanceAt(w.ctx, payee, nil)
+	if gain := new(big.Int).Sub(end, w.payeeStart); gain.Add(gain, fees).Cmp(paid) != 0 {
+		t.Errorf("the payee's balance moved by %s wei beyond fees, want %s", gain, paid)
+	}
+	ch, err := w.client.Channel(w.ctx, w.channels[0], nil)
+	if err != nil || ch.Claimed.Int64() != 11000 {
+		t.Errorf("channel claimed %v (%v), want the best voucher, 11000", ch.Claimed, err)
+	}
+}

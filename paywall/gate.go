@@ -1,0 +1,246 @@
+package paywall
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/livegate/livegate/chain"
+)
+
+// Terms are what a stream costs.
+type Terms struct {
+	PricePerSecond *big.Int      // wei per second of media
+	Preview        time.Duration // free media per channel
+}
+
+func (t Terms) free() bool { return t.PricePerSecond == nil || t.PricePerSecond.Sign() == 0 }
+
+// Price is what a segment of d costs: its duration times the rate,
+// rounded up to the next wei.
+func (t Terms) Price(d time.Duration) *big.Int {
+	if t.free() {
+		return new(big.Int)
+	}
+	p := new(big.Int).Mul(t.PricePerSecond, big.NewInt(int64(d)))
+	q, r := p.QuoRem(p, big.NewInt(int64(time.Second)), new(big.Int))
+	if r.Sign() > 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	return q
+}
+
+// Segment names what a request asks for.
+type Segment struct {
+	Stream    string
+	Recording string // "" for live
+	Rendition string
+	Seq       uint64
+	Duration  time.Duration
+}
+
+func (s Segment) key() string {
+	return fmt.Sprintf("%s/%s/%s/%d", s.Stream, s.Recording, s.Rendition, s.Seq)
+}
+
+// Gate charges segments of priced streams to sessions. Free streams pass.
+type Gate struct {
+	Streams  map[string]Terms
+	Sessions *Sessions
+	Ledger   Ledger
+	Cashier  *Cashier
+	Limiter  *Limiter
+	Domain   *chain.Domain // chain id and contract, for the 402 answer
+	Payee    common.Address
+	Logger   *slog.Logger
+}
+
+// Headers on paywalled answers.
+const (
+	hdrPrice    = "Livegate-Price"
+	hdrPaid     = "Livegate-Paid"
+	hdrSpent    = "Livegate-Spent"
+	hdrChannel  = "Livegate-Channel"
+	hdrPayee    = "Livegate-Payee"
+	hdrContract = "Livegate-Contract"
+	hdrChainID  = "Livegate-Chain-Id"
+	hdrVoucher  = "Livegate-Voucher"
+)
+
+// token finds a session token: ?token= or Authorization: Bearer.
+func token(r *http.Request) string {
+	if t := r.URL.Query().Get("token"); t != "" {
+		return t
+	}
+	if a := r.Header.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
+		return strings.TrimSpace(a[7:])
+	}
+	return ""
+}
+
+// Admit charges the segment to the request's session, or answers 402
+// (no token, not enough credit), 401 (a bad or expired token), 403
+// (another stream's token). HEAD and Range requests are charged like GET;
+// a session pays for a segment once, however many times it fetches it.
+func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
+	terms, ok := g.Streams[seg.Stream]
+	if !ok || (terms.free() && terms.Preview == 0) {
+		return true
+	}
+	price := terms.Price(seg.Duration)
+	h := w.Header()
+	h.Set(hdrPrice, price.String())
+	claims, err := g.Sessions.Parse(token(r), seg.Stream)
+	switch {
+	case errors.Is(err, ErrNoToken):
+		g.paymentRequired(w, seg.Stream, terms, price, nil, nil,
+			"payment required: open a session with a voucher at POST /pay/"+seg.Stream+"/session")
+		return false
+	case errors.Is(err, ErrOtherStream):
+		writeRefusal(w, refuse(http.StatusForbidden, "other_stream", err, "this session is for another stream"))
+		return false
+	case err != nil:
+		writeRefusal(w, refuse(http.StatusUnauthorized, "bad_token", err, "%v: open a new session", err))
+		return false
+	}
+	ch := claims.ChannelID()
+	h.Set(hdrChannel, ch.Hex())
+	if v := r.Header.Get(hdrVoucher); v != "" {
+		if err := g.headerVoucher(r, ch, v); err != nil {
+			g.refused(w, r, err)
+			return false
+		}
+	}
+	rc, err := g.Ledger.Charge(r.Context(), Charge{
+		Channel: ch, Session: claims.Session, Segment: seg.key(), Stream: seg.Stream,
+		Price: price, Duration: seg.Duration, Preview: terms.Preview,
+	})
+	switch {
+	case errors.Is(err, ErrInsufficientCredit):
+		g.paymentRequired(w, seg.Stream, terms, price, &ch, &rc,
+			fmt.Sprintf("insufficient credit: this segment costs %s wei and %s wei is left: send a larger voucher",
+				price, new(big.Int).Sub(rc.Paid, rc.Spent)))
+		return false
+	case err != nil:
+		g.Logger.Error("paywall: charge failed", "channel", ch, "err", err)
+		writeRefusal(w, refuse(http.StatusServiceUnavailable, "ledger_unavailable", err, "cannot record the charge; try again"))
+		return false
+	}
+	h.Set(hdrPaid, rc.Paid.String())
+	h.Set(hdrSpent, rc.Spent.String())
+	h.Set("Cache-Control", "private, max-age=86400") // bought by this viewer; no shared cache may hand it on
+	return true
+}
+
+// headerVoucher applies a Livegate-Voucher header: channel:amount:signature.
+// Sending the best voucher again is harmless and ignored: a player may
+// attach it to several requests before it learns it was taken.
+func (g *Gate) headerVoucher(r *http.Request, ch common.Hash, value string) error {
+	parts := strings.Split(value, ":")
+	if len(parts) != 3 {
+		return refuse(http.StatusBadRequest, "malformed", nil, "Livegate-Voucher must be channel:amount:signature")
+	}
+	v, err := parseVoucher(parts[0], parts[1], parts[2])
+	if err != nil {
+		return err
+	}
+	if v.Channel != ch {
+		return refuse(http.StatusForbidden, "other_channel", nil, "the voucher is for another channel than the session's")
+	}
+	if best, ok := g.Ledger.Best(ch); ok && best.Amount.Cmp(v.Amount) == 0 && bytes.Equal(best.Signature, v.Signature) {
+		return nil
+	}
+	if blocked, wait := g.Limiter.Blocked(r); blocked {
+		return tooMany(wait)
+	}
+	_, err = g.Cashier.Accept(r.Context(), v)
+	return err
+}
+
+func tooMany(wait time.Duration) *Refusal {
+	return refuse(http.StatusTooManyRequests, "too_many_refused", nil,
+		"too many refused vouchers from this address: wait %v", wait.Round(time.Second))
+}
+
+// refused answers a refusal and counts it against the client when it was
+// the client's fault.
+func (g *Gate) refused(w http.ResponseWriter, r *http.Request, err error) {
+	var rf *Refusal
+	if !errors.As(err, &rf) {
+		rf = refuse(http.StatusInternalServerError, "internal", err, "%v", err)
+	}
+	if rf.Status < 500 && rf.Status != http.StatusTooManyRequests {
+		g.Limiter.Refused(r)
+	}
+	writeRefusal(w, rf)
+}
+
+// paymentRequired answers 402 with everything a player needs to pay: the
+// price, the channel's state if known, and where and how to sign.
+func (g *Gate) paymentRequired(w http.ResponseWriter, stream string, terms Terms, price *big.Int, ch *common.Hash, rc *Receipt, msg string) {
+	h := w.Header()
+	h.Set(hdrPayee, g.Payee.Hex())
+	h.Set(hdrContract, g.Domain.Contract.Hex())
+	h.Set(hdrChainID, g.Domain.ChainID.String())
+	body := map[string]any{
+		"error": msg, "reason": "payment_required", "stream": stream,
+		"price": price.String(), "pricePerSecond": terms.PricePerSecond.String(),
+		"previewSeconds": int(terms.Preview.Seconds()),
+		"payee":          g.Payee.Hex(), "contract": g.Domain.Contract.Hex(), "chainId": g.Domain.ChainID.String(),
+		"domain": map[string]any{
+			"name": "livegate", "version": "1", "chainId": g.Domain.ChainID.Uint64(), "verifyingContract": g.Domain.Contract.Hex(),
+		},
+		"session": "/pay/" + stream + "/session", "voucher": "/pay/" + stream + "/voucher",
+	}
+	if ch != nil {
+		body["channel"] = ch.Hex()
+	}
+	if rc != nil {
+		h.Set(hdrPaid, rc.Paid.String())
+		h.Set(hdrSpent, rc.Spent.String())
+		body["reason"] = "insufficient_credit"
+		body["paid"], body["spent"] = rc.Paid.String(), rc.Spent.String()
+	}
+	writeJSON(w, http.StatusPaymentRequired, body)
+}
+
+// PlaylistArgs is what every URI of a playlist gets when the playlist was
+// fetched with a valid session token: the token itself, renewed when it
+// is past half its life, so players that send no headers (Safari, VLC)
+// carry it to every segment.
+func (g *Gate) PlaylistArgs(r *http.Request, stream string) string {
+	if _, ok := g.Streams[stream]; !ok {
+		return ""
+	}
+	tok := token(r)
+	claims, err := g.Sessions.Parse(tok, stream)
+	if err != nil {
+		return ""
+	}
+	if !g.Sessions.Fresh(claims) {
+		if t, _, err := g.Sessions.Issue(stream, claims.ChannelID(), claims.Session); err == nil {
+			tok = t
+		}
+	}
+	return "token=" + url.QueryEscape(tok)
+}
+
+func writeRefusal(w http.ResponseWriter, rf *Refusal) {
+	writeJSON(w, rf.Status, map[string]string{"error": rf.Message, "reason": rf.Reason})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
