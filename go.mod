@@ -116,3 +116,7 @@ require (
 	gopkg.in/natefinch/lumberjack.v2 v2.2.1 // indirect
 	gopkg.in/yaml.v2 v2.4.0 // indirect
 )
+
+// A pre-authentication out-of-memory crash in go-amf0's decoder; see
+// third_party/go-amf0/PATCHED.md.
+replace github.com/yutopp/go-amf0 => ./third_party/go-amf0

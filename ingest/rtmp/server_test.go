@@ -1,7 +1,9 @@
 package rtmp_test
 
 import (
+	"bytes"
 	"crypto/rand"
+	"encoding/binary"
 	"io"
 	"log/slog"
 	"net"
@@ -274,5 +276,64 @@ func TestCloseEndsLivePublishers(t *testing.T) {
 	}
 	if f.hub.Live("main") || f.streams["main"].Live() {
 		t.Error("publication survived the server's Close")
+	}
+}
+
+// amfBomb is an AMF0 strict array announcing 2^31-1 elements in 5 bytes.
+var amfBomb = []byte{0x0a, 0x7f, 0xff, 0xff, 0xff}
+
+// TestHostileAMFDoesNotKillTheServer sends what once made the AMF decoder
+// allocate 32 GiB and the process die: before authentication, in the
+// connect command, and after it, in stream metadata.
+func TestHostileAMFDoesNotKillTheServer(t *testing.T) {
+	f := newFixture(t, hls.Options{ReconnectGrace: -1}, 2*time.Second)
+	c, err := net.Dial("tcp", f.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	c0c1 := make([]byte, 1+1536)
+	c0c1[0] = 3
+	_, _ = c.Write(c0c1)
+	s0s1s2 := make([]byte, 1+1536+1536)
+	if _, err := io.ReadFull(c, s0s1s2); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.Write(s0s1s2[1 : 1+1536]) // C2 echoes S1
+	var body bytes.Buffer
+	body.Write([]byte{0x02, 0x00, 0x07})
+	body.WriteString("connect")
+	body.WriteByte(0x00) // transaction id, a number
+	_ = binary.Write(&body, binary.BigEndian, float64(1))
+	body.Write([]byte{0x03, 0x00, 0x03}) // the command object: {app: <bomb>}
+	body.WriteString("app")
+	body.Write(amfBomb)
+	// chunk basic header fmt 0 csid 3; timestamp; length; type 20 (AMF0 command); stream 0
+	hdr := []byte{0x03, 0, 0, 0, 0, 0, byte(body.Len()), 20, 0, 0, 0, 0}
+	_, _ = c.Write(append(hdr, body.Bytes()...))
+	if _, err := io.Copy(io.Discard, c); err != nil {
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			t.Error("the server kept the connection open")
+		}
+	}
+
+	// After authentication, in @setDataFrame, the stream goes on.
+	tags := clip(t)
+	p, err := testmedia.Dial(f.addr, "live", "main-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bomb := append([]byte{0x02, 0x00, 0x0a}, "onMetaData"...)
+	bomb = append(bomb, amfBomb...)
+	if err := p.Send(testmedia.Tag{Type: flvtag.TagTypeScriptData, Body: bomb}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SendAll(tags); err != nil {
+		t.Fatal(err)
+	}
+	_ = p.Close()
+	if sum := f.finished(t, "main"); sum.Segments != 3 {
+		t.Errorf("after the hostile metadata: %d segments, want 3", sum.Segments)
 	}
 }
