@@ -52,11 +52,12 @@ type Segmenter struct {
 	open       bool
 	start, end time.Duration
 	lastDTS    time.Duration
+	lastKey    time.Duration // DTS of the last keyframe
 	frameDur   time.Duration
 }
 
 // NewSegmenter makes a segmenter cutting at the first keyframe at least
-// target after the segment's start. A segment that grows beyond maxSpan
+// target after the segment's start. A publication that goes maxSpan
 // without a keyframe fails with ErrNoKeyframe.
 func NewSegmenter(tracks ingest.Tracks, target, maxSpan time.Duration, emit func(*Segment)) *Segmenter {
 	return &Segmenter{target: target, maxSpan: maxSpan, tracks: tracks, emit: emit}
@@ -83,8 +84,11 @@ func (s *Segmenter) WriteVideo(u *ingest.VideoUnit) error {
 	if !s.open {
 		return nil // waiting for the first keyframe
 	}
-	if u.PTS-s.start > s.maxSpan {
-		return fmt.Errorf("%w for %v: set the encoder's keyframe interval to %v", ErrNoKeyframe, u.PTS-s.start, s.target)
+	if u.IDR {
+		s.lastKey = u.DTS
+	}
+	if u.DTS-s.lastKey > s.maxSpan {
+		return fmt.Errorf("%w for %v: set the encoder's keyframe interval to %v", ErrNoKeyframe, u.DTS-s.lastKey, s.target)
 	}
 	if s.lastDTS > 0 && u.DTS > s.lastDTS {
 		s.frameDur = u.DTS - s.lastDTS

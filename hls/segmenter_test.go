@@ -154,3 +154,15 @@ func TestSegmenterVideoOnly(t *testing.T) {
 		t.Errorf("video-only segment has %d audio frames and %d video frames", len(ts.Audio), len(ts.Video))
 	}
 }
+
+// A long target with keyframes every few seconds is no reason to give up:
+// what counts is the time since the last keyframe.
+func TestSegmenterLongTargetIsNotMissingKeyframes(t *testing.T) {
+	var segs []*Segment
+	s := NewSegmenter(testTracks(t, false), 29*time.Second, 30*time.Second, func(seg *Segment) { segs = append(segs, seg) })
+	feed(t, s, synth(time.Second, 70*time.Second, 4*time.Second, false))
+	s.Flush()
+	if len(segs) < 2 || segs[0].Duration < 29*time.Second {
+		t.Errorf("%d segments, first %v", len(segs), segs[0].Duration)
+	}
+}

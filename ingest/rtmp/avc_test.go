@@ -138,3 +138,14 @@ func TestReadVideoTagCompositionTime(t *testing.T) {
 		t.Errorf("negative composition time: %+v %v", v, err)
 	}
 }
+
+func TestReadVideoTagRefusesImplausibleCompositionTime(t *testing.T) {
+	for name, body := range map[string][]byte{
+		"+8388607 ms": {0x17, 1, 0x7f, 0xff, 0xff, 0, 0, 0, 1, 0x65},
+		"-11 s":       {0x27, 1, 0xff, 0xd5, 0x08, 0, 0, 0, 1, 0x41},
+	} {
+		if _, err := readVideoTag(bytes.NewReader(body)); err == nil || !strings.Contains(err.Error(), "composition time") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

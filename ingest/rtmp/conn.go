@@ -34,6 +34,9 @@ type conn struct {
 	srv    *Server
 	remote string
 	log    *slog.Logger
+	nc     *netConn // nil only in tests of the handler alone
+
+	claimedAt time.Time // when the stream was claimed; it must start soon after
 
 	session *ingest.Session
 	started bool
@@ -81,7 +84,21 @@ func (c *conn) OnPublish(_ *gortmp.StreamContext, _ uint32, cmd *rtmpmsg.NetStre
 		return c.fail(fmt.Errorf("publish refused: %w", err))
 	}
 	c.session = s
+	c.claimedAt = time.Now()
+	if c.nc != nil {
+		c.nc.published.Store(true)
+	}
 	c.log = c.log.With("stream", s.Stream())
+	return nil
+}
+
+// checkStarting refuses a publisher that holds its stream without sending
+// anything playable: frames before any sequence header, audio without
+// video, for longer than the start timeout.
+func (c *conn) checkStarting() error {
+	if !c.started && time.Since(c.claimedAt) > c.srv.PublishTimeout {
+		return c.fail(fmt.Errorf("%w: nothing playable within %v of publishing", ingest.ErrNoVideo, c.srv.PublishTimeout))
+	}
 	return nil
 }
 
@@ -148,6 +165,9 @@ func (c *conn) OnVideo(ts uint32, payload io.Reader) error {
 		return nil
 	}
 	if c.avc == nil {
+		if err := c.checkStarting(); err != nil {
+			return err
+		}
 		if !c.warnedNoConf {
 			c.warnedNoConf = true
 			c.log.Warn(errorLogPrefix + "H.264 frames before the sequence header, dropped")
@@ -188,7 +208,7 @@ func (c *conn) OnAudio(ts uint32, payload io.Reader) error {
 		return nil
 	}
 	if c.audio == nil || len(t.body) == 0 {
-		return nil
+		return c.checkStarting()
 	}
 	pts := time.Duration(ts) * time.Millisecond
 	return c.deliver(&ingest.AudioUnit{PTS: pts, AUs: [][]byte{t.body}}, pts)

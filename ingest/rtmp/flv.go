@@ -9,6 +9,10 @@ import (
 	flvtag "github.com/yutopp/go-flv/tag"
 )
 
+// maxCTS bounds composition time offsets: real encoders reorder a few
+// frames, never seconds; a huge one would push a frame hours away.
+const maxCTS = 10 * time.Second
+
 // videoTag is an FLV video tag body as RTMP carries it.
 type videoTag struct {
 	keyframe bool
@@ -67,6 +71,9 @@ func readVideoTag(payload io.Reader) (*videoTag, error) {
 		keyframe: v.FrameType == flvtag.FrameTypeKeyFrame,
 		cts:      time.Duration(v.CompositionTime) * time.Millisecond,
 		body:     body,
+	}
+	if t.cts > maxCTS || t.cts < -maxCTS {
+		return nil, fmt.Errorf("malformed video message: a composition time offset of %v", t.cts)
 	}
 	switch v.AVCPacketType {
 	case flvtag.AVCPacketTypeSequenceHeader:

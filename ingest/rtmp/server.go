@@ -17,6 +17,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -40,7 +41,13 @@ type Server struct {
 	// IdleTimeout ends a connection that sends nothing for this long
 	// (default 20 s): a stalled encoder must not hold its stream forever.
 	IdleTimeout time.Duration
-	Logger      *slog.Logger
+	// PublishTimeout bounds the time from accepting a connection to its
+	// publish command (default 10 s): a client that trickles bytes holds
+	// no socket longer.
+	PublishTimeout time.Duration
+	// MaxConns caps open connections (default 256).
+	MaxConns int
+	Logger   *slog.Logger
 
 	ln    net.Listener
 	srv   *gortmp.Server
@@ -61,6 +68,12 @@ func (s *Server) Start() error {
 	}
 	if s.IdleTimeout <= 0 {
 		s.IdleTimeout = 20 * time.Second
+	}
+	if s.PublishTimeout <= 0 {
+		s.PublishTimeout = 10 * time.Second
+	}
+	if s.MaxConns <= 0 {
+		s.MaxConns = 256
 	}
 	if s.Logger == nil {
 		s.Logger = slog.Default()
@@ -110,8 +123,12 @@ func (s *Server) onConnect(nc net.Conn) (io.ReadWriteCloser, *gortmp.ConnConfig)
 	lr.Out = io.Discard
 	lr.Level = logrus.ErrorLevel
 	lr.AddHook(logrusHook{log})
+	var owned *netConn
+	if c, ok := nc.(*netConn); ok {
+		owned = c
+	}
 	return nc, &gortmp.ConnConfig{
-		Handler: &conn{srv: s, remote: remote, log: log},
+		Handler: &conn{srv: s, remote: remote, log: log, nc: owned},
 		ControlState: gortmp.StreamControlStateConfig{
 			DefaultBandwidthWindowSize: 6 * 1024 * 1024 / 8,
 		},
@@ -125,7 +142,11 @@ func (s *Server) track(c net.Conn) (*netConn, bool) {
 	if s.stop {
 		return nil, false
 	}
-	nc := &netConn{Conn: c, srv: s}
+	if len(s.conns) >= s.MaxConns {
+		s.Logger.Warn("rtmp: connection refused: too many open", "remote", c.RemoteAddr().String(), "max", s.MaxConns)
+		return nil, false
+	}
+	nc := &netConn{Conn: c, srv: s, publishBy: time.Now().Add(s.PublishTimeout)}
 	s.conns[nc] = struct{}{}
 	s.wg.Add(1)
 	return nc, true
@@ -160,7 +181,10 @@ func (l *listener) Accept() (net.Conn, error) {
 				return nc, nil
 			}
 			_ = c.Close()
-			return nil, net.ErrClosed
+			if l.srv.closing() {
+				return nil, net.ErrClosed
+			}
+			continue // over the cap: refused, keep accepting
 		}
 		if l.srv.closing() {
 			return nil, err
@@ -175,15 +199,25 @@ func (l *listener) Accept() (net.Conn, error) {
 // that do not speak RTMP before go-rtmp waits on them.
 type netConn struct {
 	net.Conn
-	srv     *Server
-	once    sync.Once
-	started bool
+	srv       *Server
+	once      sync.Once
+	started   bool
+	publishBy time.Time   // until the publish command, reads stop here
+	published atomic.Bool // set by the handler once admitted
 }
 
 func (c *netConn) Read(p []byte) (int, error) {
-	_ = c.Conn.SetReadDeadline(time.Now().Add(c.srv.IdleTimeout))
+	deadline := time.Now().Add(c.srv.IdleTimeout)
+	early := !c.published.Load() && c.publishBy.Before(deadline)
+	if early {
+		deadline = c.publishBy
+	}
+	_ = c.Conn.SetReadDeadline(deadline)
 	n, err := c.Conn.Read(p)
 	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		if early {
+			return n, fmt.Errorf("no publish within %v of connecting: %w", c.srv.PublishTimeout, err)
+		}
 		return n, fmt.Errorf("nothing received for %v: %w", c.srv.IdleTimeout, err)
 	}
 	if n > 0 && !c.started {

@@ -33,6 +33,12 @@ type fixture struct {
 // (key main-key) and "side" (key side-key).
 func newFixture(t *testing.T, opts hls.Options, idle time.Duration) *fixture {
 	t.Helper()
+	return newFixtureWith(t, opts, func(s *rtmp.Server) { s.IdleTimeout = idle })
+}
+
+// newFixtureWith lets a test set the server's fields before it starts.
+func newFixtureWith(t *testing.T, opts hls.Options, set func(*rtmp.Server)) *fixture {
+	t.Helper()
 	logs := &testenv.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	a, err := hls.OpenArchive(t.TempDir(), log)
@@ -49,7 +55,8 @@ func newFixture(t *testing.T, opts hls.Options, idle time.Duration) *fixture {
 	if f.hub, err = ingest.NewHub(routes, log); err != nil {
 		t.Fatal(err)
 	}
-	f.srv = &rtmp.Server{Addr: "127.0.0.1:0", Hub: f.hub, Logger: log, IdleTimeout: idle}
+	f.srv = &rtmp.Server{Addr: "127.0.0.1:0", Hub: f.hub, Logger: log}
+	set(f.srv)
 	if err := f.srv.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -287,20 +294,8 @@ var amfBomb = []byte{0x0a, 0x7f, 0xff, 0xff, 0xff}
 // connect command, and after it, in stream metadata.
 func TestHostileAMFDoesNotKillTheServer(t *testing.T) {
 	f := newFixture(t, hls.Options{ReconnectGrace: -1}, 2*time.Second)
-	c, err := net.Dial("tcp", f.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := handshake(t, f.addr)
 	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-	c0c1 := make([]byte, 1+1536)
-	c0c1[0] = 3
-	_, _ = c.Write(c0c1)
-	s0s1s2 := make([]byte, 1+1536+1536)
-	if _, err := io.ReadFull(c, s0s1s2); err != nil {
-		t.Fatal(err)
-	}
-	_, _ = c.Write(s0s1s2[1 : 1+1536]) // C2 echoes S1
 	var body bytes.Buffer
 	body.Write([]byte{0x02, 0x00, 0x07})
 	body.WriteString("connect")
@@ -335,5 +330,90 @@ func TestHostileAMFDoesNotKillTheServer(t *testing.T) {
 	_ = p.Close()
 	if sum := f.finished(t, "main"); sum.Segments != 3 {
 		t.Errorf("after the hostile metadata: %d segments, want 3", sum.Segments)
+	}
+}
+
+// handshake does the client side of an RTMP handshake on a raw socket.
+func handshake(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	c0c1 := make([]byte, 1+1536)
+	c0c1[0] = 3
+	_, _ = c.Write(c0c1)
+	s0s1s2 := make([]byte, 1+1536+1536)
+	if _, err := io.ReadFull(c, s0s1s2); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.Write(s0s1s2[1 : 1+1536])
+	return c
+}
+
+func TestSlowAndIdleClientsAreCutOff(t *testing.T) {
+	f := newFixtureWith(t, hls.Options{ReconnectGrace: -1}, func(s *rtmp.Server) {
+		s.PublishTimeout, s.IdleTimeout, s.MaxConns = 400*time.Millisecond, 5*time.Second, 4
+	})
+	t.Run("trickling bytes without publishing", func(t *testing.T) {
+		c := handshake(t, f.addr)
+		defer c.Close()
+		start := time.Now()
+		for time.Since(start) < 5*time.Second {
+			if _, err := c.Write([]byte{0x03}); err != nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		testenv.Eventually(t, "the trickler is cut off", func() bool {
+			return strings.Contains(f.logs.String(), "no publish within 400ms of connecting")
+		})
+	})
+	t.Run("publishing nothing playable", func(t *testing.T) {
+		p, err := testmedia.Dial(f.addr, "live", "main-key")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Drop()
+		var frames []testmedia.Tag
+		for _, tg := range clip(t) {
+			if tg.Type == flvtag.TagTypeVideo && tg.Body[1] == 1 { // coded frames, never the sequence header
+				frames = append(frames, tg)
+			}
+		}
+		for _, tg := range frames {
+			if p.Send(tg) != nil {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		testenv.Eventually(t, "the publisher is refused", func() bool {
+			return strings.Contains(f.logs.String(), "nothing playable within 400ms of publishing") && !f.hub.Live("main")
+		})
+	})
+	t.Run("too many connections", func(t *testing.T) {
+		var conns []net.Conn
+		for range 6 {
+			c, err := net.Dial("tcp", f.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conns = append(conns, c)
+		}
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		testenv.Eventually(t, "the extra connections are refused", func() bool {
+			return strings.Contains(f.logs.String(), "too many open")
+		})
+	})
+	if err := testmedia.PublishAll(f.addr, "side-key", clip(t)); err != nil {
+		t.Fatal(err)
+	}
+	if sum := f.finished(t, "side"); sum.Segments != 3 {
+		t.Errorf("a good publisher after all that: %d segments", sum.Segments)
 	}
 }
