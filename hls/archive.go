@@ -30,8 +30,9 @@ type Archive struct {
 	dir string
 	log *slog.Logger
 
-	mu   sync.Mutex
-	recs map[string][]*Recording // per stream, oldest first
+	mu    sync.Mutex
+	recs  map[string][]*Recording // per stream, oldest first
+	floor map[string]uint64       // per stream, after the highest segment file on disk
 }
 
 const (
@@ -49,7 +50,7 @@ func OpenArchive(dir string, logger *slog.Logger) (*Archive, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
-	a := &Archive{dir: dir, log: logger, recs: map[string][]*Recording{}}
+	a := &Archive{dir: dir, log: logger, recs: map[string][]*Recording{}, floor: map[string]uint64{}}
 	streams, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
@@ -66,6 +67,9 @@ func OpenArchive(dir string, logger *slog.Logger) (*Archive, error) {
 			if !rd.IsDir() || !ValidName(rd.Name()) {
 				continue
 			}
+			// Segment numbers must never repeat, even if a recording cannot
+			// be read: its files still name numbers that were served.
+			a.floor[sd.Name()] = max(a.floor[sd.Name()], nextSeqOnDisk(filepath.Join(dir, sd.Name(), rd.Name())))
 			r, err := a.load(sd.Name(), rd.Name())
 			if err != nil {
 				logger.Warn("archive: skipping unreadable recording", "stream", sd.Name(), "recording", rd.Name(), "err", err)
@@ -92,18 +96,19 @@ type summary struct {
 }
 
 func (a *Archive) load(stream, id string) (*Recording, error) {
-	r := &Recording{Stream: stream, ID: id, dir: filepath.Join(a.dir, stream, id)}
+	r := &Recording{Stream: stream, ID: id, dir: filepath.Join(a.dir, stream, id), log: a.log.With("stream", stream, "recording", id)}
 	b, err := os.ReadFile(filepath.Join(r.dir, summaryFile))
 	switch {
 	case err == nil:
-		if err := json.Unmarshal(b, &r.summary); err != nil {
-			return nil, fmt.Errorf("%s: %w", summaryFile, err)
+		if err := json.Unmarshal(b, &r.summary); err == nil {
+			return r, nil
 		}
-		return r, nil
+		a.log.Warn("archive: recording summary unreadable, rebuilding it from the journals", "stream", stream, "recording", id)
 	case !errors.Is(err, os.ErrNotExist):
 		return nil, err
 	}
-	// Cut off by a crash: rebuild the summary from the journals and finish.
+	// Cut off by a crash (or a damaged summary): rebuild the summary from
+	// the journals and finish.
 	if err := r.loadJournals(); err != nil {
 		return nil, err
 	}
@@ -145,6 +150,7 @@ func (a *Archive) Create(stream string, started time.Time, source RenditionInfo)
 		return nil, fmt.Errorf("archive: %w", err)
 	}
 	if err := r.AddRendition(source); err != nil {
+		_ = os.RemoveAll(r.dir)
 		return nil, err
 	}
 	go r.run()
@@ -174,7 +180,9 @@ func (a *Archive) Recording(stream, id string) *Recording {
 // NextSeq is the sequence number after the last one stream's recordings
 // hold, so segment numbers (and their URLs) never repeat across restarts.
 func (a *Archive) NextSeq(stream string) uint64 {
-	var next uint64
+	a.mu.Lock()
+	next := a.floor[stream]
+	a.mu.Unlock()
 	for _, r := range a.Recordings(stream) {
 		if last, ok := r.lastSeq(); ok {
 			next = max(next, last+1)
@@ -247,8 +255,16 @@ func (r *Recording) addRenditionLocked(info RenditionInfo) error {
 	if err != nil {
 		return fmt.Errorf("archive: %w", err)
 	}
-	hdr, _ := json.Marshal(info)
+	hdr, err := json.Marshal(info)
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("archive: rendition %s: %w", info.Name, err)
+	}
 	if _, err := f.Write(append(hdr, '\n')); err != nil {
+		f.Close()
+		return fmt.Errorf("archive: %w", err)
+	}
+	if err := f.Sync(); err != nil {
 		f.Close()
 		return fmt.Errorf("archive: %w", err)
 	}
@@ -286,7 +302,10 @@ func (r *Recording) write(j job) error {
 	if first {
 		info.Discontinuity = false // a recording starts clean
 	}
-	line, _ := json.Marshal(info)
+	line, err := json.Marshal(info)
+	if err != nil {
+		return err
+	}
 	if _, err := f.Write(append(line, '\n')); err != nil {
 		return err
 	}
@@ -340,7 +359,10 @@ func (r *Recording) summarize() {
 }
 
 func (r *Recording) summaryJSON() []byte {
-	b, _ := json.MarshalIndent(r.summary, "", "  ")
+	b, err := json.MarshalIndent(r.summary, "", "  ")
+	if err != nil { // nothing in a summary fails to marshal; say so if it ever does
+		panic(fmt.Sprintf("archive: summary of %s: %v", r.ID, err))
+	}
 	return append(b, '\n')
 }
 
@@ -390,7 +412,8 @@ func (r *Recording) loadJournals() error {
 		}
 		info, segs, err := readJournal(filepath.Join(r.dir, d.Name()))
 		if err != nil {
-			return fmt.Errorf("rendition %s: %w", d.Name(), err)
+			r.log.Warn("archive: rendition journal unreadable, rendition left out", "rendition", d.Name(), "err", err)
+			continue
 		}
 		info.Name = d.Name()
 		r.renditions = append(r.renditions, info)
@@ -495,6 +518,24 @@ func (r *Recording) segmentPath(rendition string, seq uint64) (string, SegmentIn
 		return "", SegmentInfo{}, false
 	}
 	return filepath.Join(r.dir, rendition, SegmentName(seq)), segs[i], true
+}
+
+// nextSeqOnDisk is one past the highest {seq}.ts under a recording.
+func nextSeqOnDisk(dir string) uint64 {
+	var next uint64
+	rends, _ := os.ReadDir(dir)
+	for _, rd := range rends {
+		if !rd.IsDir() {
+			continue
+		}
+		files, _ := os.ReadDir(filepath.Join(dir, rd.Name()))
+		for _, f := range files {
+			if seq, ok := parseSegmentName(f.Name()); ok {
+				next = max(next, seq+1)
+			}
+		}
+	}
+	return next
 }
 
 // writeFileAtomic writes, syncs and renames into place, so readers see the

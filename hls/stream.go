@@ -283,7 +283,8 @@ func (rv *renditionView) segment(seq uint64) *Segment {
 // window is a rendition's retained live segments.
 type window struct {
 	segs    []*Segment
-	discSeq uint64 // discontinuities among segments dropped from segs
+	discSeq uint64        // discontinuities among segments dropped from segs
+	target  time.Duration // EXT-X-TARGETDURATION so far: it may rise, never fall (RFC 8216 §6.2.1)
 }
 
 func (w *window) add(seg *Segment, retain int) {
@@ -308,7 +309,11 @@ func (w *window) render(n int, kind playlistKind, target time.Duration) *renditi
 			disc++
 		}
 	}
-	return &renditionView{playlist: mediaPlaylist(infos(listed), disc, kind, target, ""), segs: segs}
+	w.target = max(w.target, target)
+	for _, s := range listed {
+		w.target = max(w.target, s.Duration.Round(time.Second))
+	}
+	return &renditionView{playlist: mediaPlaylist(infos(listed), disc, kind, w.target, ""), segs: segs}
 }
 
 func infos(segs []*Segment) []SegmentInfo {

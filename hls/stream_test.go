@@ -2,6 +2,7 @@ package hls
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -235,8 +236,53 @@ func TestArchiveFinishesRecordingCutOffByCrash(t *testing.T) {
 	if !strings.Contains(string(pl), "#EXT-X-ENDLIST") || !strings.Contains(string(pl), "#EXT-X-PLAYLIST-TYPE:VOD") {
 		t.Errorf("VOD playlist:\n%s", pl)
 	}
+	// The orphan file's number may have been served (its journal line was
+	// lost, not its fetches): numbering goes on past it.
+	if got := a2.NextSeq("demo"); got != 100 {
+		t.Errorf("next sequence %d, want 100", got)
+	}
+	_ = s // the crashed stream's goroutines end with the test
+}
+
+func TestLivePlaylistTargetDurationNeverFalls(t *testing.T) {
+	s, _ := newTestStream(t, t.TempDir(), Options{Window: 2, ReconnectGrace: -1})
+	units := synth(0, 4*time.Second, 4*time.Second, true)                               // one 4 s GOP
+	units = append(units, synth(4*time.Second, 10*time.Second, 2*time.Second, true)...) // then 2 s GOPs
+	p := publish(t, s, units)
+	defer p.Close(nil)
+	pl := testmedia.MediaPlaylist(t, s.view.Load().renditions[SourceRendition].playlist)
+	if testmedia.Listed(pl)[0].Duration > 3 {
+		t.Fatal("setup: the 4 s segment should have left the window")
+	}
+	if pl.TargetDuration != 4 {
+		t.Errorf("target duration %v after the long segment left the window; it must not fall below 4", pl.TargetDuration)
+	}
+}
+
+func TestArchiveRecoversFromDamagedFiles(t *testing.T) {
+	dir := t.TempDir()
+	s, a := newTestStream(t, dir, Options{ReconnectGrace: -1})
+	publish(t, s, synth(0, 6*time.Second, 2*time.Second, true)).Close(nil)
+	rec := a.Recordings("demo")[0]
+	// A summary damaged on disk: the recording is rebuilt from its journals.
+	if err := os.WriteFile(filepath.Join(dir, "demo", rec.ID, summaryFile), []byte("\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a2, err := OpenArchive(dir, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := a2.Recordings("demo")
+	if len(recs) != 1 || recs[0].Summary().Segments != 3 {
+		t.Fatalf("after a damaged summary: %d recordings", len(recs))
+	}
 	if got := a2.NextSeq("demo"); got != 3 {
 		t.Errorf("next sequence %d, want 3", got)
 	}
-	_ = s // the crashed stream's goroutines end with the test
+	// A rendition whose info cannot be written is refused with an error,
+	// not stored as an empty line.
+	r, err := a2.Create("demo", time.Now(), RenditionInfo{Name: "source", FrameRate: math.Inf(1)})
+	if err == nil || r != nil {
+		t.Errorf("a rendition with an infinite frame rate: %v", err)
+	}
 }

@@ -11,6 +11,7 @@ package ingest
 import (
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
@@ -59,8 +60,16 @@ func (t *H264Track) Width() int { return t.parsed.Width() }
 // Height of the decoded picture in pixels.
 func (t *H264Track) Height() int { return t.parsed.Height() }
 
-// FPS from the SPS timing info, 0 when the encoder did not say.
-func (t *H264Track) FPS() float64 { return t.parsed.FPS() }
+// FPS from the SPS timing info, 0 when the encoder did not say or said
+// something impossible (a zero tick gives +Inf, which would break the
+// playlist and the archive's JSON).
+func (t *H264Track) FPS() float64 {
+	f := t.parsed.FPS()
+	if math.IsNaN(f) || math.IsInf(f, 0) || f <= 0 || f > 1000 {
+		return 0
+	}
+	return f
+}
 
 // Codec is the RFC 6381 codecs string HLS wants (avc1.PPCCLL).
 func (t *H264Track) Codec() string {
