@@ -279,6 +279,15 @@ func TestChannelRefusals(t *testing.T) {
 	if _, err := w.c.TopUp(w.ctx, w.funder, id, eth(1)); !errors.Is(err, ErrChannelExpired) {
 		t.Errorf("top-up after expiry: %v", err)
 	}
+	if _, err := w.c.Extend(w.ctx, w.funder, id, w.now().Add(time.Hour)); !errors.Is(err, ErrChannelExpired) {
+		t.Errorf("extend after expiry: %v", err)
+	}
+	if _, err := w.c.Reclaim(w.ctx, w.funder, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.c.Extend(w.ctx, w.funder, id, w.now().Add(time.Hour)); !errors.Is(err, ErrChannelExpired) {
+		t.Errorf("extend after reclaim: %v", err)
+	}
 }
 
 func TestReentrancyIsRefused(t *testing.T) {

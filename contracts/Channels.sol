@@ -89,9 +89,12 @@ contract Channels is EIP712, ReentrancyGuardTransient {
         emit ToppedUp(channelId, msg.value, deposit);
     }
 
-    /// @notice Moves the expiry later. Funder only.
+    /// @notice Moves the expiry later, while the channel is live. Funder only.
+    /// An expired channel stays closed: after a reclaim, reopening it
+    /// would revive a channel whose accounting everyone has settled.
     function extend(bytes32 channelId, uint64 expiry) external {
         Channel storage c = _funded(channelId);
+        if (block.timestamp >= c.expiry) revert ChannelExpired();
         if (expiry <= c.expiry) revert ExpiryNotLater();
         c.expiry = expiry;
         emit Extended(channelId, expiry);
