@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"slices"
 	"sync"
 	"time"
 
@@ -42,6 +43,9 @@ type Settler struct {
 	Margin time.Duration
 	// Interval between checks in Run (default 1 min).
 	Interval time.Duration
+	// ClaimTimeout bounds one claim, sending to receipt (default 2 min), so
+	// one stuck transaction does not hold up the other channels.
+	ClaimTimeout time.Duration
 	// Now is the chain's clock; by default the latest block's timestamp,
 	// which is what the contract compares the expiry with.
 	Now    func(ctx context.Context) (time.Time, error)
@@ -64,7 +68,13 @@ func (s *Settler) defaults() {
 	if s.claimed == nil {
 		s.claimed = map[common.Hash]*big.Int{}
 	}
+	if s.ClaimTimeout <= 0 {
+		s.ClaimTimeout = 2 * time.Minute
+	}
 }
+
+// permanent are claim refusals that retrying the same voucher cannot fix.
+var permanent = []error{ErrAboveDeposit, ErrWrongSigner, ErrBadSignature, ErrNotPayee, ErrUnknownChannel, ErrChannelExpired}
 
 func (s *Settler) now(ctx context.Context) (time.Time, error) {
 	if s.Now != nil {
@@ -99,7 +109,9 @@ func (s *Settler) settle(ctx context.Context, all bool) ([]Settlement, error) {
 	payee := crypto.PubkeyToAddress(s.Key.PublicKey)
 	var out []Settlement
 	var errs []error
-	for _, ch := range s.Watcher.Channels() {
+	channels := s.Watcher.Channels()
+	slices.SortFunc(channels, func(a, b ChannelState) int { return a.Expiry.Compare(b.Expiry) }) // the most urgent first
+	for _, ch := range channels {
 		if ch.Payee != payee || ch.Reclaimed {
 			continue
 		}
@@ -118,7 +130,9 @@ func (s *Settler) settle(ctx context.Context, all bool) ([]Settlement, error) {
 			continue // not due yet
 		}
 		st := Settlement{Channel: ch.ID, Amount: v.Amount, Paid: new(big.Int).Sub(v.Amount, ch.Claimed)}
-		rc, err := s.Client.Claim(ctx, s.Key, v)
+		cctx, cancel := context.WithTimeout(ctx, s.ClaimTimeout)
+		rc, err := s.Client.Claim(cctx, s.Key, v)
+		cancel()
 		switch {
 		case err == nil:
 			st.Tx = rc.TxHash
@@ -135,7 +149,11 @@ func (s *Settler) settle(ctx context.Context, all bool) ([]Settlement, error) {
 		default:
 			st.Err = err
 			errs = append(errs, fmt.Errorf("channel %s: %w", ch.ID, err))
-			s.Logger.Warn("chain: claim failed; will retry", "channel", ch.ID, "err", err)
+			if slices.ContainsFunc(permanent, func(e error) bool { return errors.Is(err, e) }) {
+				s.Logger.Error("chain: the best voucher cannot be claimed; an operator must look", "channel", ch.ID, "amount", v.Amount, "err", err)
+			} else {
+				s.Logger.Warn("chain: claim failed; will retry", "channel", ch.ID, "err", err)
+			}
 		}
 		out = append(out, st)
 	}

@@ -52,7 +52,7 @@ type Watcher struct {
 	// Confirmations an event needs (default 1).
 	Confirmations uint64
 	// FromBlock is where scanning starts; channels opened earlier are read
-	// on demand with Load.
+	// on demand with Load, so it can be the head at start-up.
 	FromBlock uint64
 	// Reader reads a channel at a block, for Load (Client.Channel).
 	Reader func(ctx context.Context, id common.Hash, block *big.Int) (*Channel, error)
@@ -296,9 +296,11 @@ func (w *Watcher) checkReorg(ctx context.Context) (bool, error) {
 	}
 	for i := len(refs) - 1; i >= 0; i-- {
 		h, err := w.header(ctx, new(big.Int).SetUint64(refs[i].number))
-		if err != nil && i == len(refs)-1 {
+		if err != nil && !errors.Is(err, ethereum.NotFound) && i == len(refs)-1 {
 			return false, err
 		}
+		// NotFound: the new branch is shorter than the old one; keep
+		// walking back.
 		if err == nil && h.Hash() == refs[i].hash {
 			if i == len(refs)-1 {
 				return false, nil
@@ -418,7 +420,8 @@ var ErrUnknown = errors.New("no such channel")
 
 // Load returns a channel, reading it from the chain at the last scanned
 // block when the watcher has not seen it (it was opened before FromBlock).
-// Later events keep it current like any other.
+// Later events keep it current like any other. It does not wait for a
+// sync in progress.
 func (w *Watcher) Load(ctx context.Context, id common.Hash) (ChannelState, error) {
 	if c, ok := w.Channel(id); ok {
 		return c, nil
@@ -426,34 +429,43 @@ func (w *Watcher) Load(ctx context.Context, id common.Hash) (ChannelState, error
 	if w.Reader == nil {
 		return ChannelState{}, ErrUnknown
 	}
-	w.syncMu.Lock() // no sync moves w.next under us
-	defer w.syncMu.Unlock()
-	w.mu.RLock()
-	next := w.next
-	w.mu.RUnlock()
-	if next == 0 {
-		return ChannelState{}, errors.New("chain: watcher has not synced yet")
-	}
-	block := next - 1
-	ctx, cancel := context.WithTimeout(ctx, w.CallTimeout)
-	defer cancel()
-	ch, err := w.Reader(ctx, id, new(big.Int).SetUint64(block))
-	if err != nil {
-		return ChannelState{}, fmt.Errorf("reading channel %s: %w", id, err)
-	}
-	if ch.Payee == (common.Address{}) || (w.Payee != (common.Address{}) && ch.Payee != w.Payee) {
-		return ChannelState{}, ErrUnknown
-	}
-	st := &ChannelState{Channel: *ch, Block: block}
-	load := func(s map[common.Hash]*ChannelState) {
-		if _, ok := s[id]; !ok {
-			c := st.clone()
-			s[id] = &c
+	for range 3 { // a sync may move past the block read; read again at the new one
+		w.mu.RLock()
+		next := w.next
+		w.mu.RUnlock()
+		if next == 0 {
+			return ChannelState{}, errors.New("chain: watcher has not synced yet")
 		}
+		block := next - 1
+		cctx, cancel := context.WithTimeout(ctx, w.CallTimeout)
+		ch, err := w.Reader(cctx, id, new(big.Int).SetUint64(block))
+		cancel()
+		if err != nil {
+			return ChannelState{}, fmt.Errorf("reading channel %s: %w", id, err)
+		}
+		if ch.Payee == (common.Address{}) || (w.Payee != (common.Address{}) && ch.Payee != w.Payee) {
+			return ChannelState{}, ErrUnknown
+		}
+		st := &ChannelState{Channel: *ch, Block: block}
+		load := func(s map[common.Hash]*ChannelState) {
+			if _, ok := s[id]; !ok {
+				c := st.clone()
+				s[id] = &c
+			}
+		}
+		w.mu.Lock()
+		if w.next != next {
+			w.mu.Unlock()
+			if c, ok := w.Channel(id); ok {
+				return c, nil
+			}
+			continue
+		}
+		w.recent = append(w.recent, applied{block: block, apply: load})
+		load(w.state)
+		c := w.state[id].clone()
+		w.mu.Unlock()
+		return c, nil
 	}
-	w.mu.Lock()
-	w.recent = append(w.recent, applied{block: block, apply: load})
-	load(w.state)
-	w.mu.Unlock()
-	return st.clone(), nil
+	return ChannelState{}, errors.New("chain: the chain moved too fast to read the channel; try again")
 }

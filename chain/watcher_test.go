@@ -150,3 +150,33 @@ func TestWatcherLoadsChannelsOpenedBeforeItStarted(t *testing.T) {
 		t.Errorf("unknown channel: %v", err)
 	}
 }
+
+// A reorganisation to a shorter branch: the newest block the watcher
+// scanned no longer exists at all.
+func TestWatcherRollsBackToAShorterBranch(t *testing.T) {
+	w := newWorld(t)
+	wt := w.watcher(1)
+	fork, err := w.sim.Client().HeaderByNumber(w.ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := w.open(eth(1), time.Hour)
+	w.sim.Commit()
+	w.sim.Commit() // the old branch: 3 blocks past the fork
+	w.sync(wt)
+	if _, ok := wt.Channel(gone); !ok {
+		t.Fatal("setup: the channel is not seen")
+	}
+	if err := w.sim.Fork(fork.Hash()); err != nil {
+		t.Fatal(err)
+	}
+	w.sim.Rollback()
+	w.sim.Commit() // the new branch: 1 block past the fork
+	w.sync(wt)
+	if _, ok := wt.Channel(gone); ok {
+		t.Error("a channel from the longer, abandoned branch is still counted")
+	}
+	if st := wt.Status(); st.Err != nil {
+		t.Errorf("status %+v", st)
+	}
+}

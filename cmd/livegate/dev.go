@@ -125,7 +125,9 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err := os.WriteFile(payeeKey, []byte(strings.TrimPrefix(state.PayeeKey, "0x")), 0o600); err != nil {
 		return err
 	}
-	cfg.Chain = ChainConfig{RPC: dev.URL, Contract: info.Contract, Key: payeeKey, Confirmations: 1, SettleMargin: Duration(time.Hour)}
+	// FromBlock 1: a dev chain is short, and reading it all shows every
+	// demo channel from the start.
+	cfg.Chain = ChainConfig{RPC: dev.URL, Contract: info.Contract, Key: payeeKey, Confirmations: 1, SettleMargin: Duration(time.Hour), FromBlock: 1}
 	cfg.Admin.Token = state.AdminToken
 	info.AdminToken = state.AdminToken
 	cfg.Streams = []StreamConfig{{Name: devStream, Key: state.StreamKey, PricePerSecond: devPrice}}

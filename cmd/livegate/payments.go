@@ -30,7 +30,7 @@ type ChainConfig struct {
 	Key           string   `yaml:"key"`           // file holding the payee's private key, hex
 	Confirmations int      `yaml:"confirmations"` // blocks on top before a deposit counts
 	SettleMargin  Duration `yaml:"settleMargin"`  // claim this long before a channel expires
-	FromBlock     uint64   `yaml:"fromBlock"`     // where to start reading events (the contract's deployment)
+	FromBlock     uint64   `yaml:"fromBlock"`     // where to start reading events; 0: the head at start (older channels are read when first paid through)
 }
 
 func (c *ChainConfig) validate() error {
@@ -123,9 +123,18 @@ func startPayments(full Config, log *slog.Logger) (*payments, error) {
 	if balance.Sign() == 0 {
 		log.Warn("chain: the payee has no ether to pay gas for claims", "payee", p.payee)
 	}
+	from := cfg.FromBlock
+	if from == 0 {
+		head, err := rpc.BlockNumber(ctx)
+		if err != nil {
+			rpc.Close()
+			return nil, fmt.Errorf("chain.rpc: %w", err)
+		}
+		from = head
+	}
 	p.watcher = &chain.Watcher{
 		Source: rpc, Contract: client.Address, Payee: p.payee, Confirmations: uint64(cfg.Confirmations),
-		FromBlock: cfg.FromBlock, Reader: client.Channel, Logger: log,
+		FromBlock: from, Reader: client.Channel, Logger: log,
 	}
 	if err := p.watcher.Sync(ctx); err != nil {
 		log.Warn("chain: first sync failed; retrying in the background", "err", err)
