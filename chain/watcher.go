@@ -414,8 +414,7 @@ func update(id common.Hash, block uint64, f func(*ChannelState)) func(map[common
 	}
 }
 
-// ErrUnknown is Load's answer for a channel the contract does not have (or
-// that pays another payee).
+// ErrUnknown is Load's answer for a channel the contract does not have.
 var ErrUnknown = errors.New("no such channel")
 
 // Load returns a channel, reading it from the chain at the last scanned
@@ -443,10 +442,13 @@ func (w *Watcher) Load(ctx context.Context, id common.Hash) (ChannelState, error
 		if err != nil {
 			return ChannelState{}, fmt.Errorf("reading channel %s: %w", id, err)
 		}
-		if ch.Payee == (common.Address{}) || (w.Payee != (common.Address{}) && ch.Payee != w.Payee) {
+		if ch.Payee == (common.Address{}) {
 			return ChannelState{}, ErrUnknown
 		}
 		st := &ChannelState{Channel: *ch, Block: block}
+		if w.Payee != (common.Address{}) && ch.Payee != w.Payee {
+			return st.clone(), nil // shown, so the caller can say whom it pays; not watched
+		}
 		load := func(s map[common.Hash]*ChannelState) {
 			if _, ok := s[id]; !ok {
 				c := st.clone()
