@@ -15,10 +15,12 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 )
 
-// VoucherSource gives the best voucher held for a channel: the paywall's
-// ledger.
+// VoucherSource gives the best voucher held for each channel: the
+// paywall's ledger.
 type VoucherSource interface {
 	Best(channel common.Hash) (*Voucher, bool)
+	// Paying lists the channels holding a voucher.
+	Paying() []common.Hash
 }
 
 // Settlement is one claim the settler made (or tried).
@@ -109,7 +111,24 @@ func (s *Settler) settle(ctx context.Context, all bool) ([]Settlement, error) {
 	payee := crypto.PubkeyToAddress(s.Key.PublicKey)
 	var out []Settlement
 	var errs []error
+	// Every channel holding a voucher, whether or not the watcher has seen
+	// it since the server started (it reads the others now).
 	channels := s.Watcher.Channels()
+	seen := map[common.Hash]bool{}
+	for _, ch := range channels {
+		seen[ch.ID] = true
+	}
+	for _, id := range s.Vouchers.Paying() {
+		if seen[id] {
+			continue
+		}
+		ch, err := s.Watcher.Load(ctx, id)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("channel %s: %w", id, err))
+			continue
+		}
+		channels = append(channels, ch)
+	}
 	slices.SortFunc(channels, func(a, b ChannelState) int { return a.Expiry.Compare(b.Expiry) }) // the most urgent first
 	for _, ch := range channels {
 		if ch.Payee != payee || ch.Reclaimed {

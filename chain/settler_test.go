@@ -16,6 +16,16 @@ type vouchers struct {
 	best map[common.Hash]*Voucher
 }
 
+func (v *vouchers) Paying() []common.Hash {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	var ids []common.Hash
+	for id := range v.best {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
 func (v *vouchers) Best(id common.Hash) (*Voucher, bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()

@@ -84,6 +84,7 @@ type Receipt struct {
 type Ledger interface {
 	Account(ch common.Hash) Account
 	Best(ch common.Hash) (*chain.Voucher, bool) // chain.VoucherSource
+	Paying() []common.Hash                      // chain.VoucherSource
 	Pay(ctx context.Context, v *chain.Voucher) (Account, error)
 	Charge(ctx context.Context, c Charge) (Receipt, error)
 	Close() error
@@ -244,6 +245,23 @@ func (l *BoltLedger) Account(ch common.Hash) Account {
 func (l *BoltLedger) Best(ch common.Hash) (*chain.Voucher, bool) {
 	acc := l.Account(ch)
 	return acc.Best, acc.Best != nil
+}
+
+// Paying lists the channels holding a voucher.
+func (l *BoltLedger) Paying() []common.Hash {
+	l.mu.Lock()
+	ids := make([]common.Hash, 0, len(l.accounts))
+	for id := range l.accounts {
+		ids = append(ids, id)
+	}
+	l.mu.Unlock()
+	out := ids[:0]
+	for _, id := range ids {
+		if _, ok := l.Best(id); ok {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // Pay records a voucher (already verified) if it is above the best one.
