@@ -6,18 +6,26 @@
 package paywall
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/big"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	bolt "go.etcd.io/bbolt"
+	"golang.org/x/sys/unix"
 
 	"github.com/livegate/livegate/chain"
 )
@@ -90,13 +98,17 @@ type Ledger interface {
 	Close() error
 }
 
-// BoltLedger is the embedded Ledger: accounts in memory, every change
-// written to a bbolt file and synced before the call returns. Concurrent
-// changes share one transaction and one sync (group commit), so many
-// viewers cost little more than one.
+// BoltLedger is the embedded Ledger. Accounts live in memory. A change is
+// durable once its record is in the write-ahead log and the log is synced
+// (fdatasync); changes arriving together share one write and one sync
+// (group commit), so many viewers cost little more than one. A
+// checkpointer moves synced records into a bbolt file every second and
+// drops the log segments it has moved; opening the ledger replays whatever
+// log a crash left behind. Charges older than yesterday are forgotten.
 type BoltLedger struct {
-	db  *bolt.DB
-	now func() time.Time
+	db   *bolt.DB
+	path string
+	now  func() time.Time
 
 	mu       sync.Mutex // guards accounts (the map; each account has its own lock)
 	accounts map[common.Hash]*account
@@ -105,6 +117,18 @@ type BoltLedger struct {
 	done    chan struct{}
 	closeMu sync.RWMutex
 	closed  bool
+
+	walMu     sync.Mutex // guards wal, walSeq, unapplied
+	wal       *os.File
+	walSeq    int
+	unapplied []record // synced to the log, not yet in bbolt, oldest first
+
+	pendMu  sync.Mutex
+	pending map[string]int // charge keys in unapplied records (by bucket+key)
+
+	kick     chan struct{}
+	ckptStop chan struct{}
+	ckptDone chan struct{}
 }
 
 type account struct {
@@ -112,33 +136,100 @@ type account struct {
 	Account
 }
 
+// record is one durable change: the account as it is after the change,
+// and the charge it made (if any).
+type record struct {
+	Channel common.Hash `json:"ch"`
+	Account accountJSON `json:"acc"`
+	Day     string      `json:"day,omitempty"` // charge bucket
+	Key     []byte      `json:"key,omitempty"` // charge key
+}
+
 type op struct {
-	apply func(tx *bolt.Tx) error
-	done  chan error
+	rec  record
+	done chan error
 }
 
 var bucketAccounts = []byte("accounts")
 
-// maxBatch bounds one group commit.
-const maxBatch = 1024
+// maxBatch bounds one group commit; checkpointEvery bounds the log.
+const (
+	maxBatch        = 1024
+	checkpointEvery = time.Second
+	checkpointAfter = 8192 // records
+)
 
-// OpenBoltLedger opens (creating) the ledger file.
+// OpenBoltLedger opens (creating) the ledger at path (a bbolt file, with
+// its log segments beside it as path.wal.N).
 func OpenBoltLedger(path string) (*BoltLedger, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
 			return nil, fmt.Errorf("ledger %s is in use by another livegate process", path)
 		}
 		return nil, fmt.Errorf("ledger %s: %w", path, err)
 	}
-	l := &BoltLedger{db: db, now: time.Now, accounts: map[common.Hash]*account{}, ops: make(chan op, maxBatch), done: make(chan struct{})}
-	err = db.Update(func(tx *bolt.Tx) error {
-		b, err := tx.CreateBucketIfNotExists(bucketAccounts)
+	l := &BoltLedger{
+		db: db, path: path, now: time.Now, accounts: map[common.Hash]*account{},
+		ops: make(chan op, maxBatch), done: make(chan struct{}), pending: map[string]int{},
+		kick: make(chan struct{}, 1), ckptStop: make(chan struct{}), ckptDone: make(chan struct{}),
+	}
+	if err := l.recover(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("ledger %s: %w", path, err)
+	}
+	if err := l.rotate(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("ledger %s: %w", path, err)
+	}
+	go l.writer()
+	go l.checkpointer()
+	return l, nil
+}
+
+// recover loads bbolt's accounts, replays the log segments a crash left
+// (a torn last line was never acknowledged and is dropped), moves them into
+// bbolt and deletes them.
+func (l *BoltLedger) recover() error {
+	segs, _ := filepath.Glob(l.path + ".wal.*")
+	var recs []record
+	for _, seg := range segs {
+		n, err := strconv.Atoi(strings.TrimPrefix(seg, l.path+".wal."))
+		if err != nil {
+			continue
+		}
+		l.walSeq = max(l.walSeq, n)
+	}
+	slices.SortFunc(segs, func(a, b string) int { return seqOf(a, l.path) - seqOf(b, l.path) })
+	for _, seg := range segs {
+		f, err := os.Open(seg)
 		if err != nil {
 			return err
 		}
-		if err := b.ForEach(func(k, v []byte) error {
-			a, err := decodeAccount(common.BytesToHash(k), v)
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 64*1024), 1<<20)
+		for sc.Scan() {
+			var r record
+			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+				break // torn at a crash
+			}
+			recs = append(recs, r)
+		}
+		f.Close()
+	}
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(bucketAccounts); err != nil {
+			return err
+		}
+		if err := applyRecords(tx, recs); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketAccounts).ForEach(func(k, v []byte) error {
+			var j accountJSON
+			if err := json.Unmarshal(v, &j); err != nil {
+				return fmt.Errorf("account %x: %w", k, err)
+			}
+			a, err := decodeAccount(common.BytesToHash(k), j)
 			if err != nil {
 				return fmt.Errorf("account %x: %w", k, err)
 			}
@@ -150,17 +241,60 @@ func OpenBoltLedger(path string) (*BoltLedger, error) {
 		return l.prune(tx)
 	})
 	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("ledger %s: %w", path, err)
+		return err
 	}
-	go l.writer()
-	return l, nil
+	for _, seg := range segs {
+		if err := os.Remove(seg); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// writer commits queued changes, as many as are waiting, in one synced
-// transaction.
+func seqOf(seg, path string) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(seg, path+".wal."))
+	return n
+}
+
+// applyRecords writes records into bbolt, in order: later account
+// snapshots win, charges are added.
+func applyRecords(tx *bolt.Tx, recs []record) error {
+	accounts := tx.Bucket(bucketAccounts)
+	for _, r := range recs {
+		b, _ := json.Marshal(r.Account)
+		if err := accounts.Put(r.Channel[:], b); err != nil {
+			return err
+		}
+		if r.Key != nil {
+			day, err := tx.CreateBucketIfNotExists([]byte(r.Day))
+			if err != nil {
+				return err
+			}
+			if err := day.Put(r.Key, []byte{1}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// rotate starts a new log segment; the caller owns the old one's records.
+// Call with walMu held (or before the writer starts).
+func (l *BoltLedger) rotate() error {
+	l.walSeq++
+	f, err := os.OpenFile(fmt.Sprintf("%s.wal.%d", l.path, l.walSeq), os.O_CREATE|os.O_WRONLY|os.O_APPEND|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	l.wal = f
+	return nil
+}
+
+// writer appends queued changes, as many as are waiting, to the log with
+// one write and one sync, and acknowledges them.
 func (l *BoltLedger) writer() {
 	defer close(l.done)
+	var buf []byte
 	for first := range l.ops {
 		batch := []op{first}
 	drain:
@@ -175,28 +309,126 @@ func (l *BoltLedger) writer() {
 				break drain
 			}
 		}
-		err := l.db.Update(func(tx *bolt.Tx) error {
+		buf = buf[:0]
+		for _, o := range batch {
+			b, _ := json.Marshal(o.rec)
+			buf = append(append(buf, b...), '\n')
+		}
+		l.walMu.Lock()
+		_, err := l.wal.Write(buf)
+		if err == nil {
+			err = unix.Fdatasync(int(l.wal.Fd()))
+		}
+		if err == nil {
 			for _, o := range batch {
-				if err := o.apply(tx); err != nil {
-					return err
+				l.unapplied = append(l.unapplied, o.rec)
+			}
+		}
+		big := len(l.unapplied) >= checkpointAfter
+		l.walMu.Unlock()
+		if err == nil {
+			l.pendMu.Lock()
+			for _, o := range batch {
+				if o.rec.Key != nil {
+					l.pending[o.rec.Day+string(o.rec.Key)]++
 				}
 			}
-			return nil
-		})
+			l.pendMu.Unlock()
+		}
 		for _, o := range batch {
 			o.done <- err
+		}
+		if big {
+			select {
+			case l.kick <- struct{}{}:
+			default:
+			}
 		}
 	}
 }
 
-// commit runs f in the next group commit and waits for the sync.
-func (l *BoltLedger) commit(f func(tx *bolt.Tx) error) error {
+// checkpointer moves synced records into bbolt every second (or sooner
+// when many are waiting) and deletes the log segment they came from.
+func (l *BoltLedger) checkpointer() {
+	defer close(l.ckptDone)
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-l.ckptStop:
+			return
+		case <-t.C:
+		case <-l.kick:
+		}
+		if err := l.checkpoint(); err != nil {
+			// The log still holds everything: nothing is lost, the log grows.
+			slog.Default().Error("ledger: checkpoint failed; will retry", "err", err)
+		}
+	}
+}
+
+func (l *BoltLedger) checkpoint() error {
+	l.walMu.Lock()
+	recs, old := l.unapplied, l.wal
+	if len(recs) == 0 {
+		l.walMu.Unlock()
+		return nil
+	}
+	if err := l.rotate(); err != nil {
+		l.walMu.Unlock()
+		return err
+	}
+	l.unapplied = nil
+	l.walMu.Unlock()
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(dayBucket(l.now())) == nil { // a new day: drop the day before yesterday
+			if err := l.prune(tx); err != nil {
+				return err
+			}
+		}
+		return applyRecords(tx, recs)
+	})
+	if err != nil {
+		// Put them back in front: the next checkpoint tries again; the old
+		// segment stays on disk until then.
+		l.walMu.Lock()
+		l.unapplied = append(recs, l.unapplied...)
+		l.walMu.Unlock()
+		old.Close()
+		return err
+	}
+	old.Close()
+	// Every segment before the current one is now in bbolt.
+	segs, _ := filepath.Glob(l.path + ".wal.*")
+	l.walMu.Lock()
+	cur := l.walSeq
+	l.walMu.Unlock()
+	for _, seg := range segs {
+		if seqOf(seg, l.path) < cur {
+			_ = os.Remove(seg)
+		}
+	}
+	l.pendMu.Lock()
+	for _, r := range recs {
+		if r.Key != nil {
+			k := r.Day + string(r.Key)
+			if l.pending[k]--; l.pending[k] <= 0 {
+				delete(l.pending, k)
+			}
+		}
+	}
+	l.pendMu.Unlock()
+	return nil
+}
+
+// commit makes a change durable and waits for the sync.
+func (l *BoltLedger) commit(r record) error {
 	l.closeMu.RLock()
 	if l.closed {
 		l.closeMu.RUnlock()
 		return ErrLedgerClosed
 	}
-	o := op{apply: f, done: make(chan error, 1)}
+	o := op{rec: r, done: make(chan error, 1)}
 	l.ops <- o
 	l.closeMu.RUnlock()
 	return <-o.done
@@ -208,7 +440,7 @@ func (l *BoltLedger) isClosed() bool {
 	return l.closed
 }
 
-// Close waits for queued changes and closes the file.
+// Close waits for queued changes, moves the log into bbolt and closes.
 func (l *BoltLedger) Close() error {
 	l.closeMu.Lock()
 	if l.closed {
@@ -219,7 +451,16 @@ func (l *BoltLedger) Close() error {
 	close(l.ops)
 	l.closeMu.Unlock()
 	<-l.done
-	return l.db.Close()
+	close(l.ckptStop)
+	<-l.ckptDone
+	err := l.checkpoint()
+	l.walMu.Lock()
+	_ = l.wal.Close()
+	if err == nil {
+		_ = os.Remove(l.wal.Name())
+	}
+	l.walMu.Unlock()
+	return errors.Join(err, l.db.Close())
 }
 
 func (l *BoltLedger) account(ch common.Hash) *account {
@@ -274,7 +515,7 @@ func (l *BoltLedger) Pay(_ context.Context, v *chain.Voucher) (Account, error) {
 	}
 	next := a.clone()
 	next.Best = &chain.Voucher{Channel: v.Channel, Amount: new(big.Int).Set(v.Amount), Signature: append([]byte(nil), v.Signature...)}
-	if err := l.commit(func(tx *bolt.Tx) error { return putAccount(tx, v.Channel, &next) }); err != nil {
+	if err := l.commit(record{Channel: v.Channel, Account: encodeAccount(&next)}); err != nil {
 		return a.clone(), fmt.Errorf("ledger: %w", err)
 	}
 	a.Account = next
@@ -292,15 +533,8 @@ func (l *BoltLedger) Charge(_ context.Context, c Charge) (Receipt, error) {
 	defer a.mu.Unlock()
 	key := chargeKey(c.Channel, c.Session, c.Segment)
 	now := l.now()
-	var already bool
-	if err := l.db.View(func(tx *bolt.Tx) error {
-		for _, day := range []time.Time{now, now.Add(-24 * time.Hour)} {
-			if b := tx.Bucket(dayBucket(day)); b != nil && b.Get(key) != nil {
-				already = true
-			}
-		}
-		return nil
-	}); err != nil {
+	already, err := l.charged(key, now)
+	if err != nil {
 		return Receipt{}, err
 	}
 	rc := Receipt{Price: new(big.Int), Paid: new(big.Int).Set(a.Paid()), Spent: new(big.Int).Set(a.Spent)}
@@ -320,27 +554,37 @@ func (l *BoltLedger) Charge(_ context.Context, c Charge) (Receipt, error) {
 		next.Spent.Add(next.Spent, c.Price)
 		rc.Price.Set(c.Price)
 	}
-	err := l.commit(func(tx *bolt.Tx) error {
-		if tx.Bucket(dayBucket(now)) == nil { // a new day: drop the day before yesterday
-			if err := l.prune(tx); err != nil {
-				return err
-			}
-		}
-		b, err := tx.CreateBucketIfNotExists(dayBucket(now))
-		if err != nil {
-			return err
-		}
-		if err := b.Put(key, []byte(rc.Price.String())); err != nil {
-			return err
-		}
-		return putAccount(tx, c.Channel, &next)
-	})
+	err = l.commit(record{Channel: c.Channel, Account: encodeAccount(&next), Day: string(dayBucket(now)), Key: key})
 	if err != nil {
 		return Receipt{}, fmt.Errorf("ledger: %w", err)
 	}
 	a.Account = next
 	rc.Spent.Set(next.Spent)
 	return rc, nil
+}
+
+// charged reports whether a charge key was recorded today or yesterday:
+// in the log not yet moved to bbolt, or in bbolt.
+func (l *BoltLedger) charged(key []byte, now time.Time) (bool, error) {
+	days := [][]byte{dayBucket(now), dayBucket(now.Add(-24 * time.Hour))}
+	l.pendMu.Lock()
+	for _, d := range days {
+		if l.pending[string(d)+string(key)] > 0 {
+			l.pendMu.Unlock()
+			return true, nil
+		}
+	}
+	l.pendMu.Unlock()
+	found := false
+	err := l.db.View(func(tx *bolt.Tx) error {
+		for _, d := range days {
+			if b := tx.Bucket(d); b != nil && b.Get(key) != nil {
+				found = true
+			}
+		}
+		return nil
+	})
+	return found, err
 }
 
 // Charges are kept in one bucket per UTC day; a segment fetched again is
@@ -380,7 +624,7 @@ type accountJSON struct {
 	Preview   map[string]int64 `json:"preview,omitempty"` // milliseconds
 }
 
-func putAccount(tx *bolt.Tx, ch common.Hash, a *Account) error {
+func encodeAccount(a *Account) accountJSON {
 	j := accountJSON{Spent: a.Spent.String()}
 	if a.Best != nil {
 		j.Amount, j.Signature = a.Best.Amount.String(), hexutil.Encode(a.Best.Signature)
@@ -391,15 +635,10 @@ func putAccount(tx *bolt.Tx, ch common.Hash, a *Account) error {
 			j.Preview[k] = v.Milliseconds()
 		}
 	}
-	b, _ := json.Marshal(j)
-	return tx.Bucket(bucketAccounts).Put(ch[:], b)
+	return j
 }
 
-func decodeAccount(ch common.Hash, b []byte) (Account, error) {
-	var j accountJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return Account{}, err
-	}
+func decodeAccount(ch common.Hash, j accountJSON) (Account, error) {
 	a := Account{Spent: new(big.Int), Preview: map[string]time.Duration{}}
 	if _, ok := a.Spent.SetString(j.Spent, 10); !ok {
 		return a, fmt.Errorf("spent %q", j.Spent)

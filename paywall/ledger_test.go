@@ -152,6 +152,9 @@ func TestLedgerSurvivesReopen(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
+	if segs, _ := filepath.Glob(path + ".wal.*"); len(segs) != 0 {
+		t.Errorf("a clean close left log segments %v", segs)
+	}
 	if _, err := l.Charge(ctx, charge(ch, "s", "seg3", 10)); !errors.Is(err, ErrLedgerClosed) {
 		t.Errorf("charge on a closed ledger: %v", err)
 	}
@@ -198,7 +201,13 @@ func TestLedgerCrash(t *testing.T) {
 	if len(acked) == 0 {
 		t.Fatal("the child acknowledged nothing")
 	}
+	if segs, _ := filepath.Glob(path + ".wal.*"); len(segs) == 0 {
+		t.Error("the crash left no log to replay: the test proves nothing")
+	}
 	l := openLedger(t, path)
+	if segs, _ := filepath.Glob(path + ".wal.*"); len(segs) != 1 {
+		t.Errorf("after replay %d log segments remain, want just the new one", len(segs))
+	}
 	for ch, spent := range acked {
 		a := l.Account(common.HexToHash(ch))
 		if a.Spent.Int64() < spent {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -39,7 +41,16 @@ type Sessions struct {
 	TTL    time.Duration
 	Now    func() time.Time
 	parser *jwt.Parser
+
+	// verified remembers tokens already checked, so a player's every
+	// segment does not cost an HMAC and a JSON parse. Only what passed the
+	// full check is kept, and its expiry is still enforced.
+	verified sync.Map // token -> *Claims
+	cached   atomic.Int64
 }
+
+// maxCached bounds the verified-token cache; past it, it starts over.
+const maxCached = 100_000
 
 // NewSessions makes a token issuer with a secret of at least 32 bytes.
 func NewSessions(secret []byte, ttl time.Duration) (*Sessions, error) {
@@ -98,6 +109,18 @@ func (s *Sessions) Parse(token, stream string) (*Claims, error) {
 	if token == "" {
 		return nil, ErrNoToken
 	}
+	if v, ok := s.verified.Load(token); ok {
+		c := v.(*Claims)
+		if s.Now().Before(c.ExpiresAt.Time) {
+			if c.Audience[0] != stream {
+				return nil, ErrOtherStream
+			}
+			cc := *c
+			return &cc, nil
+		}
+		s.verified.Delete(token)
+		s.cached.Add(-1)
+	}
 	var c Claims
 	_, err := s.parser.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return s.secret, nil })
 	if err != nil {
@@ -106,7 +129,16 @@ func (s *Sessions) Parse(token, stream string) (*Claims, error) {
 	if !isHash(c.Channel) || c.Session == "" {
 		return nil, fmt.Errorf("%w: missing channel or session", ErrBadToken)
 	}
-	if len(c.Audience) != 1 || c.Audience[0] != stream {
+	if len(c.Audience) != 1 {
+		return nil, fmt.Errorf("%w: one audience (the stream) expected", ErrBadToken)
+	}
+	if s.cached.Add(1) > maxCached {
+		s.verified.Clear()
+		s.cached.Store(1)
+	}
+	cc := c
+	s.verified.Store(token, &cc)
+	if c.Audience[0] != stream {
 		return nil, ErrOtherStream
 	}
 	return &c, nil

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"runtime"
 )
@@ -33,7 +35,20 @@ Usage:
 `
 
 func main() {
+	if addr := os.Getenv("LIVEGATE_PPROF"); addr != "" {
+		// A profiling aid for operators and load tests, on its own
+		// listener so it is never exposed with the service.
+		go func() { _ = http.ListenAndServe(addr, pprofMux()) }()
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func pprofMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
