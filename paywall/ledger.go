@@ -118,9 +118,10 @@ type BoltLedger struct {
 	closeMu sync.RWMutex
 	closed  bool
 
-	walMu     sync.Mutex // guards wal, walSeq, unapplied
+	walMu     sync.Mutex // guards wal, walSeq, walOff, unapplied
 	wal       *os.File
 	walSeq    int
+	walOff    int64    // where the next record goes in the preallocated segment
 	unapplied []record // synced to the log, not yet in bbolt, oldest first
 
 	pendMu  sync.Mutex
@@ -278,15 +279,28 @@ func applyRecords(tx *bolt.Tx, recs []record) error {
 	return nil
 }
 
-// rotate starts a new log segment; the caller owns the old one's records.
-// Call with walMu held (or before the writer starts).
+// walSize is a log segment's preallocated size. Writing inside
+// preallocated space lets fdatasync skip the file-size update, about a
+// third of its cost here; a segment that fills up is followed by the next.
+const walSize = 64 << 20
+
+// rotate starts a new, preallocated log segment. The old one stays on disk
+// until a checkpoint has moved its records. Call with walMu held (or
+// before the writer starts).
 func (l *BoltLedger) rotate() error {
 	l.walSeq++
-	f, err := os.OpenFile(fmt.Sprintf("%s.wal.%d", l.path, l.walSeq), os.O_CREATE|os.O_WRONLY|os.O_APPEND|os.O_EXCL, 0o600)
+	f, err := os.OpenFile(fmt.Sprintf("%s.wal.%d", l.path, l.walSeq), os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
-	l.wal = f
+	if err := unix.Fallocate(int(f.Fd()), 0, 0, walSize); err != nil {
+		f.Close()
+		return fmt.Errorf("preallocating the log: %w", err)
+	}
+	if l.wal != nil {
+		l.wal.Close()
+	}
+	l.wal, l.walOff = f, 0
 	return nil
 }
 
@@ -315,9 +329,18 @@ func (l *BoltLedger) writer() {
 			buf = append(append(buf, b...), '\n')
 		}
 		l.walMu.Lock()
-		_, err := l.wal.Write(buf)
+		var err error
+		if l.walOff+int64(len(buf)) > walSize {
+			err = l.rotate()
+		}
+		if err == nil {
+			_, err = l.wal.WriteAt(buf, l.walOff)
+		}
 		if err == nil {
 			err = unix.Fdatasync(int(l.wal.Fd()))
+		}
+		if err == nil {
+			l.walOff += int64(len(buf))
 		}
 		if err == nil {
 			for _, o := range batch {
@@ -369,7 +392,7 @@ func (l *BoltLedger) checkpointer() {
 
 func (l *BoltLedger) checkpoint() error {
 	l.walMu.Lock()
-	recs, old := l.unapplied, l.wal
+	recs := l.unapplied
 	if len(recs) == 0 {
 		l.walMu.Unlock()
 		return nil
@@ -378,6 +401,7 @@ func (l *BoltLedger) checkpoint() error {
 		l.walMu.Unlock()
 		return err
 	}
+	boundary := l.walSeq // every record before this segment is in recs
 	l.unapplied = nil
 	l.walMu.Unlock()
 	err := l.db.Update(func(tx *bolt.Tx) error {
@@ -394,17 +418,12 @@ func (l *BoltLedger) checkpoint() error {
 		l.walMu.Lock()
 		l.unapplied = append(recs, l.unapplied...)
 		l.walMu.Unlock()
-		old.Close()
 		return err
 	}
-	old.Close()
-	// Every segment before the current one is now in bbolt.
+	// Every segment before the boundary is now in bbolt.
 	segs, _ := filepath.Glob(l.path + ".wal.*")
-	l.walMu.Lock()
-	cur := l.walSeq
-	l.walMu.Unlock()
 	for _, seg := range segs {
-		if seqOf(seg, l.path) < cur {
+		if seqOf(seg, l.path) < boundary {
 			_ = os.Remove(seg)
 		}
 	}

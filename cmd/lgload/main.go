@@ -37,6 +37,7 @@ import (
 
 	"github.com/livegate/livegate/chain"
 	"github.com/livegate/livegate/chain/devchain"
+	"github.com/livegate/livegate/paywall"
 )
 
 type options struct {
@@ -147,6 +148,7 @@ type server struct {
 	data    string
 	admin   string
 	logFile *os.File
+	stopped bool
 }
 
 func startServer(o options, w *world) (*server, error) {
@@ -193,6 +195,10 @@ streams:
 }
 
 func (s *server) stop() {
+	if s.stopped {
+		return
+	}
+	s.stopped = true
 	_ = s.cmd.Process.Signal(os.Interrupt)
 	done := make(chan struct{})
 	go func() { _ = s.cmd.Wait(); close(done) }()
@@ -269,15 +275,10 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	defer srv.stop()
+	defer srv.stop() // stop is idempotent
 	slog.SetDefault(slog.New(slog.DiscardHandler))
 	if want("throughput") {
 		if err := throughput(ctx, o, w, srv); err != nil {
-			return err
-		}
-	}
-	if want("topups") {
-		if err := topups(ctx, o, w, srv); err != nil {
 			return err
 		}
 	}
@@ -285,6 +286,27 @@ func run(o options) error {
 		if err := viewers(ctx, o, w, srv); err != nil {
 			return err
 		}
+	}
+	if want("topups") {
+		acked, err := topups(ctx, o, w, srv)
+		if err != nil {
+			return err
+		}
+		// Durably recorded: stop the server and read its ledger from disk.
+		srv.stop()
+		l, err := paywall.OpenBoltLedger(filepath.Join(srv.data, "ledger.db"))
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		short := 0
+		for i, amount := range acked {
+			acc := l.Account(w.channels[i])
+			if acc.Paid().Cmp(big.NewInt(amount)) < 0 {
+				short++
+			}
+		}
+		fmt.Printf("ledger on disk after stopping the server: %d of %d channels hold their last acknowledged voucher\n", len(acked)-short, len(acked))
 	}
 	return nil
 }
