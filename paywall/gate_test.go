@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,7 +40,7 @@ const price = 1000 // wei per second; a 2 s segment costs 2000
 // after asking the gate, as hls.Origin does; the paywall may not import
 // hls, and the real origin is tested with it in cmd/livegate.
 type fixture struct {
-	t                     *testing.T
+	t                     testing.TB
 	sim                   *simulated.Backend
 	c                     *chain.Client
 	viewer, payee, other  *ecdsa.PrivateKey
@@ -51,16 +52,29 @@ type fixture struct {
 	gate                  *paywall.Gate
 	srv                   *httptest.Server
 	ctx                   context.Context
+	many                  []*ecdsa.PrivateKey // more viewers, each with a channel in manyCh
+	manyCh                []common.Hash
 }
 
 func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	return newFixtureN(t, 0)
+}
+
+// newFixtureN also opens n plain channels for viewers of their own (keys
+// in f.many, channels in f.manyCh).
+func newFixtureN(t testing.TB, n int) *fixture {
 	t.Helper()
 	f := &fixture{t: t, ctx: context.Background()}
 	f.viewer, _ = crypto.GenerateKey()
 	f.payee, _ = crypto.GenerateKey()
 	f.other, _ = crypto.GenerateKey()
 	alloc := types.GenesisAlloc{}
-	for _, k := range []*ecdsa.PrivateKey{f.viewer, f.payee, f.other} {
+	for range n {
+		k, _ := crypto.GenerateKey()
+		f.many = append(f.many, k)
+	}
+	for _, k := range append([]*ecdsa.PrivateKey{f.viewer, f.payee, f.other}, f.many...) {
 		alloc[crypto.PubkeyToAddress(k.PublicKey)] = types.Account{Balance: new(big.Int).Lsh(big.NewInt(1), 80)}
 	}
 	f.sim = simulated.NewBackend(alloc, func(_ *node.Config, ec *ethconfig.Config) { ec.Genesis.Config = chain.DevChainConfig() })
@@ -81,6 +95,13 @@ func newFixture(t *testing.T) *fixture {
 	f.foreign = open(crypto.PubkeyToAddress(f.other.PublicKey), 24*time.Hour, 1_000_000)
 	f.dying = open(us, 30*time.Minute, 1_000_000)
 	f.small = open(us, 24*time.Hour, 5000)
+	for _, k := range f.many {
+		id, _, err := f.c.Open(f.ctx, k, crypto.PubkeyToAddress(k.PublicKey), us, time.Now().Add(24*time.Hour), big.NewInt(1_000_000))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.manyCh = append(f.manyCh, id)
+	}
 	quiet := slog.New(slog.DiscardHandler)
 	f.watcher = &chain.Watcher{Source: f.sim.Client(), Contract: f.c.Address, Payee: us, Reader: f.c.Channel, Logger: quiet, CallTimeout: time.Second}
 	if err := f.watcher.Sync(f.ctx); err != nil {
@@ -157,6 +178,16 @@ func (f *fixture) do(method, path, bearer string, body any, hdr ...string) answe
 func (f *fixture) session(stream string, ch common.Hash, amount int64) string {
 	f.t.Helper()
 	a := f.do("POST", "/pay/"+stream+"/session", "", f.voucher(f.viewer, ch, amount))
+	if a.code != 200 {
+		f.t.Fatalf("session: %d %v", a.code, a.body)
+	}
+	return a.body["token"].(string)
+}
+
+// sessionOf opens a session for the i-th of the many viewers.
+func (f *fixture) sessionOf(i int, amount int64) string {
+	f.t.Helper()
+	a := f.do("POST", "/pay/demo/session", "", f.voucher(f.many[i], f.manyCh[i], amount))
 	if a.code != 200 {
 		f.t.Fatalf("session: %d %v", a.code, a.body)
 	}
@@ -364,4 +395,29 @@ func TestChainDown(t *testing.T) {
 	if a := f.do("POST", "/pay/demo/voucher", tok, f.voucher(f.viewer, f.plain, 12_000)); a.code != 200 || a.body["paid"] != "12000" {
 		t.Errorf("an open session's top-up with the chain down: %d %v", a.code, a.body)
 	}
+}
+
+// BenchmarkSessionMemory measures what the server keeps per paying
+// session: its channel's account, its verified token, its charges waiting
+// for a checkpoint. Connections are the HTTP server's and not counted
+// here (lgload measures whole-process memory per viewer).
+func BenchmarkSessionMemory(b *testing.B) {
+	const n = 400
+	f := newFixtureN(b, n)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	tokens := make([]string, n)
+	for i := range n {
+		tokens[i] = f.sessionOf(i, 100_000)
+		for seg := range 15 { // 30 s of watching
+			if a := f.do("GET", fmt.Sprintf("/seg/demo/%d", seg), tokens[i], nil); a.code != 200 {
+				b.Fatalf("segment: %d", a.code)
+			}
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "bytes/session") // one measurement: run with -benchtime 1x
+	runtime.KeepAlive(tokens)
 }
