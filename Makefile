@@ -4,7 +4,7 @@ GO        ?= go
 DATA      ?= ./data
 LDFLAGS   := -X main.version=$(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run test build vet bench clean contracts
+.PHONY: run test build vet bench load clean contracts
 
 run: build
 	./bin/livegate dev --data $(DATA)
@@ -21,6 +21,10 @@ vet:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The load tool against a real livegate serve process (see BENCHMARKS.md).
+load: build
+	$(GO) run ./cmd/lgload --livegate ./bin/livegate
 
 # Recompile the Solidity contracts and regenerate the Go bindings (needs
 # `npm ci` once). The outputs are committed: `go build` never needs Node.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/rand"
@@ -13,6 +14,8 @@ import (
 	"log/slog"
 	"math/big"
 	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,8 +151,12 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 		srv.Close()
 		return err
 	}
+	watch, err := devWatchURL(srv, info, state)
+	if err != nil {
+		log.Warn("dev: could not open a demo session", "err", err)
+	}
 	log.Info("dev: ready", "in", time.Since(start).Round(time.Millisecond))
-	printDevBanner(stdout, info, path)
+	printDevBanner(stdout, info, path, watch)
 	return srv.runUntilSignal()
 }
 
@@ -304,8 +311,38 @@ func advertised(addr string) string {
 	return net.JoinHostPort(host, port)
 }
 
-func printDevBanner(w io.Writer, info *devInfo, path string) {
+// devWatchURL opens a session paid by the first demo viewer, with an
+// hour of credit, and returns the demo stream's playlist with its token:
+// a URL any player (VLC, ffplay, Safari) can open as it is. The token is
+// renewed in the playlists the player keeps fetching.
+func devWatchURL(srv *server, info *devInfo, state devState) (string, error) {
+	v := info.Viewers[0]
+	ch := common.HexToHash(v.Channel)
+	acc := srv.pay.ledger.Account(ch)
+	price, _ := new(big.Int).SetString(devPrice, 10)
+	amount := new(big.Int).Add(acc.Paid(), new(big.Int).Mul(price, big.NewInt(3600)))
+	voucher, err := srv.pay.client.Domain.Sign(mustKey(state.Viewers[0].Key), ch, amount)
+	if err != nil {
+		return "", err
+	}
+	body, _ := json.Marshal(map[string]string{"channel": ch.Hex(), "amount": amount.String(), "signature": hexutil.Encode(voucher.Signature)})
+	resp, err := http.Post(info.HTTP+"/pay/"+devStream+"/session", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var s struct{ Token, Error string }
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil || resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("session: %d %s %v", resp.StatusCode, s.Error, err)
+	}
+	return info.HTTP + "/live/" + devStream + "/index.m3u8?token=" + url.QueryEscape(s.Token), nil
+}
+
+func printDevBanner(w io.Writer, info *devInfo, path, watch string) {
 	s := info.Streams[0]
+	if watch == "" {
+		watch = info.HTTP + "/live/" + s.Name + "/index.m3u8 (pay with POST /pay/" + s.Name + "/session first)"
+	}
 	fmt.Fprintf(w, `
 livegate dev is running.
 
@@ -313,12 +350,13 @@ livegate dev is running.
                    Server      %s
                    Stream Key  %s
   or from ffmpeg   ffmpeg -re -i input.mp4 -c:v libx264 -g 60 -c:a aac -f flv %s/%s
-  Watch            %s/live/%s/index.m3u8   (VLC, ffplay, Safari, any hls.js page)
-  Replays          %s/vod/%s/
+  Watch, paid      %s
+                   (VLC, ffplay, Safari: an hour of the demo stream, paid by demo viewer 1)
+  Replays          %s/vod/%s/   (paid like live)
   Dev chain        JSON-RPC %s (chain id %d), contract %s
                    payee %s; %d demo viewers with channels of %s wei each
   Everything above, viewer keys included, is in %s. Ctrl-C stops.
 
-`, info.RTMP, s.Key, info.RTMP, s.Key, info.HTTP, s.Name, info.HTTP, s.Name,
+`, info.RTMP, s.Key, info.RTMP, s.Key, watch, info.HTTP, s.Name,
 		info.RPC, info.ChainID, info.Contract, info.Payee, len(info.Viewers), devDeposit, path)
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -108,7 +109,7 @@ func TestDevCommand(t *testing.T) {
 		t.Errorf("dev.json addresses %q %q", info.HTTP, info.RTMP)
 	}
 	out := p.stdout.String()
-	for _, want := range []string{info.RTMP, info.Streams[0].Key, info.HTTP + "/live/demo/index.m3u8"} {
+	for _, want := range []string{info.RTMP, info.Streams[0].Key, info.HTTP + "/live/demo/index.m3u8?token="} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the banner does not show %q:\n%s", want, out)
 		}
@@ -150,6 +151,24 @@ func TestDevCommand(t *testing.T) {
 		}
 		body, _ = io.ReadAll(resp.Body)
 		resp.Body.Close()
+	}
+	// The banner's watch link plays as it is: a session paid by a demo
+	// viewer, its token in every URI.
+	watch := regexp.MustCompile(`http://\S+/live/demo/index\.m3u8\?token=\S+`).FindString(out)
+	_, master := getWith(t, watch)
+	media := uris(t, watch, master)
+	if len(media) != 1 {
+		t.Fatalf("master playlist behind the watch link: %s", master)
+	}
+	_, mb := getWith(t, media[0])
+	for i, u := range uris(t, media[0], mb) {
+		resp, _ := getWith(t, u)
+		if resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") == "" {
+			t.Errorf("segment %d through the watch link: %d %v", i, resp.StatusCode, resp.Header)
+		}
+	}
+	if resp, _ := getWith(t, info.HTTP+"/live/demo/source/0.ts"); resp.StatusCode != http.StatusPaymentRequired {
+		t.Errorf("a segment without a token: %d, want 402", resp.StatusCode)
 	}
 	p.stop(t)
 	if !strings.Contains(p.stderr.String(), "shutting down") {
