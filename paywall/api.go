@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"github.com/livegate/livegate/chain"
 )
 
 // Register adds the paying API:
@@ -46,15 +48,23 @@ type sessionJSON struct {
 	PricePerSecond string `json:"pricePerSecond"`
 }
 
-func (g *Gate) readVoucher(w http.ResponseWriter, r *http.Request) (*voucherJSON, *Refusal) {
+// requestVoucher reads the voucher a request's body carries, or answers
+// the refusal and returns false.
+func (g *Gate) requestVoucher(w http.ResponseWriter, r *http.Request) (*chain.Voucher, bool) {
 	var vj voucherJSON
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&vj); err != nil {
-		return nil, refuse(http.StatusBadRequest, "malformed", err,
-			`malformed request: want {"channel":"0x…","amount":"<wei>","signature":"0x…"} (%v)`, err)
+		g.refused(w, r, refuse(http.StatusBadRequest, "malformed", err,
+			`malformed request: want {"channel":"0x…","amount":"<wei>","signature":"0x…"} (%v)`, err))
+		return nil, false
 	}
-	return &vj, nil
+	v, err := parseVoucher(vj.Channel, vj.Amount, vj.Signature)
+	if err != nil {
+		g.refused(w, r, err)
+		return nil, false
+	}
+	return v, true
 }
 
 // session opens a session: the voucher proves the caller holds the
@@ -75,14 +85,8 @@ func (g *Gate) session(w http.ResponseWriter, r *http.Request) {
 			"the chain cannot be read right now (%v): open sessions keep playing, new ones must wait; try again shortly", st.Err))
 		return
 	}
-	vj, rf := g.readVoucher(w, r)
-	if rf != nil {
-		g.refused(w, r, rf)
-		return
-	}
-	v, err := parseVoucher(vj.Channel, vj.Amount, vj.Signature)
-	if err != nil {
-		g.refused(w, r, err)
+	v, ok := g.requestVoucher(w, r)
+	if !ok {
 		return
 	}
 	acc, err := g.Cashier.Accept(r.Context(), v)
@@ -117,14 +121,8 @@ func (g *Gate) voucher(w http.ResponseWriter, r *http.Request) {
 		writeRefusal(w, tooMany(wait))
 		return
 	}
-	vj, rf := g.readVoucher(w, r)
-	if rf != nil {
-		g.refused(w, r, rf)
-		return
-	}
-	v, err := parseVoucher(vj.Channel, vj.Amount, vj.Signature)
-	if err != nil {
-		g.refused(w, r, err)
+	v, ok := g.requestVoucher(w, r)
+	if !ok {
 		return
 	}
 	if v.Channel != claims.ChannelID() {

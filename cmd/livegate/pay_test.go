@@ -23,6 +23,7 @@ import (
 
 	"github.com/livegate/livegate/chain"
 	"github.com/livegate/livegate/chain/devchain"
+	"github.com/livegate/livegate/internal/testenv"
 	"github.com/livegate/livegate/internal/testmedia"
 )
 
@@ -147,17 +148,7 @@ func post(t *testing.T, url, bearer string, body []byte, out any) (int, string) 
 
 func getWith(t *testing.T, rawURL string, hdr ...string) (*http.Response, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, rawURL, nil)
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, b
+	return testenv.Get(t, http.MethodGet, rawURL, hdr...)
 }
 
 // uris lists a playlist's URIs, resolved against its own URL, as a player

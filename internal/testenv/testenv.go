@@ -96,3 +96,23 @@ func File(t testing.TB, path, hint string) {
 	}
 	t.Skipf("%s is missing: %s", path, hint)
 }
+
+// Get sends a request with headers given as name, value pairs and returns
+// the answer with its body read.
+func Get(t testing.TB, method, url string, hdr ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
