@@ -421,3 +421,37 @@ func BenchmarkSessionMemory(b *testing.B) {
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "bytes/session") // one measurement: run with -benchtime 1x
 	runtime.KeepAlive(tokens)
 }
+
+func TestVoucherHeader(t *testing.T) {
+	f := newFixture(t)
+	tok := f.session("demo", f.plain, 2000)
+	header := func(v map[string]string) string { return v["channel"] + ":" + v["amount"] + ":" + v["signature"] }
+	top := f.voucher(f.viewer, f.plain, 6000)
+	if a := f.do("GET", "/seg/demo/1", tok, nil, "Livegate-Voucher", header(top)); a.code != 200 || a.header.Get("Livegate-Paid") != "6000" {
+		t.Fatalf("top-up in a header: %d %v", a.code, a.header)
+	}
+	// The same voucher again, as a player may send it with several
+	// requests: harmless.
+	if a := f.do("GET", "/seg/demo/2", tok, nil, "Livegate-Voucher", header(top)); a.code != 200 || a.header.Get("Livegate-Spent") != "4000" {
+		t.Errorf("the best voucher sent again: %d %v", a.code, a.body)
+	}
+	for name, c := range map[string]struct {
+		value string
+		code  int
+	}{
+		"malformed":     {"not-a-voucher", 400},
+		"two fields":    {top["channel"] + ":" + top["amount"], 400},
+		"decreasing":    {header(f.voucher(f.viewer, f.plain, 5000)), 409},
+		"forged":        {header(f.voucher(f.other, f.plain, 9000)), 401},
+		"above deposit": {header(f.voucher(f.viewer, f.plain, 2_000_000)), 402},
+		"bad amount":    {top["channel"] + ":-5:" + top["signature"], 400},
+	} {
+		a := f.do("GET", "/seg/demo/3", tok, nil, "Livegate-Voucher", c.value)
+		if a.code != c.code || a.body["reason"] == nil {
+			t.Errorf("%s: %d %v, want %d and a reason", name, a.code, a.body, c.code)
+		}
+	}
+	if p, s := f.account(f.plain); p != "6000" || s != "4000" {
+		t.Errorf("refused header vouchers changed the account: paid %s spent %s (segment 3 must not have been charged)", p, s)
+	}
+}
