@@ -1,0 +1,77 @@
+// Package transcode makes lower renditions of each source segment. It
+// speaks Livepeer's HTTP push protocol (../shared/LIVEPEER.md) as a client,
+// and serves the same protocol from a local transcoder backed by ffmpeg,
+// so a server can use a go-livepeer broadcaster or transcode itself with
+// nothing else changed. It knows nothing of playlists or payment.
+package transcode
+
+import (
+	"fmt"
+	"math"
+)
+
+// Profile is one rendition to make, as Livepeer names and describes it.
+type Profile struct {
+	Name    string `json:"name"`
+	Width   int    `json:"width"`
+	Height  int    `json:"height"`
+	Bitrate int    `json:"bitrate"` // bits per second
+	FPS     int    `json:"fps"`     // 0 keeps the source's
+	FPSDen  int    `json:"fpsDen,omitempty"`
+	Profile string `json:"profile,omitempty"` // H264Baseline, H264Main, H264High, H264ConstrainedHigh
+	GOP     string `json:"gop,omitempty"`     // seconds, or "intra"
+	Encoder string `json:"encoder,omitempty"` // H.264
+}
+
+// Named are Livepeer's standard profiles.
+var Named = map[string]Profile{
+	"P720p60fps16x9": {Name: "P720p60fps16x9", Width: 1280, Height: 720, Bitrate: 6_000_000, FPS: 60},
+	"P720p30fps16x9": {Name: "P720p30fps16x9", Width: 1280, Height: 720, Bitrate: 4_000_000, FPS: 30},
+	"P576p30fps16x9": {Name: "P576p30fps16x9", Width: 1024, Height: 576, Bitrate: 1_500_000, FPS: 30},
+	"P360p30fps16x9": {Name: "P360p30fps16x9", Width: 640, Height: 360, Bitrate: 1_200_000, FPS: 30},
+	"P240p30fps16x9": {Name: "P240p30fps16x9", Width: 426, Height: 240, Bitrate: 600_000, FPS: 30},
+	"P144p30fps16x9": {Name: "P144p30fps16x9", Width: 256, Height: 144, Bitrate: 400_000, FPS: 30},
+}
+
+// DefaultLadder is go-livepeer's default.
+var DefaultLadder = []string{"P360p30fps16x9", "P240p30fps16x9"}
+
+// Ladder looks up named profiles.
+func Ladder(names []string) ([]Profile, error) {
+	var out []Profile
+	seen := map[string]bool{}
+	for _, n := range names {
+		p, ok := Named[n]
+		if !ok {
+			return nil, fmt.Errorf("unknown profile %q (known: P720p60fps16x9, P720p30fps16x9, P576p30fps16x9, P360p30fps16x9, P240p30fps16x9, P144p30fps16x9)", n)
+		}
+		if seen[n] {
+			return nil, fmt.Errorf("profile %q listed twice", n)
+		}
+		seen[n] = true
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// Fit adapts a ladder to a source: it never upscales (a profile as tall as
+// the source or taller is left out), keeps the source's aspect ratio (the
+// width follows the height, rounded to even), and never raises the frame
+// rate.
+func Fit(ladder []Profile, width, height int, fps float64) []Profile {
+	var out []Profile
+	for _, p := range ladder {
+		if p.Height >= height || height <= 0 {
+			continue
+		}
+		q := p
+		q.Width = int(math.Round(float64(p.Height)*float64(width)/float64(height)/2)) * 2
+		if fps > 0 && q.FPS > 0 && float64(q.FPS) >= fps-0.01 {
+			// Not faster than the source: keep the source's frames and
+			// their exact timestamps (a rate filter would re-time them).
+			q.FPS, q.FPSDen = 0, 0
+		}
+		out = append(out, q)
+	}
+	return out
+}
