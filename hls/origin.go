@@ -228,6 +228,9 @@ func (o *Origin) vodMedia(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown rendition", http.StatusNotFound)
 		return
 	}
+	if name != SourceRendition {
+		segs = alignToSource(entries[SourceRendition], segs)
+	}
 	kind := kindVOD
 	if active {
 		kind = kindEvent
@@ -269,6 +272,33 @@ func (o *Origin) vodSegment(w http.ResponseWriter, r *http.Request) {
 		h.Set("Cache-Control", cacheSegment)
 	}
 	http.ServeContent(w, r, "", time.Time{}, f)
+}
+
+// alignToSource lists a rendition's recorded segments against the
+// source's: the same sequence numbers, a gap where the transcoder skipped
+// one, nothing after the rendition's last.
+func alignToSource(src, rend []SegmentInfo) []SegmentInfo {
+	if len(rend) == 0 {
+		return nil
+	}
+	have := make(map[uint64]SegmentInfo, len(rend))
+	for _, r := range rend {
+		have[r.Seq] = r
+	}
+	last := rend[len(rend)-1].Seq
+	var out []SegmentInfo
+	for _, s := range src {
+		if s.Seq > last {
+			break
+		}
+		if r, ok := have[s.Seq]; ok {
+			out = append(out, r)
+		} else {
+			s.Gap, s.Size = true, 0
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // withArgs appends a query string to every URI line of a playlist.

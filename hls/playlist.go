@@ -1,6 +1,7 @@
 package hls
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"time"
@@ -16,7 +17,19 @@ type SegmentInfo struct {
 	Time          time.Time `json:"pdt"`
 	Discontinuity bool      `json:"disc,omitempty"`
 	Size          int       `json:"size"`
+	// Gap: a rendition has no segment here (the transcoder skipped it);
+	// the playlist says EXT-X-GAP so players fetch another rendition.
+	Gap bool `json:"-"`
 }
+
+// gapTag is EXT-X-GAP (RFC 8216bis), which grafov/m3u8 does not know.
+type gapTag struct{}
+
+func (gapTag) TagName() string { return "#EXT-X-GAP" }
+func (gapTag) Encode() *bytes.Buffer {
+	return bytes.NewBufferString("#EXT-X-GAP")
+}
+func (gapTag) String() string { return "#EXT-X-GAP" }
 
 func (s *Segment) info() SegmentInfo {
 	return SegmentInfo{
@@ -67,12 +80,16 @@ func mediaPlaylist(segs []SegmentInfo, discSeq uint64, kind playlistKind, minTar
 	p.DiscontinuitySeq = discSeq
 	p.Args = args
 	for _, s := range segs {
-		_ = p.AppendSegment(&m3u8.MediaSegment{
+		ms := &m3u8.MediaSegment{
 			URI:             SegmentName(s.Seq),
 			Duration:        s.Duration,
 			Discontinuity:   s.Discontinuity,
 			ProgramDateTime: s.Time,
-		})
+		}
+		if s.Gap {
+			ms.Custom = map[string]m3u8.CustomTag{"#EXT-X-GAP": gapTag{}}
+		}
+		_ = p.AppendSegment(ms)
 	}
 	// RFC 8216 §4.3.3.1: each EXTINF rounded to the nearest integer must not
 	// exceed the target. Set after AppendSegment, which would set it too.
@@ -96,6 +113,9 @@ func measure(info RenditionInfo, segs []SegmentInfo) variant {
 	v := variant{RenditionInfo: info}
 	var bytes, secs float64
 	for _, s := range segs {
+		if s.Gap {
+			continue
+		}
 		bytes += float64(s.Size)
 		secs += s.Duration
 		if s.Duration >= 0.5 {

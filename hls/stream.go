@@ -32,6 +32,11 @@ type Options struct {
 	// OnEnd, when set, is called (in its own goroutine) when a stream's
 	// recording has ended: the server settles payments then.
 	OnEnd func(stream string)
+	// Transcoder, when set, makes lower renditions of each source segment.
+	Transcoder Transcoder
+	// TranscodeQueue is how many source segments may wait for the
+	// transcoder before one is skipped (default 2).
+	TranscodeQueue int
 }
 
 func (o *Options) defaults() {
@@ -84,6 +89,17 @@ type Stream struct {
 	source    window
 	info      RenditionInfo
 
+	// transcoded renditions, in the order they first appeared
+	renditions map[string]*window
+	rinfo      map[string]RenditionInfo
+	rorder     []string
+	pending    map[uint64]bool // source segments with the transcoder
+	lastQueued uint64          // the last source segment offered to it
+	queuedAny  bool
+	tq         chan transcodeJob
+	tw         sync.WaitGroup
+	twDone     chan struct{}
+
 	view atomic.Pointer[view]
 }
 
@@ -94,10 +110,14 @@ func NewStream(name string, a *Archive, opts Options, logger *slog.Logger) *Stre
 	if logger == nil {
 		logger = slog.Default()
 	}
-	s := &Stream{Name: name, opts: opts, archive: a, log: logger.With("stream", name)}
+	s := &Stream{Name: name, opts: opts, archive: a, log: logger.With("stream", name),
+		renditions: map[string]*window{}, rinfo: map[string]RenditionInfo{}, pending: map[uint64]bool{}}
 	s.nextSeq = a.NextSeq(name)
 	s.nextStart = timelineStart
 	s.view.Store(&view{})
+	if opts.Transcoder != nil {
+		s.startTranscoding()
+	}
 	return s
 }
 
@@ -151,14 +171,24 @@ func (s *Stream) Close() error {
 	}
 	rec := s.endLocked()
 	s.mu.Unlock()
-	return s.finish(rec)
+	err := s.finish(rec)
+	if s.tq != nil {
+		s.mu.Lock()
+		close(s.tq)
+		s.tq = nil
+		s.mu.Unlock()
+		<-s.twDone
+	}
+	return err
 }
 
-// finish ends a recording detached by endLocked and tells OnEnd.
+// finish ends a recording detached by endLocked and tells OnEnd. The
+// renditions of its last segments are waited for first.
 func (s *Stream) finish(rec *Recording) error {
 	if rec == nil {
 		return nil
 	}
+	s.drainTranscodes()
 	err := rec.Finish(s.opts.Now())
 	if s.opts.OnEnd != nil {
 		go s.opts.OnEnd(s.Name)
@@ -191,8 +221,9 @@ func (s *Stream) add(p *publication, seg *Segment) {
 	seg.Time = p.wall0.Add(seg.Start - p.anchor)
 	s.nextStart = max(s.nextStart, seg.Start+seg.Duration)
 	s.source.add(seg, 2*s.opts.Window)
-	s.publishView()
 	rec := s.rec
+	s.enqueue(seg, rec)
+	s.publishView()
 	s.mu.Unlock()
 	if rec != nil {
 		rec.Append(SourceRendition, seg)
@@ -252,6 +283,15 @@ func (s *Stream) publishView() {
 		rv := s.source.render(s.opts.Window, kind, s.opts.Segment)
 		v.renditions = map[string]*renditionView{SourceRendition: rv}
 		v.variants = []variant{measure(s.info, infos(rv.segs))}
+		rkind := kind
+		if upTo, ok := s.resolved(); kind == kindLiveEnded && (!ok || upTo < s.source.segs[len(s.source.segs)-1].Seq) {
+			rkind = kindLive // renditions of the last segments are still coming
+		}
+		for _, name := range s.rorder {
+			r := s.renderRendition(name, rkind)
+			v.renditions[name] = r
+			v.variants = append(v.variants, measure(s.rinfo[name], infos(r.segs)))
+		}
 		v.master = masterPlaylist(v.variants, "")
 	}
 	s.view.Store(v)

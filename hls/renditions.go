@@ -1,0 +1,243 @@
+package hls
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+	"github.com/bluenviron/mediacommon/v2/pkg/formats/mpegts"
+	mpegtscodecs "github.com/bluenviron/mediacommon/v2/pkg/formats/mpegts/codecs"
+
+	"github.com/livegate/livegate/ingest"
+)
+
+// Transcoder makes lower renditions of a source segment. cmd/livegate
+// adapts transcode.Client to it; hls knows nothing of how.
+type Transcoder interface {
+	Transcode(ctx context.Context, stream string, seg *Segment, source RenditionInfo) ([]Transcoded, error)
+}
+
+// Transcoded is one rendition of a source segment.
+type Transcoded struct {
+	Name string
+	Data []byte // MPEG-TS, the source's timestamps kept
+}
+
+// transcodeJob is a source segment on its way to the transcoder, with the
+// recording it belongs to.
+type transcodeJob struct {
+	seg  *Segment
+	rec  *Recording
+	info RenditionInfo
+}
+
+// startTranscoding runs the stream's transcode worker. Source segments
+// reach it through a short queue; when the transcoder falls behind, the
+// newest segment that finds the queue full is skipped, so the source is
+// never held back and the renditions catch up by themselves.
+func (s *Stream) startTranscoding() {
+	n := s.opts.TranscodeQueue
+	if n <= 0 {
+		n = 2
+	}
+	s.tq = make(chan transcodeJob, n)
+	s.twDone = make(chan struct{})
+	go func() {
+		defer close(s.twDone)
+		for j := range s.tq {
+			s.transcodeOne(j)
+			s.tw.Done()
+		}
+	}()
+}
+
+// enqueue offers a source segment to the transcoder. Call with s.mu held.
+func (s *Stream) enqueue(seg *Segment, rec *Recording) {
+	if s.tq == nil {
+		return
+	}
+	s.lastQueued, s.queuedAny = seg.Seq, true
+	s.tw.Add(1)
+	select {
+	case s.tq <- transcodeJob{seg: seg, rec: rec, info: s.info}:
+		s.pending[seg.Seq] = true
+	default:
+		s.tw.Done()
+		s.log.Warn("transcode: falling behind, a segment goes out without renditions", "seq", seg.Seq)
+	}
+}
+
+func (s *Stream) transcodeOne(j transcodeJob) {
+	ctx, cancel := context.WithTimeout(context.Background(), max(8*time.Second, 4*j.seg.Duration)+10*time.Second)
+	defer cancel()
+	outs, err := s.opts.Transcoder.Transcode(ctx, s.Name, j.seg, j.info)
+	if err != nil {
+		s.mu.Lock()
+		delete(s.pending, j.seg.Seq)
+		s.publishView()
+		s.mu.Unlock()
+		s.log.Warn("transcode: segment left without renditions", "seq", j.seg.Seq, "err", err)
+		return
+	}
+	var appends []func()
+	s.mu.Lock()
+	for _, o := range outs {
+		if !ValidName(o.Name) || o.Name == SourceRendition {
+			continue
+		}
+		info, ok := s.rinfo[o.Name]
+		if !ok {
+			if info, err = renditionInfo(o.Name, o.Data); err != nil {
+				s.log.Warn("transcode: rendition unusable", "rendition", o.Name, "seq", j.seg.Seq, "err", err)
+				continue
+			}
+			s.rinfo[o.Name] = info
+			s.rorder = append(s.rorder, o.Name)
+			s.renditions[o.Name] = &window{}
+		}
+		r := &Segment{Seq: j.seg.Seq, Start: j.seg.Start, Duration: j.seg.Duration, Data: o.Data,
+			Discontinuity: j.seg.Discontinuity, Time: j.seg.Time}
+		s.renditions[o.Name].add(r, 2*s.opts.Window)
+		if j.rec != nil {
+			rec, name := j.rec, o.Name
+			appends = append(appends, func() {
+				if err := rec.AddRendition(info); err != nil {
+					s.log.Error("archive: rendition", "rendition", name, "err", err)
+					return
+				}
+				rec.Append(name, r)
+			})
+		}
+	}
+	delete(s.pending, j.seg.Seq)
+	s.publishView()
+	s.mu.Unlock()
+	for _, a := range appends {
+		a()
+	}
+}
+
+// resolved is the last source segment up to which every segment's
+// renditions are as done as they will be (made, failed or skipped): the
+// end of what rendition playlists can list. Call with s.mu held.
+func (s *Stream) resolved() (uint64, bool) {
+	if !s.queuedAny {
+		return 0, false
+	}
+	upTo := s.lastQueued
+	for seq := range s.pending {
+		if seq == 0 {
+			return 0, false
+		}
+		upTo = min(upTo, seq-1)
+	}
+	return upTo, true
+}
+
+// drainTranscodes waits for queued segments, so a recording finishes with
+// their renditions in it.
+func (s *Stream) drainTranscodes() {
+	if s.tq != nil {
+		s.tw.Wait()
+	}
+}
+
+// renderRendition lists a rendition aligned with the source: the same
+// sequence numbers, durations and times, up to the last segment the
+// transcoder is done with, a gap where it produced nothing. Call with s.mu
+// held.
+func (s *Stream) renderRendition(name string, kind playlistKind) *renditionView {
+	w := s.renditions[name]
+	var src []*Segment
+	upTo, ok := s.resolved()
+	for _, seg := range s.source.segs {
+		if ok && seg.Seq <= upTo {
+			src = append(src, seg)
+		}
+	}
+	listed := src[max(0, len(src)-s.opts.Window):]
+	disc := s.source.discSeq
+	for _, seg := range s.source.segs {
+		if len(listed) > 0 && seg.Seq >= listed[0].Seq {
+			break
+		}
+		if seg.Discontinuity {
+			disc++
+		}
+	}
+	have := map[uint64]*Segment{}
+	for _, r := range w.segs {
+		have[r.Seq] = r
+	}
+	infos := make([]SegmentInfo, len(listed))
+	for i, seg := range listed {
+		infos[i] = seg.info()
+		if r, ok := have[seg.Seq]; ok {
+			infos[i].Size = len(r.Data)
+		} else {
+			infos[i].Gap, infos[i].Size = true, 0
+		}
+	}
+	for _, si := range infos {
+		w.target = max(w.target, time.Duration(si.Duration*float64(time.Second)).Round(time.Second))
+	}
+	w.target = max(w.target, s.opts.Segment)
+	return &renditionView{playlist: mediaPlaylist(infos, disc, kind, w.target, ""), segs: append([]*Segment(nil), w.segs...)}
+}
+
+// renditionInfo reads a rendition's picture size and codecs from its
+// first segment.
+func renditionInfo(name string, data []byte) (RenditionInfo, error) {
+	r := &mpegts.Reader{R: bytes.NewReader(data)}
+	if err := r.Initialize(); err != nil {
+		return RenditionInfo{}, err
+	}
+	info := RenditionInfo{Name: name}
+	var video *ingest.H264Track
+	var audio string
+	for _, tr := range r.Tracks() {
+		switch c := tr.Codec.(type) {
+		case *mpegtscodecs.H264:
+			r.OnDataH264(tr, func(_, _ int64, au [][]byte) error {
+				if video != nil {
+					return nil
+				}
+				var sps, pps []byte
+				for _, n := range au {
+					switch h264.NALUType(n[0] & 0x1f) {
+					case h264.NALUTypeSPS:
+						sps = n
+					case h264.NALUTypePPS:
+						pps = n
+					}
+				}
+				if sps != nil && pps != nil {
+					if t, err := ingest.NewH264Track(sps, pps); err == nil {
+						video = t
+					}
+				}
+				return nil
+			})
+		case *mpegtscodecs.MPEG4Audio:
+			audio = (&ingest.AACTrack{Config: c.Config}).Codec()
+		}
+	}
+	for video == nil {
+		if err := r.Read(); err != nil {
+			if errors.Is(err, io.EOF) {
+				return info, fmt.Errorf("no H.264 parameter sets in rendition %s", name)
+			}
+			return info, err
+		}
+	}
+	info.Width, info.Height, info.FrameRate = video.Width(), video.Height(), video.FPS()
+	info.Codecs = video.Codec()
+	if audio != "" {
+		info.Codecs += "," + audio
+	}
+	return info, nil
+}
