@@ -165,6 +165,7 @@ window: 6
 reconnectGrace: 0s
 chain: {rpc: %s, contract: "%s", key: %s, confirmations: 1, fromBlock: 1}
 admin: {token: %s}
+transcoder: {mode: none}
 streams:
   - {name: paid, key: paid-stream-key, pricePerSecond: "%d"}
   - {name: free, key: free-stream-key}

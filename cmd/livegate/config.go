@@ -17,22 +17,24 @@ import (
 
 	"github.com/livegate/livegate/hls"
 	"github.com/livegate/livegate/paywall"
+	"github.com/livegate/livegate/transcode"
 )
 
 // Config is livegate.yml. Every key has a default, and every scalar key
 // can be overridden by an environment variable named after its path:
 // LIVEGATE_HTTP, LIVEGATE_SEGMENT, LIVEGATE_RECONNECTGRACE, …
 type Config struct {
-	HTTP           string         `yaml:"http"`
-	RTMP           string         `yaml:"rtmp"`
-	RTSP           string         `yaml:"rtsp"`
-	Data           string         `yaml:"data"`
-	Segment        Duration       `yaml:"segment"`
-	Window         int            `yaml:"window"`
-	ReconnectGrace Duration       `yaml:"reconnectGrace"`
-	Chain          ChainConfig    `yaml:"chain"`
-	Admin          AdminConfig    `yaml:"admin"`
-	Streams        []StreamConfig `yaml:"streams"`
+	HTTP           string           `yaml:"http"`
+	RTMP           string           `yaml:"rtmp"`
+	RTSP           string           `yaml:"rtsp"`
+	Data           string           `yaml:"data"`
+	Segment        Duration         `yaml:"segment"`
+	Window         int              `yaml:"window"`
+	ReconnectGrace Duration         `yaml:"reconnectGrace"`
+	Chain          ChainConfig      `yaml:"chain"`
+	Transcoder     TranscoderConfig `yaml:"transcoder"`
+	Admin          AdminConfig      `yaml:"admin"`
+	Streams        []StreamConfig   `yaml:"streams"`
 }
 
 // AdminConfig guards the admin API (POST /admin/settle; the dashboard
@@ -43,10 +45,11 @@ type AdminConfig struct {
 
 // StreamConfig is one entry of streams:.
 type StreamConfig struct {
-	Name           string `yaml:"name"`
-	Key            string `yaml:"key"`
-	PricePerSecond string `yaml:"pricePerSecond"` // wei per second of media, decimal
-	PreviewSeconds int    `yaml:"previewSeconds"`
+	Name           string   `yaml:"name"`
+	Key            string   `yaml:"key"`
+	PricePerSecond string   `yaml:"pricePerSecond"` // wei per second of media, decimal
+	PreviewSeconds int      `yaml:"previewSeconds"`
+	Ladder         []string `yaml:"ladder"` // renditions for this stream (default: transcoder.ladder)
 }
 
 // terms is what the stream charges.
@@ -78,7 +81,8 @@ func defaultConfig() Config {
 	return Config{
 		HTTP: ":8080", RTMP: ":1935", RTSP: ":8554", Data: "./data",
 		Segment: Duration(2 * time.Second), Window: 6, ReconnectGrace: Duration(10 * time.Second),
-		Chain: ChainConfig{Confirmations: 3, SettleMargin: Duration(time.Hour)},
+		Chain:      ChainConfig{Confirmations: 3, SettleMargin: Duration(time.Hour)},
+		Transcoder: TranscoderConfig{Mode: "local", Ladder: append([]string(nil), transcode.DefaultLadder...)},
 	}
 }
 
@@ -183,6 +187,9 @@ func (c *Config) validate() error {
 	if err := c.Chain.validate(); err != nil {
 		return err
 	}
+	if err := c.Transcoder.validate(); err != nil {
+		return err
+	}
 	if t := c.Admin.Token; t != "" && len(t) < 16 {
 		return errors.New("admin.token: use at least 16 characters")
 	}
@@ -212,6 +219,11 @@ func (c *Config) validate() error {
 			}
 			if p.Sign() > 0 && c.Chain.RPC == "" {
 				return fmt.Errorf("%s.pricePerSecond: a priced stream needs chain: (rpc, contract, key) to be paid through", at)
+			}
+		}
+		if s.Ladder != nil {
+			if _, err := transcode.Ladder(s.Ladder); err != nil {
+				return fmt.Errorf("%s.ladder: %w", at, err)
 			}
 		}
 		names[s.Name], keys[s.Key] = true, true

@@ -92,6 +92,7 @@ data: %s
 reconnectGrace: 0s
 chain: {rpc: %s, contract: "%s", key: %s, confirmations: 1}
 admin: {token: crash-test-admin-token}
+transcoder: {mode: none}
 streams:
   - {name: demo, key: demo-stream-key, pricePerSecond: "%d"}
 `, httpAddr, rtmpAddr, filepath.Join(dir, "data"), w.dev.URL, w.client.Address.Hex(), w.keyFile, testPrice))

@@ -95,6 +95,9 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	fs.StringVar(&cfg.RTMP, "rtmp", cfg.RTMP, "RTMP listen address")
 	fs.StringVar(&cfg.RTSP, "rtsp", cfg.RTSP, "RTSP listen address (RTSP ingest is not built yet)")
 	rpcAddr := fs.String("rpc", "127.0.0.1:8545", "the dev chain's JSON-RPC listen address (loopback only)")
+	fs.StringVar(&cfg.Transcoder.Mode, "transcoder", cfg.Transcoder.Mode, "local (ffmpeg, when found), livepeer or none")
+	fs.StringVar(&cfg.Transcoder.Livepeer, "livepeer-url", "", "a go-livepeer broadcaster, for --transcoder livepeer")
+	ladder := fs.String("ladder", strings.Join(cfg.Transcoder.Ladder, ","), "renditions, Livepeer profile names, comma-separated (empty: none)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -103,6 +106,12 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	}
 	if err := applyEnv(&cfg, os.Environ()); err != nil {
 		return err
+	}
+	cfg.Transcoder.Ladder = nil
+	for _, n := range strings.Split(*ladder, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			cfg.Transcoder.Ladder = append(cfg.Transcoder.Ladder, n)
+		}
 	}
 	if err := os.MkdirAll(cfg.Data, 0o755); err != nil {
 		return fmt.Errorf("data directory: %w", err)

@@ -47,6 +47,7 @@ func startE2EWith(t *testing.T, data string, edit func(*Config)) *e2e {
 	cfg.HTTP, cfg.RTMP, cfg.RTSP, cfg.Data = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", data
 	cfg.ReconnectGrace = 0
 	cfg.Streams = testStreams
+	cfg.Transcoder.Mode = "none" // the source only, unless a test is about renditions
 	if edit != nil {
 		edit(&cfg)
 	}

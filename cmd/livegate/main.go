@@ -4,6 +4,7 @@
 //	livegate dev [--data DIR] [--http ADDR] [--rtmp ADDR] [--rtsp ADDR]
 //	livegate serve --config livegate.yml
 //	livegate settle --config livegate.yml | --data DIR
+//	livegate transcoder --listen ADDR
 //	livegate version
 package main
 
@@ -31,6 +32,8 @@ Usage:
         production, from a config file (LIVEGATE_* variables override it)
   livegate settle --config livegate.yml | --data DIR
         claim every channel's best voucher on chain now
+  livegate transcoder [--listen ADDR]
+        a transcoder on its own (Livepeer's push protocol, ffmpeg inside)
   livegate version
 `
 
@@ -65,6 +68,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runServe(args[1:], log)
 	case "settle":
 		err = runSettle(args[1:], stdout, log)
+	case "transcoder":
+		err = runTranscoder(args[1:], stdout, log)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "livegate %s (%s)\n", version, runtime.Version())
 	case "help", "--help", "-h":

@@ -33,7 +33,8 @@ type server struct {
 	rtmp    *rtmp.Server
 	httpLn  net.Listener
 	http    *http.Server
-	pay     *payments // nil on a free server
+	pay     *payments    // nil on a free server
+	tx      *transcoding // nil: the source only
 
 	mu       sync.Mutex
 	closing  bool
@@ -53,6 +54,12 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	}
 	if cfg.ReconnectGrace == 0 {
 		opts.ReconnectGrace = -1 // end at once
+	}
+	if s.tx, err = startTranscoding(cfg, log); err != nil {
+		return nil, err
+	}
+	if s.tx != nil {
+		opts.Transcoder = s.tx
 	}
 	if cfg.Chain.RPC != "" {
 		if s.pay, err = startPayments(cfg, log); err != nil {
@@ -101,12 +108,17 @@ func startServer(cfg Config, log *slog.Logger) (*server, error) {
 
 // runUntilSignal serves until SIGINT or SIGTERM, then shuts down cleanly.
 func (s *server) runUntilSignal() error {
+	waitSignal()
+	s.log.Info("shutting down")
+	return s.Close()
+}
+
+// waitSignal returns on SIGINT or SIGTERM.
+func waitSignal() {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	<-ch
 	signal.Stop(ch)
-	s.log.Info("shutting down")
-	return s.Close()
 }
 
 // Start opens the listeners; it fails (and leaves nothing open) when a
@@ -151,6 +163,7 @@ func (s *server) Close() error {
 	errs = append(errs, s.http.Shutdown(ctx))
 	s.bg.Wait()
 	s.closePayments()
+	s.tx.Close()
 	return errors.Join(errs...)
 }
 
