@@ -1,0 +1,86 @@
+package main
+
+import (
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/grafov/m3u8"
+
+	"github.com/livegate/livegate/internal/testenv"
+	"github.com/livegate/livegate/internal/testmedia"
+)
+
+// TestEndToEndRenditions publishes the testdata clip (640x360) over RTMP
+// with the local transcoder and a ladder below it, and plays every
+// rendition with ffmpeg's own HLS reader, live and archived.
+func TestEndToEndRenditions(t *testing.T) {
+	testenv.Tool(t, "ffmpeg")
+	ffprobe := testenv.Tool(t, "ffprobe")
+	e := startE2EWith(t, t.TempDir(), func(c *Config) {
+		c.Transcoder = TranscoderConfig{Mode: "local", Ladder: []string{"P360p30fps16x9", "P240p30fps16x9", "P144p30fps16x9"}}
+	})
+	tags, err := testmedia.Clip()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := testmedia.PublishAll(e.rtmp, "demo-stream-key", tags); err != nil {
+		t.Fatal(err)
+	}
+	e.ended("demo")
+
+	master := e.mustGet("/live/demo/index.m3u8")
+	mp, _, err := m3u8.DecodeFrom(strings.NewReader(string(master)), true)
+	if err != nil {
+		t.Fatalf("master: %v\n%s", err, master)
+	}
+	want := map[string]string{"source/index.m3u8": "640x360", "P240p30fps16x9/index.m3u8": "426x240", "P144p30fps16x9/index.m3u8": "256x144"}
+	variants := mp.(*m3u8.MasterPlaylist).Variants
+	if len(variants) != 3 {
+		t.Fatalf("master lists %d variants, want the source and two renditions (360p is not below the source):\n%s", len(variants), master)
+	}
+	for _, v := range variants {
+		if want[v.URI] != v.Resolution || !strings.HasPrefix(v.Codecs, "avc1.") || !strings.Contains(v.Codecs, "mp4a.40.2") || v.Bandwidth == 0 {
+			t.Errorf("variant %s: %+v", v.URI, v.VariantParams)
+		}
+	}
+	src := testmedia.Listed(testmedia.MediaPlaylist(t, e.mustGet("/live/demo/source/index.m3u8")))
+	for _, name := range []string{"P240p30fps16x9", "P144p30fps16x9"} {
+		segs := testmedia.Listed(testmedia.MediaPlaylist(t, e.mustGet("/live/demo/"+name+"/index.m3u8")))
+		if len(segs) != len(src) {
+			t.Fatalf("%s lists %d segments, the source %d", name, len(segs), len(src))
+		}
+		for i, s := range segs {
+			if s.URI != src[i].URI || s.Duration != src[i].Duration {
+				t.Errorf("%s segment %d: %s %.3f, source %s %.3f", name, i, s.URI, s.Duration, src[i].URI, src[i].Duration)
+			}
+			ts, err := testmedia.DemuxTS(e.mustGet("/live/demo/" + name + "/" + s.URI))
+			if err != nil || !ts.Video[0].IDR || !ts.Video[0].SPS {
+				t.Errorf("%s segment %d: %v, starts with %+v", name, i, err, ts.Video[:1])
+			}
+		}
+	}
+	rec := e.recordings("demo").Recordings[0]
+	base := strings.TrimSuffix(rec.Playlist, "index.m3u8")
+	if vod := string(e.mustGet(rec.Playlist)); !strings.Contains(vod, "P240p30fps16x9/index.m3u8") || !strings.Contains(vod, "P144p30fps16x9/index.m3u8") {
+		t.Errorf("the recording's master lacks the renditions:\n%s", vod)
+	}
+	// ffmpeg plays each rendition from its playlist: every frame decodes.
+	for _, u := range []string{
+		e.base + "/live/demo/P240p30fps16x9/index.m3u8", e.base + "/live/demo/P144p30fps16x9/index.m3u8",
+		e.base + base + "P240p30fps16x9/index.m3u8", e.base + base + "P144p30fps16x9/index.m3u8",
+	} {
+		out, err := exec.Command(ffprobe, "-v", "error", "-count_frames", "-select_streams", "v",
+			"-show_entries", "stream=width,height,nb_read_frames", "-of", "json", u).CombinedOutput()
+		var p struct {
+			Streams []struct {
+				Width, Height int
+				Frames        string `json:"nb_read_frames"`
+			}
+		}
+		if err != nil || json.Unmarshal(out, &p) != nil || len(p.Streams) == 0 || p.Streams[0].Frames != "180" {
+			t.Errorf("ffprobe %s: %v\n%s", u, err, out)
+		}
+	}
+}
