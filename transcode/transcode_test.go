@@ -24,7 +24,7 @@ import (
 // sourceSegments cuts 6 s of 720p30 test pattern with audio into three
 // HLS segments with ffmpeg: consecutive, each starting with a keyframe,
 // timestamps continuous, as livegate's segmenter makes them.
-func sourceSegments(t *testing.T) [][]byte {
+func sourceSegments(t testing.TB) [][]byte {
 	t.Helper()
 	ffmpeg := testenv.Tool(t, "ffmpeg")
 	dir := t.TempDir()
@@ -287,4 +287,39 @@ func TestLocalRefusesBadRequests(t *testing.T) {
 			t.Errorf("%s: %d, want %d", name, code, c.code)
 		}
 	}
+}
+
+// BenchmarkTranscode compares the local transcoder, reached through the
+// Livepeer protocol over loopback, with bare ffmpeg running the same
+// command line on the same segments: 720p30 sources, the default ladder.
+func BenchmarkTranscode(b *testing.B) {
+	segs := sourceSegments(b)
+	ffmpeg := testenv.Tool(b, "ffmpeg")
+	ladder, _ := transcode.Ladder(transcode.DefaultLadder)
+	profiles := transcode.Fit(ladder, 1280, 720, 30)
+	b.Run("bare-ffmpeg", func(b *testing.B) {
+		dir := b.TempDir()
+		outs := []string{filepath.Join(dir, "0.ts"), filepath.Join(dir, "1.ts")}
+		for i := 0; b.Loop(); i++ {
+			cmd := exec.Command(ffmpeg, append([]string{"-y"}, transcode.Args(profiles, "veryfast", outs)...)...)
+			cmd.Stdin = bytes.NewReader(segs[i%len(segs)])
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("%v %s", err, out)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "segments/s")
+	})
+	b.Run("local-transcoder", func(b *testing.B) {
+		l := &transcode.Local{FFmpeg: ffmpeg}
+		srv := httptest.NewServer(l.Handler())
+		defer srv.Close()
+		c := &transcode.Client{URL: srv.URL}
+		for i := 0; b.Loop(); i++ {
+			if _, err := c.Transcode(context.Background(), transcode.Request{ManifestID: "b", Seq: uint64(i), Segment: segs[i%len(segs)],
+				Duration: 2 * time.Second, Width: 1280, Height: 720, Profiles: profiles}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "segments/s")
+	})
 }
