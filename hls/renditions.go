@@ -44,11 +44,11 @@ func (s *Stream) startTranscoding() {
 	if n <= 0 {
 		n = 2
 	}
-	s.tq = make(chan transcodeJob, n)
-	s.twDone = make(chan struct{})
+	tq, done := make(chan transcodeJob, n), make(chan struct{})
+	s.tq, s.twDone = tq, done
 	go func() {
-		defer close(s.twDone)
-		for j := range s.tq {
+		defer close(done)
+		for j := range tq {
 			s.transcodeOne(j)
 			s.tw.Done()
 		}
@@ -57,7 +57,7 @@ func (s *Stream) startTranscoding() {
 
 // enqueue offers a source segment to the transcoder. Call with s.mu held.
 func (s *Stream) enqueue(seg *Segment, rec *Recording) {
-	if s.tq == nil {
+	if s.tq == nil || s.tqClosed {
 		return
 	}
 	s.lastQueued, s.queuedAny = seg.Seq, true

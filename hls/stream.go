@@ -96,7 +96,8 @@ type Stream struct {
 	pending    map[uint64]bool // source segments with the transcoder
 	lastQueued uint64          // the last source segment offered to it
 	queuedAny  bool
-	tq         chan transcodeJob
+	tq         chan transcodeJob // set once, before the stream is shared
+	tqClosed   bool              // Close has closed tq
 	tw         sync.WaitGroup
 	twDone     chan struct{}
 
@@ -174,8 +175,10 @@ func (s *Stream) Close() error {
 	err := s.finish(rec)
 	if s.tq != nil {
 		s.mu.Lock()
-		close(s.tq)
-		s.tq = nil
+		if !s.tqClosed {
+			close(s.tq)
+			s.tqClosed = true
+		}
 		s.mu.Unlock()
 		<-s.twDone
 	}
