@@ -1,6 +1,7 @@
 package main
 
 import (
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,5 +95,27 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 	}
 	if _, err := loadConfig(filepath.Join(t.TempDir(), "missing.yml")); err == nil {
 		t.Error("a missing file was accepted")
+	}
+}
+
+// A stream's own ladder replaces transcoder.ladder; an empty one keeps
+// that stream to its source.
+func TestPerStreamLadder(t *testing.T) {
+	cfg, err := loadConfig(writeConfig(t, `transcoder: {mode: livepeer, livepeer: "http://127.0.0.1:1"}
+streams:
+  - {name: a, key: long-enough-key-a}
+  - {name: b, key: long-enough-key-b, ladder: []}
+  - {name: c, key: long-enough-key-c, ladder: [P144p30fps16x9]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := startTranscoding(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Close()
+	if !tx.transcodes("a") || len(tx.ladders["a"]) != 2 || tx.transcodes("b") || !tx.transcodes("c") || tx.ladders["c"][0].Name != "P144p30fps16x9" {
+		t.Errorf("ladders: %+v", tx.ladders)
 	}
 }

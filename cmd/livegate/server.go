@@ -58,9 +58,6 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	if s.tx, err = startTranscoding(cfg, log); err != nil {
 		return nil, err
 	}
-	if s.tx != nil {
-		opts.Transcoder = s.tx
-	}
 	if cfg.Chain.RPC != "" {
 		if s.pay, err = startPayments(cfg, log); err != nil {
 			return nil, err
@@ -69,6 +66,10 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	}
 	var routes []ingest.Route
 	for _, sc := range cfg.Streams {
+		opts := opts
+		if s.tx.transcodes(sc.Name) {
+			opts.Transcoder = s.tx
+		}
 		st := hls.NewStream(sc.Name, archive, opts, log)
 		s.streams[sc.Name] = st
 		routes = append(routes, ingest.Route{Stream: sc.Name, Key: sc.Key, Target: st})

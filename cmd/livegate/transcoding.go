@@ -99,6 +99,12 @@ func startTranscoding(cfg Config, log *slog.Logger) (*transcoding, error) {
 	return t, nil
 }
 
+// transcodes reports whether stream has renditions to make: a stream
+// with an empty ladder (ladder: []) keeps to its source.
+func (t *transcoding) transcodes(stream string) bool {
+	return t != nil && len(t.ladders[stream]) > 0
+}
+
 func (t *transcoding) Close() {
 	if t != nil && t.local != nil {
 		_ = t.local.Close()
