@@ -104,6 +104,20 @@ func (e *e2e) mustGet(path string) []byte {
 	return b
 }
 
+// publishClip publishes the testdata clip to stream over RTMP, with the
+// stream's test key, and waits for the stream to end.
+func (e *e2e) publishClip(stream string) {
+	e.t.Helper()
+	tags, err := testmedia.Clip()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := testmedia.PublishAll(e.rtmp, stream+"-stream-key", tags); err != nil {
+		e.t.Fatal(err)
+	}
+	e.ended(stream)
+}
+
 func (e *e2e) eventually(what string, cond func() bool) {
 	e.t.Helper()
 	testenv.Eventually(e.t, what, cond)

@@ -24,7 +24,6 @@ import (
 	"github.com/livegate/livegate/chain"
 	"github.com/livegate/livegate/chain/devchain"
 	"github.com/livegate/livegate/internal/testenv"
-	"github.com/livegate/livegate/internal/testmedia"
 )
 
 // paidWorld is a dev chain with the contract, a payee whose key the server
@@ -176,14 +175,7 @@ func TestEndToEndPaidStream(t *testing.T) {
 	w := newPaidWorld(t, dir, 1, 1_000_000)
 	w.payeeStart, _ = w.dev.Client.BalanceAt(w.ctx, crypto.PubkeyToAddress(w.payee.PublicKey), nil)
 	e := startE2EWith(t, filepath.Join(dir, "data"), w.configure)
-	tags, err := testmedia.Clip()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := testmedia.PublishAll(e.rtmp, "demo-stream-key", tags); err != nil {
-		t.Fatal(err)
-	}
-	e.ended("demo")
+	e.publishClip("demo")
 
 	// Without a token, a segment costs a 402 saying how to pay.
 	resp, body := getWith(t, e.base+"/live/demo/source/0.ts")

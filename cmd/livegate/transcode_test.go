@@ -21,14 +21,7 @@ func TestEndToEndRenditions(t *testing.T) {
 	e := startE2EWith(t, t.TempDir(), func(c *Config) {
 		c.Transcoder = TranscoderConfig{Mode: "local", Ladder: []string{"P360p30fps16x9", "P240p30fps16x9", "P144p30fps16x9"}}
 	})
-	tags, err := testmedia.Clip()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := testmedia.PublishAll(e.rtmp, "demo-stream-key", tags); err != nil {
-		t.Fatal(err)
-	}
-	e.ended("demo")
+	e.publishClip("demo")
 
 	master := e.mustGet("/live/demo/index.m3u8")
 	mp, _, err := m3u8.DecodeFrom(strings.NewReader(string(master)), true)
@@ -82,5 +75,24 @@ func TestEndToEndRenditions(t *testing.T) {
 		if err != nil || json.Unmarshal(out, &p) != nil || len(p.Streams) == 0 || p.Streams[0].Frames != "180" {
 			t.Errorf("ffprobe %s: %v\n%s", u, err, out)
 		}
+	}
+}
+
+// TestNoFFmpegServesTheSource: the default transcoder (local) without an
+// ffmpeg to run still serves the stream, source only, and says why.
+func TestNoFFmpegServesTheSource(t *testing.T) {
+	e := startE2EWith(t, t.TempDir(), func(c *Config) {
+		c.Transcoder = TranscoderConfig{Mode: "local", FFmpeg: "no-such-ffmpeg-on-this-machine", Ladder: []string{"P240p30fps16x9"}}
+	})
+	if !strings.Contains(e.logs.String(), "ffmpeg not found: serving the source only") {
+		t.Errorf("the log does not say why there are no renditions:\n%s", e.logs)
+	}
+	e.publishClip("demo")
+	master := string(e.mustGet("/live/demo/index.m3u8"))
+	if !strings.Contains(master, "source/index.m3u8") || strings.Contains(master, "P240p30fps16x9") {
+		t.Errorf("master playlist:\n%s", master)
+	}
+	if n := len(testmedia.Listed(testmedia.MediaPlaylist(t, e.mustGet("/live/demo/source/index.m3u8")))); n != 3 {
+		t.Errorf("the source lists %d segments, want the clip's 3", n)
 	}
 }
