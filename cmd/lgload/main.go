@@ -5,6 +5,9 @@
 //	throughput  segments per second, ungated and gated, side by side
 //	viewers     N viewers watching a live paid stream: errors, time to
 //	            first byte, server memory per session
+//	renditions  a 720p30 stream transcoded by the local ffmpeg transcoder
+//	            with the default ladder: how long after its source segment
+//	            each rendition's segment goes live
 //	topups      vouchers per second through POST /pay/{stream}/voucher,
 //	            then checked on disk
 //
@@ -53,11 +56,11 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.livegate, "livegate", "./bin/livegate", "the livegate binary to measure (make build)")
-	flag.StringVar(&o.scenario, "scenario", "all", "throughput, viewers, topups or all")
+	flag.StringVar(&o.scenario, "scenario", "all", "throughput, viewers, renditions, topups or all")
 	flag.IntVar(&o.viewers, "viewers", 2000, "paying viewers in the viewers scenario")
 	flag.IntVar(&o.clients, "clients", 32, "concurrent clients in the throughput and topups scenarios")
 	flag.DurationVar(&o.duration, "duration", 8*time.Second, "length of each throughput and topups round")
-	flag.DurationVar(&o.watchTime, "watch", 40*time.Second, "how long the viewers watch")
+	flag.DurationVar(&o.watchTime, "watch", 40*time.Second, "how long the viewers watch, and the renditions stream runs")
 	flag.StringVar(&o.work, "dir", "", "working directory (default: a new temporary one)")
 	flag.StringVar(&clipPath, "clip", "", "an FLV clip to publish in a loop (default: 6 s of 720p30 at 4 Mb/s made with ffmpeg, as OBS sends; testdata/clip.flv without ffmpeg)")
 	flag.Parse()
@@ -165,10 +168,11 @@ window: 6
 reconnectGrace: 0s
 chain: {rpc: %s, contract: "%s", key: %s, confirmations: 1, fromBlock: 1}
 admin: {token: %s}
-transcoder: {mode: none}
+transcoder: {mode: local}
 streams:
-  - {name: paid, key: paid-stream-key, pricePerSecond: "%d"}
-  - {name: free, key: free-stream-key}
+  - {name: paid, key: paid-stream-key, pricePerSecond: "%d", ladder: []}
+  - {name: free, key: free-stream-key, ladder: []}
+  - {name: tx, key: tx-stream-key}
 `, strings.TrimPrefix(s.base, "http://"), s.rtmp, s.data, w.dev.URL, w.client.Address.Hex(), keyFile, s.admin, pricePerSecond)
 	path := filepath.Join(dir, "livegate.yml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
@@ -285,6 +289,11 @@ func run(o options) error {
 	}
 	if want("viewers") {
 		if err := viewers(ctx, o, w, srv); err != nil {
+			return err
+		}
+	}
+	if want("renditions") {
+		if err := renditions(o, srv); err != nil {
 			return err
 		}
 	}

@@ -421,12 +421,7 @@ func viewers(ctx context.Context, o options, w *world, srv *server) error {
 	wg.Wait()
 	steady := srv.rss()
 	slices.Sort(ttfb)
-	q := func(p float64) time.Duration {
-		if len(ttfb) == 0 {
-			return 0
-		}
-		return ttfb[min(len(ttfb)-1, int(p*float64(len(ttfb))))]
-	}
+	q := func(p float64) time.Duration { return quantile(ttfb, p) }
 	fmt.Printf("sessions %d, segments fetched %d, failures %d\n", sessions.Load(), segments.Load(), failures.Load())
 	fmt.Printf("segment time to first byte: p50 %v  p95 %v  p99 %v  max %v\n", q(0.5), q(0.95), q(0.99), q(1))
 	fmt.Printf("server RSS: %d MiB before the viewers, %d MiB peak, %d MiB at the end: %.1f KiB per viewer (peak), connections included\n",
