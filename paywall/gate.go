@@ -48,8 +48,12 @@ type Segment struct {
 	Duration  time.Duration
 }
 
+// key names what a charge buys: these seconds of the stream, in any
+// rendition, since renditions share the source's sequence numbers and
+// durations. A player that switches quality, and so fetches a segment in
+// two renditions, pays for its seconds once.
 func (s Segment) key() string {
-	return fmt.Sprintf("%s/%s/%s/%d", s.Stream, s.Recording, s.Rendition, s.Seq)
+	return fmt.Sprintf("%s/%s/%d", s.Stream, s.Recording, s.Seq)
 }
 
 // Gate charges segments of priced streams to sessions. Free streams pass.

@@ -2,7 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/url"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -94,5 +97,59 @@ func TestNoFFmpegServesTheSource(t *testing.T) {
 	}
 	if n := len(testmedia.Listed(testmedia.MediaPlaylist(t, e.mustGet("/live/demo/source/index.m3u8")))); n != 3 {
 		t.Errorf("the source lists %d segments, want the clip's 3", n)
+	}
+}
+
+// TestPaidRenditions: renditions of a priced stream are sold like its
+// source, live and archived, and a segment's seconds are bought once in a
+// session whichever renditions the player fetches them in.
+func TestPaidRenditions(t *testing.T) {
+	testenv.Tool(t, "ffmpeg")
+	dir := t.TempDir()
+	w := newPaidWorld(t, dir, 1, 1_000_000)
+	e := startE2EWith(t, filepath.Join(dir, "data"), func(c *Config) {
+		w.configure(c)
+		c.Transcoder = TranscoderConfig{Mode: "local", Ladder: []string{"P240p30fps16x9"}}
+	})
+	e.publishClip("demo")
+	const rend = "/live/demo/P240p30fps16x9/0.ts"
+	if resp, body := getWith(t, e.base+rend); resp.StatusCode != http.StatusPaymentRequired || resp.Header.Get("Livegate-Price") != "2000" {
+		t.Fatalf("a rendition's segment without a token: %d %s", resp.StatusCode, body)
+	}
+	var s session
+	if code, msg := post(t, e.base+"/pay/demo/session", "", w.voucherJSON(0, 2500), &s); code != 200 {
+		t.Fatalf("session: %d %s", code, msg)
+	}
+	masterURL := e.base + "/live/demo/index.m3u8?token=" + url.QueryEscape(s.Token)
+	_, master := getWith(t, masterURL)
+	variants := uris(t, masterURL, master)
+	if len(variants) != 2 || !strings.Contains(variants[1], "/P240p30fps16x9/index.m3u8?token=") {
+		t.Fatalf("master playlist URIs: %v", variants)
+	}
+	_, media := getWith(t, variants[1])
+	segs := uris(t, variants[1], media)
+	if len(segs) != 3 || !strings.Contains(segs[0], rend+"?token=") {
+		t.Fatalf("rendition playlist URIs: %v", segs)
+	}
+	resp, body := getWith(t, segs[0])
+	if resp.StatusCode != 200 || len(body) == 0 || body[0] != 0x47 || resp.Header.Get("Livegate-Spent") != "2000" {
+		t.Fatalf("rendition segment 0: %d %v", resp.StatusCode, resp.Header)
+	}
+	// The same seconds in the source: already bought.
+	if resp, _ := getWith(t, e.base+"/live/demo/source/0.ts?token="+url.QueryEscape(s.Token)); resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "2000" {
+		t.Errorf("source segment 0 after its rendition: %d spent %s", resp.StatusCode, resp.Header.Get("Livegate-Spent"))
+	}
+	// The next seconds are not, in any rendition.
+	if resp, _ := getWith(t, segs[1]); resp.StatusCode != http.StatusPaymentRequired {
+		t.Errorf("rendition segment 1 without credit: %d", resp.StatusCode)
+	}
+	// Archived renditions are sold too.
+	rec := e.recordings("demo").Recordings[0]
+	vod := e.base + strings.TrimSuffix(rec.Playlist, "index.m3u8") + "P240p30fps16x9/1.ts"
+	if resp, _ := getWith(t, vod); resp.StatusCode != http.StatusPaymentRequired {
+		t.Errorf("archived rendition segment without a token: %d", resp.StatusCode)
+	}
+	if resp, _ := getWith(t, vod+"?token="+url.QueryEscape(s.Token), "Livegate-Voucher", w.voucherHeader(0, 5000)); resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "4000" {
+		t.Errorf("archived rendition segment with a top-up: %d spent %s", resp.StatusCode, resp.Header.Get("Livegate-Spent"))
 	}
 }
