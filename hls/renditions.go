@@ -35,22 +35,34 @@ type transcodeJob struct {
 	info RenditionInfo
 }
 
+// recordingJobs counts a recording's segments with the transcoder, so the
+// recording can wait for their renditions before it is finished.
+type recordingJobs struct {
+	n         int
+	done      chan struct{} // closed when n falls to 0
+	abandoned bool          // the recording stopped waiting: archive no more
+}
+
+// transcodeTimeout is how long one segment may take, retries included:
+// what a Livepeer broadcaster allows its orchestrator, max(8 s, 4 ×
+// duration), plus room for the upload.
+func transcodeTimeout(d time.Duration) time.Duration {
+	return max(8*time.Second, 4*d) + 10*time.Second
+}
+
 // startTranscoding runs the stream's transcode worker. Source segments
-// reach it through a short queue; when the transcoder falls behind, the
-// newest segment that finds the queue full is skipped, so the source is
-// never held back and the renditions catch up by themselves.
+// reach it through a short queue. The source never waits for it: when the
+// queue is full the oldest segment waiting is skipped, and a segment still
+// with the transcoder TranscodeLag segments later goes out as a gap, so
+// the live renditions stay near the live edge and catch up by themselves.
 func (s *Stream) startTranscoding() {
-	n := s.opts.TranscodeQueue
-	if n <= 0 {
-		n = 2
-	}
-	tq, done := make(chan transcodeJob, n), make(chan struct{})
+	tq, done := make(chan transcodeJob, s.opts.TranscodeQueue), make(chan struct{})
 	s.tq, s.twDone = tq, done
+	s.tctx, s.tcancel = context.WithCancel(context.Background())
 	go func() {
 		defer close(done)
 		for j := range tq {
 			s.transcodeOne(j)
-			s.tw.Done()
 		}
 	}()
 }
@@ -61,30 +73,68 @@ func (s *Stream) enqueue(seg *Segment, rec *Recording) {
 		return
 	}
 	s.lastQueued, s.queuedAny = seg.Seq, true
-	s.tw.Add(1)
-	select {
-	case s.tq <- transcodeJob{seg: seg, rec: rec, info: s.info}:
-		s.pending[seg.Seq] = true
-	default:
-		s.tw.Done()
-		s.log.Warn("transcode: falling behind, a segment goes out without renditions", "seq", seg.Seq)
+	for seq := range s.pending {
+		if seq+uint64(s.opts.TranscodeLag) <= seg.Seq {
+			delete(s.pending, seq)
+			s.log.Warn("transcode: renditions late, a segment goes out live without them", "seq", seq)
+		}
+	}
+	j := transcodeJob{seg: seg, rec: rec, info: s.info}
+	for range 2 {
+		select {
+		case s.tq <- j:
+			s.pending[seg.Seq] = true
+			s.jobStarted(rec)
+			return
+		default:
+		}
+		select {
+		case old := <-s.tq: // the worker is behind: skip the oldest
+			delete(s.pending, old.seg.Seq)
+			s.jobDone(old.rec)
+			s.log.Warn("transcode: falling behind, a segment goes out without renditions", "seq", old.seg.Seq)
+		default:
+		}
+	}
+	s.log.Warn("transcode: falling behind, a segment goes out without renditions", "seq", seg.Seq)
+}
+
+// jobStarted and jobDone count rec's segments with the transcoder. Call
+// with s.mu held.
+func (s *Stream) jobStarted(rec *Recording) {
+	if rec == nil {
+		return
+	}
+	rj := s.jobs[rec]
+	if rj == nil {
+		rj = &recordingJobs{done: make(chan struct{})}
+		s.jobs[rec] = rj
+	}
+	rj.n++
+}
+
+func (s *Stream) jobDone(rec *Recording) {
+	if rj := s.jobs[rec]; rj != nil {
+		if rj.n--; rj.n == 0 {
+			close(rj.done)
+			delete(s.jobs, rec)
+		}
 	}
 }
 
 func (s *Stream) transcodeOne(j transcodeJob) {
-	ctx, cancel := context.WithTimeout(context.Background(), max(8*time.Second, 4*j.seg.Duration)+10*time.Second)
+	ctx, cancel := context.WithTimeout(s.tctx, transcodeTimeout(j.seg.Duration))
 	defer cancel()
 	outs, err := s.opts.Transcoder.Transcode(ctx, s.Name, j.seg, j.info)
+	s.mu.Lock()
+	live := s.pending[j.seg.Seq] // not given up on as late
+	delete(s.pending, j.seg.Seq)
+	archive := j.rec != nil && s.jobs[j.rec] != nil && !s.jobs[j.rec].abandoned
 	if err != nil {
-		s.mu.Lock()
-		delete(s.pending, j.seg.Seq)
-		s.publishView()
-		s.mu.Unlock()
 		s.log.Warn("transcode: segment left without renditions", "seq", j.seg.Seq, "err", err)
-		return
+		outs = nil
 	}
 	var appends []func()
-	s.mu.Lock()
 	for _, o := range outs {
 		if !ValidName(o.Name) || o.Name == SourceRendition {
 			continue
@@ -101,8 +151,10 @@ func (s *Stream) transcodeOne(j transcodeJob) {
 		}
 		r := &Segment{Seq: j.seg.Seq, Start: j.seg.Start, Duration: j.seg.Duration, Data: o.Data,
 			Discontinuity: j.seg.Discontinuity, Time: j.seg.Time}
-		s.renditions[o.Name].add(r, 2*s.opts.Window)
-		if j.rec != nil {
+		if live {
+			s.renditions[o.Name].add(r, 2*s.opts.Window)
+		}
+		if archive {
 			rec, name := j.rec, o.Name
 			appends = append(appends, func() {
 				if err := rec.AddRendition(info); err != nil {
@@ -113,17 +165,19 @@ func (s *Stream) transcodeOne(j transcodeJob) {
 			})
 		}
 	}
-	delete(s.pending, j.seg.Seq)
 	s.publishView()
 	s.mu.Unlock()
 	for _, a := range appends {
 		a()
 	}
+	s.mu.Lock()
+	s.jobDone(j.rec)
+	s.mu.Unlock()
 }
 
-// resolved is the last source segment up to which every segment's
-// renditions are as done as they will be (made, failed or skipped): the
-// end of what rendition playlists can list. Call with s.mu held.
+// resolved is the last source segment up to which the live renditions are
+// as done as they will be (made, failed, skipped or given up on): the end
+// of what rendition playlists can list. Call with s.mu held.
 func (s *Stream) resolved() (uint64, bool) {
 	if !s.queuedAny {
 		return 0, false
@@ -138,11 +192,24 @@ func (s *Stream) resolved() (uint64, bool) {
 	return upTo, true
 }
 
-// drainTranscodes waits for queued segments, so a recording finishes with
-// their renditions in it.
-func (s *Stream) drainTranscodes() {
-	if s.tq != nil {
-		s.tw.Wait()
+// drainTranscodes waits, up to TranscodeDrain, for the renditions of rec's
+// segments still with the transcoder, so the recording finishes with them.
+func (s *Stream) drainTranscodes(rec *Recording) {
+	s.mu.Lock()
+	rj := s.jobs[rec]
+	s.mu.Unlock()
+	if rj == nil {
+		return
+	}
+	t := time.NewTimer(s.opts.TranscodeDrain)
+	defer t.Stop()
+	select {
+	case <-rj.done:
+	case <-t.C:
+		s.mu.Lock()
+		rj.abandoned = true
+		s.mu.Unlock()
+		s.log.Warn("transcode: the recording ends without its last renditions", "recording", rec.ID)
 	}
 }
 

@@ -1,6 +1,7 @@
 package hls
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -35,8 +36,17 @@ type Options struct {
 	// Transcoder, when set, makes lower renditions of each source segment.
 	Transcoder Transcoder
 	// TranscodeQueue is how many source segments may wait for the
-	// transcoder before one is skipped (default 2).
+	// transcoder; when it is full the oldest is skipped (default 2).
 	TranscodeQueue int
+	// TranscodeLag is how many newer source segments may be live before
+	// a segment still with the transcoder goes out as a gap in the live
+	// rendition playlists (default 3). A late rendition still reaches the
+	// recording.
+	TranscodeLag int
+	// TranscodeDrain bounds how long a recording that ended waits for its
+	// last renditions (default: what one segment may take, max(8 s, 4 ×
+	// Segment) + 10 s).
+	TranscodeDrain time.Duration
 }
 
 func (o *Options) defaults() {
@@ -56,6 +66,15 @@ func (o *Options) defaults() {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.TranscodeQueue <= 0 {
+		o.TranscodeQueue = 2
+	}
+	if o.TranscodeLag <= 0 {
+		o.TranscodeLag = 3
+	}
+	if o.TranscodeDrain <= 0 {
+		o.TranscodeDrain = transcodeTimeout(o.Segment)
 	}
 }
 
@@ -93,12 +112,14 @@ type Stream struct {
 	renditions map[string]*window
 	rinfo      map[string]RenditionInfo
 	rorder     []string
-	pending    map[uint64]bool // source segments with the transcoder
-	lastQueued uint64          // the last source segment offered to it
+	pending    map[uint64]bool // source segments the live renditions wait for
+	lastQueued uint64          // the last source segment offered to the transcoder
 	queuedAny  bool
-	tq         chan transcodeJob // set once, before the stream is shared
-	tqClosed   bool              // Close has closed tq
-	tw         sync.WaitGroup
+	jobs       map[*Recording]*recordingJobs // transcodes not done, per recording
+	tq         chan transcodeJob             // set once, before the stream is shared
+	tqClosed   bool                          // Close has closed tq
+	tctx       context.Context               // cancelled by Close
+	tcancel    context.CancelFunc
 	twDone     chan struct{}
 
 	view atomic.Pointer[view]
@@ -112,7 +133,8 @@ func NewStream(name string, a *Archive, opts Options, logger *slog.Logger) *Stre
 		logger = slog.Default()
 	}
 	s := &Stream{Name: name, opts: opts, archive: a, log: logger.With("stream", name),
-		renditions: map[string]*window{}, rinfo: map[string]RenditionInfo{}, pending: map[uint64]bool{}}
+		renditions: map[string]*window{}, rinfo: map[string]RenditionInfo{}, pending: map[uint64]bool{},
+		jobs: map[*Recording]*recordingJobs{}}
 	s.nextSeq = a.NextSeq(name)
 	s.nextStart = timelineStart
 	s.view.Store(&view{})
@@ -171,15 +193,16 @@ func (s *Stream) Close() error {
 		s.grace = nil
 	}
 	rec := s.endLocked()
+	if s.tq != nil && !s.tqClosed {
+		// Shutting down does not wait for the transcoder: the source is
+		// archived in full; renditions not back yet are gaps.
+		s.tcancel()
+		close(s.tq)
+		s.tqClosed = true
+	}
 	s.mu.Unlock()
 	err := s.finish(rec)
 	if s.tq != nil {
-		s.mu.Lock()
-		if !s.tqClosed {
-			close(s.tq)
-			s.tqClosed = true
-		}
-		s.mu.Unlock()
 		<-s.twDone
 	}
 	return err
@@ -191,7 +214,7 @@ func (s *Stream) finish(rec *Recording) error {
 	if rec == nil {
 		return nil
 	}
-	s.drainTranscodes()
+	s.drainTranscodes(rec)
 	err := rec.Finish(s.opts.Now())
 	if s.opts.OnEnd != nil {
 		go s.opts.OnEnd(s.Name)
