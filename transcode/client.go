@@ -35,9 +35,9 @@ type Rendition struct {
 // Errors the client returns; errors.Is tells them apart.
 var (
 	// ErrRefused: the transcoder will not do this segment (400, 403, 405,
-	// 422). Retrying is useless.
+	// 422, or another 4xx). Retrying is useless.
 	ErrRefused = errors.New("transcoder refused the segment")
-	// ErrUnavailable: it failed after the retries (500, 503, dropped
+	// ErrUnavailable: it failed after the retries (5xx, dropped
 	// connections, unterminated answers, timeouts).
 	ErrUnavailable = errors.New("transcoder unavailable")
 )
@@ -47,7 +47,7 @@ var (
 type Client struct {
 	URL     string // e.g. http://127.0.0.1:9935
 	HTTP    *http.Client
-	Retries int           // attempts after the first (default 2)
+	Retries int           // attempts after the first (default 2; negative: none)
 	Backoff time.Duration // before the first retry, doubling (default 250 ms)
 }
 
@@ -62,8 +62,11 @@ func (c *Client) client() *http.Client {
 // order. A rendition the answer lacks is left out.
 func (c *Client) Transcode(ctx context.Context, req Request) ([]Rendition, error) {
 	retries, backoff := c.Retries, c.Backoff
-	if retries == 0 {
+	switch {
+	case retries == 0:
 		retries = 2
+	case retries < 0:
+		retries = 0
 	}
 	if backoff <= 0 {
 		backoff = 250 * time.Millisecond
@@ -112,32 +115,33 @@ func (c *Client) once(ctx context.Context, req Request) ([]Rendition, error) {
 		return nil, err // dropped connection, timeout: retried
 	}
 	defer resp.Body.Close()
-	switch resp.StatusCode {
-	case http.StatusOK:
-	case http.StatusBadRequest, http.StatusForbidden, http.StatusMethodNotAllowed, http.StatusUnprocessableEntity:
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return nil, fmt.Errorf("%w: %s: %s", ErrRefused, resp.Status, bytes.TrimSpace(msg))
-	default:
+	switch {
+	case resp.StatusCode == http.StatusOK:
+	case resp.StatusCode >= 500: // 500 transcode failed, 503 no orchestrator: retried
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		return nil, fmt.Errorf("%s: %s", resp.Status, bytes.TrimSpace(msg))
+	default: // 400, 403, 405, 422 and whatever else it will not do
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return nil, fmt.Errorf("%w: %s: %s", ErrRefused, resp.Status, bytes.TrimSpace(msg))
 	}
 	mt, params, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/mixed" || params["boundary"] == "" {
 		return nil, fmt.Errorf("answer is not multipart/mixed (%q)", resp.Header.Get("Content-Type"))
 	}
 	byName := map[string][]byte{}
-	mr := multipart.NewReader(resp.Body, params["boundary"])
+	body := &tailReader{r: resp.Body, keep: len(params["boundary"]) + 8}
+	mr := multipart.NewReader(body, params["boundary"])
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			break // the closing boundary: the answer is whole
+			break
 		}
 		if err != nil {
 			return nil, fmt.Errorf("answer cut short before its closing boundary: %w", err)
 		}
-		data, err := io.ReadAll(part)
+		data, err := readLimited(part)
 		if err != nil {
-			return nil, fmt.Errorf("answer cut short: %w", err)
+			return nil, fmt.Errorf("rendition %q: %w", part.Header.Get("Rendition-Name"), err)
 		}
 		name := part.Header.Get("Rendition-Name")
 		if pt, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type")); pt == "application/vnd+livepeer.uri" {
@@ -146,6 +150,12 @@ func (c *Client) once(ctx context.Context, req Request) ([]Rendition, error) {
 			}
 		}
 		byName[name] = data
+	}
+	// mime/multipart also ends cleanly on a body that stops right after a
+	// part's delimiter: only the closing boundary says the answer is whole.
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 4096))
+	if !bytes.HasSuffix(bytes.TrimRight(body.tail, "\r\n"), []byte("--"+params["boundary"]+"--")) {
+		return nil, errors.New("answer cut short: no closing boundary")
 	}
 	var out []Rendition
 	for _, p := range req.Profiles {
@@ -173,5 +183,30 @@ func (c *Client) fetch(ctx context.Context, url string) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("rendition URI %s: %s", url, resp.Status)
 	}
-	return io.ReadAll(io.LimitReader(resp.Body, maxSegment))
+	return readLimited(resp.Body)
+}
+
+// readLimited reads a rendition, refusing one larger than any segment.
+func readLimited(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxSegment+1))
+	if err == nil && len(data) > maxSegment {
+		err = fmt.Errorf("larger than %d bytes", maxSegment)
+	}
+	return data, err
+}
+
+// tailReader remembers the last keep bytes read through it.
+type tailReader struct {
+	r    io.Reader
+	keep int
+	tail []byte
+}
+
+func (t *tailReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.tail = append(t.tail, p[:n]...)
+	if len(t.tail) > t.keep {
+		t.tail = append(t.tail[:0], t.tail[len(t.tail)-t.keep:]...)
+	}
+	return n, err
 }

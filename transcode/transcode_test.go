@@ -189,7 +189,10 @@ func TestClientErrorHandling(t *testing.T) {
 	}{
 		{"400", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "bad", 400) }, transcode.ErrRefused, 1},
 		{"403", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "denied", 403) }, transcode.ErrRefused, 1},
+		{"405", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "method", 405) }, transcode.ErrRefused, 1},
 		{"422", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "not video", 422) }, transcode.ErrRefused, 1},
+		{"404, another refusal", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, transcode.ErrRefused, 1},
+		{"502", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "gateway", 502) }, transcode.ErrUnavailable, 3},
 		{"500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "oops", 500) }, transcode.ErrUnavailable, 3},
 		{"503", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no orchestrator", 503) }, transcode.ErrUnavailable, 3},
 		{"dropped connection", func(w http.ResponseWriter, r *http.Request) {
@@ -197,6 +200,14 @@ func TestClientErrorHandling(t *testing.T) {
 			c.Close()
 		}, transcode.ErrUnavailable, 3},
 		{"multipart cut short", func(w http.ResponseWriter, r *http.Request) { part(w, false) }, transcode.ErrUnavailable, 3},
+		{"multipart cut after a delimiter", func(w http.ResponseWriter, r *http.Request) {
+			part(w, false)
+			fmt.Fprint(w, "--xyz\r\n")
+		}, transcode.ErrUnavailable, 3},
+		{"multipart cut inside the closing boundary", func(w http.ResponseWriter, r *http.Request) {
+			part(w, false)
+			fmt.Fprint(w, "--xyz-")
+		}, transcode.ErrUnavailable, 3},
 		{"503 then fine", func(w http.ResponseWriter, r *http.Request) {
 			if attempts.Load() == 1 {
 				http.Error(w, "busy", 503)
