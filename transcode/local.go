@@ -29,11 +29,14 @@ import (
 type Local struct {
 	FFmpeg string // path to ffmpeg
 	Preset string // x264 preset (default veryfast)
-	// Jobs bounds concurrent ffmpeg processes (default: the CPUs).
+	// Jobs bounds concurrent ffmpeg processes (default: the CPUs). Up to
+	// 4 × Jobs more segments may wait their turn; beyond that a request
+	// is answered 503 at once, and a client retries it later.
 	Jobs   int
 	Logger *slog.Logger
 
-	sem chan struct{}
+	sem     chan struct{} // a slot per running ffmpeg
+	waiting chan struct{} // a slot per request admitted, running or not
 }
 
 // maxSegment bounds an upload: LIVEPEER.md's 300 s at 8 Mb/s.
@@ -45,6 +48,7 @@ func (l *Local) init() {
 			l.Jobs = runtime.NumCPU()
 		}
 		l.sem = make(chan struct{}, l.Jobs)
+		l.waiting = make(chan struct{}, 5*l.Jobs)
 	}
 	if l.Preset == "" {
 		l.Preset = "veryfast"
@@ -102,10 +106,17 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 		cfg.Profiles, _ = Ladder(DefaultLadder)
 	}
 	for _, p := range cfg.Profiles {
-		if p.Name == "" || p.Width <= 0 || p.Height <= 0 || p.Width > 7680 || p.Height > 4320 || p.Bitrate <= 0 {
-			http.Error(w, fmt.Sprintf("profile %q: name, width, height and bitrate are required", p.Name), http.StatusBadRequest)
+		if err := p.check(); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
+	}
+	select {
+	case l.waiting <- struct{}{}:
+		defer func() { <-l.waiting }()
+	default:
+		http.Error(w, "busy: too many segments waiting for ffmpeg", http.StatusServiceUnavailable)
+		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSegment))
 	if err != nil {
@@ -219,8 +230,11 @@ func (l *Local) transcode(ctx context.Context, seg []byte, profiles []Profile, d
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("ffmpeg took longer than %v", max(8*time.Second, 4*dur))
 		}
+		// What ffmpeg says of the input makes it unusable (422, not
+		// retried); anything else, a kill by the OOM killer included, is
+		// a failure worth retrying (500).
 		if strings.Contains(msg, "Invalid data") || strings.Contains(msg, "matches no streams") ||
-			strings.Contains(msg, "could not find codec") || strings.Contains(msg, "no video") || stderr.Len() == 0 {
+			strings.Contains(msg, "could not find codec") || strings.Contains(msg, "no video") {
 			return nil, &badInput{msg: firstLine(msg)}
 		}
 		return nil, fmt.Errorf("ffmpeg: %v: %s", err, firstLine(msg))

@@ -33,6 +33,24 @@ var Named = map[string]Profile{
 	"P144p30fps16x9": {Name: "P144p30fps16x9", Width: 256, Height: 144, Bitrate: 400_000, FPS: 30},
 }
 
+// check refuses what the local transcoder cannot make: sizes x264 cannot
+// encode in 4:2:0, rates that make no sense, encoders other than H.264.
+// The GOP is not asked for: a rendition segment is one GOP, like its
+// source segment.
+func (p Profile) check() error {
+	switch {
+	case p.Name == "" || p.Bitrate <= 0:
+		return fmt.Errorf("profile %q: name and bitrate are required", p.Name)
+	case p.Width <= 0 || p.Height <= 0 || p.Width > 7680 || p.Height > 4320 || p.Width%2 != 0 || p.Height%2 != 0:
+		return fmt.Errorf("profile %q: %dx%d is not an even size up to 7680x4320", p.Name, p.Width, p.Height)
+	case p.FPS < 0 || p.FPSDen < 0 || p.FPS > 240:
+		return fmt.Errorf("profile %q: frame rate %d/%d", p.Name, p.FPS, p.FPSDen)
+	case p.Encoder != "" && p.Encoder != "H.264":
+		return fmt.Errorf("profile %q: encoder %q: this transcoder makes H.264 only", p.Name, p.Encoder)
+	}
+	return nil
+}
+
 // DefaultLadder is go-livepeer's default.
 var DefaultLadder = []string{"P360p30fps16x9", "P240p30fps16x9"}
 
@@ -66,8 +84,9 @@ func Fit(ladder []Profile, width, height int, fps float64) []Profile {
 		}
 		q := p
 		q.Width = int(math.Round(float64(p.Height)*float64(width)/float64(height)/2)) * 2
-		if fps > 0 && q.FPS > 0 && float64(q.FPS) >= fps-0.01 {
-			// Not faster than the source: keep the source's frames and
+		if fps <= 0 || q.FPS > 0 && float64(q.FPS) >= fps-0.01 {
+			// Not faster than the source (or its rate is unknown, as an
+			// SPS without timing says): keep the source's frames and
 			// their exact timestamps (a rate filter would re-time them).
 			q.FPS, q.FPSDen = 0, 0
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -157,6 +158,9 @@ func TestFitNeverUpscales(t *testing.T) {
 	if len(got) != 1 || got[0].Name != "P240p30fps16x9" || got[0].FPS != 0 || got[0].Width != 426 {
 		t.Errorf("fitted %+v: want only 240p, at the source's frame rate", got)
 	}
+	if unknown := transcode.Fit(ladder, 1280, 720, 0); len(unknown) != 2 || unknown[0].FPS != 0 || unknown[1].FPS != 0 {
+		t.Errorf("a source of unknown rate: %+v: want the source's frames kept", unknown)
+	}
 	vertical := transcode.Fit(ladder, 720, 1280, 30) // a phone held upright
 	if len(vertical) != 3 || vertical[1].Width != 202 || vertical[1].Height != 360 {
 		t.Errorf("vertical source: %+v", vertical)
@@ -291,7 +295,13 @@ func TestLocalRefusesBadRequests(t *testing.T) {
 		"bad configuration": {"PUT", "/live/s/1.ts", segs[0], []string{"Livepeer-Transcode-Configuration", "{nope"}, 400},
 		"bad duration":      {"PUT", "/live/s/1.ts", segs[0], []string{"Content-Duration", "-5"}, 400},
 		"garbage":           {"PUT", "/live/s/1.ts", []byte("this is not video at all"), nil, 422},
-		"empty":             {"PUT", "/live/s/1.ts", nil, nil, 422},
+		"odd width": {"PUT", "/live/s/1.ts", segs[0], []string{"Livepeer-Transcode-Configuration",
+			`{"profiles":[{"name":"odd","width":641,"height":360,"bitrate":1000000}]}`}, 400},
+		"HEVC": {"PUT", "/live/s/1.ts", segs[0], []string{"Livepeer-Transcode-Configuration",
+			`{"profiles":[{"name":"h","width":640,"height":360,"bitrate":1000000,"encoder":"HEVC"}]}`}, 400},
+		"negative rate": {"PUT", "/live/s/1.ts", segs[0], []string{"Livepeer-Transcode-Configuration",
+			`{"profiles":[{"name":"r","width":640,"height":360,"bitrate":1000000,"fps":-30}]}`}, 400},
+		"empty": {"PUT", "/live/s/1.ts", nil, nil, 422},
 		"other Accept (go-livepeer answers an empty 200)": {"PUT", "/live/s/1.ts", segs[0], []string{"Accept", "*/*"}, 200},
 	} {
 		if code, _ := do(c.method, c.path, c.body, c.hdr...); code != c.code {
@@ -337,4 +347,38 @@ func BenchmarkTranscode(b *testing.B) {
 	b.ReportMetric(float64(b.N)/bare.Seconds(), "bare-segments/s")
 	b.ReportMetric(float64(b.N)/local.Seconds(), "local-segments/s")
 	b.ReportMetric(bare.Seconds()/local.Seconds(), "local/bare")
+}
+
+// TestLocalBusyAnswers503: segments beyond what the transcoder lets wait
+// get a 503 at once (a client retries it) instead of piling up in memory.
+func TestLocalBusyAnswers503(t *testing.T) {
+	srv := httptest.NewServer((&transcode.Local{FFmpeg: testenv.Tool(t, "ffmpeg"), Jobs: 1}).Handler())
+	defer srv.Close()
+	probe := func() int {
+		req, _ := http.NewRequest(http.MethodPut, srv.URL+"/live/s/1.ts", strings.NewReader("not video"))
+		req.Header.Set("Accept", "multipart/mixed")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	// Five uploads that never finish take every place (Jobs 1: one
+	// to run, four to wait), each holding its connection in the body.
+	var uploads []net.Conn
+	for range 5 {
+		c, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprint(c, "PUT /live/s/2.ts HTTP/1.1\r\nHost: t\r\nAccept: multipart/mixed\r\nContent-Length: 1000000\r\n\r\n\x47\x40")
+		uploads = append(uploads, c)
+	}
+	testenv.Eventually(t, "a segment is turned away with 503", func() bool { return probe() == http.StatusServiceUnavailable })
+	for _, c := range uploads {
+		c.Close()
+	}
+	testenv.Eventually(t, "segments are taken again", func() bool { return probe() == http.StatusUnprocessableEntity })
 }
