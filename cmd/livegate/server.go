@@ -60,6 +60,7 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	}
 	if cfg.Chain.RPC != "" {
 		if s.pay, err = startPayments(cfg, log); err != nil {
+			s.abandon()
 			return nil, err
 		}
 		opts.OnEnd = s.streamEnded
@@ -75,7 +76,7 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 		routes = append(routes, ingest.Route{Stream: sc.Name, Key: sc.Key, Target: st})
 	}
 	if s.hub, err = ingest.NewHub(routes, log); err != nil {
-		s.closePayments()
+		s.abandon()
 		return nil, err
 	}
 	s.rtmp = &rtmp.Server{Addr: cfg.RTMP, Hub: s.hub, Logger: log}
@@ -127,12 +128,12 @@ func waitSignal() {
 func (s *server) Start() error {
 	ln, err := net.Listen("tcp", s.cfg.HTTP)
 	if err != nil {
-		s.closePayments()
+		s.abandon()
 		return fmt.Errorf("http: listen on %s: %w", s.cfg.HTTP, err)
 	}
 	if err := s.rtmp.Start(); err != nil {
 		ln.Close()
-		s.closePayments()
+		s.abandon()
 		return err
 	}
 	s.httpLn = ln
@@ -143,6 +144,16 @@ func (s *server) Start() error {
 	}()
 	s.log.Info("http: listening", "addr", ln.Addr().String())
 	return nil
+}
+
+// abandon releases what newServer started, for a server that will not
+// run: payments, the streams' transcode workers, the local transcoder.
+func (s *server) abandon() {
+	s.closePayments()
+	for _, st := range s.streams {
+		_ = st.Close()
+	}
+	s.tx.Close()
 }
 
 func (s *server) httpAddr() string { return s.httpLn.Addr().String() }

@@ -45,6 +45,14 @@ func (c *TranscoderConfig) validate() error {
 	return nil
 }
 
+// transcoderServer serves the local transcoder with ffmpeg at path. A
+// client has 2 minutes to send a segment, so a stalled upload does not
+// hold a place for ever.
+func transcoderServer(path string, log *slog.Logger) *http.Server {
+	return &http.Server{Handler: (&transcode.Local{FFmpeg: path, Logger: log}).Handler(),
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute}
+}
+
 // transcoding is the server's transcoder: a client of the Livepeer
 // protocol, speaking to a broadcaster or to a local transcoder this
 // process serves on loopback.
@@ -88,7 +96,7 @@ func startTranscoding(cfg Config, log *slog.Logger) (*transcoding, error) {
 		if err != nil {
 			return nil, err
 		}
-		t.local = &http.Server{Handler: (&transcode.Local{FFmpeg: path, Logger: log}).Handler(), ReadHeaderTimeout: 10 * time.Second}
+		t.local = transcoderServer(path, log)
 		go func() { _ = t.local.Serve(ln) }()
 		url = "http://" + ln.Addr().String()
 		log.Info("transcode: local ffmpeg transcoder", "ffmpeg", path, "ladder", tc.Ladder)
@@ -152,7 +160,7 @@ func runTranscoder(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: (&transcode.Local{FFmpeg: path, Logger: log}).Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := transcoderServer(path, log)
 	go func() { _ = srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "livegate transcoder on http://%s (ffmpeg %s); point livegate at it with transcoder: {mode: livepeer, livepeer: http://%s}\n",
 		ln.Addr(), path, strings.TrimPrefix(ln.Addr().String(), "[::]"))
