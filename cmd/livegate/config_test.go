@@ -1,12 +1,18 @@
 package main
 
 import (
+	"context"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/livegate/livegate/hls"
 )
 
 func writeConfig(t *testing.T, body string) string {
@@ -117,5 +123,40 @@ streams:
 	defer tx.Close()
 	if !tx.transcodes("a") || len(tx.ladders["a"]) != 2 || tx.transcodes("b") || !tx.transcodes("c") || tx.ladders["c"][0].Name != "P144p30fps16x9" {
 		t.Errorf("ladders: %+v", tx.ladders)
+	}
+}
+
+// A publisher back at another size reaches the transcoder under another
+// manifest, so a broadcaster takes its new profiles.
+func TestManifestPerSourceSize(t *testing.T) {
+	var mu sync.Mutex
+	var paths, configs []string
+	bc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		paths = append(paths, r.URL.Path)
+		configs = append(configs, r.Header.Get("Livepeer-Transcode-Configuration"))
+		http.Error(w, "not video", http.StatusUnprocessableEntity)
+	}))
+	defer bc.Close()
+	cfg, err := loadConfig(writeConfig(t, "transcoder: {mode: livepeer, livepeer: \""+bc.URL+"\"}\nstreams:\n  - {name: a, key: long-enough-key-a}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := startTranscoding(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, size := range [][2]int{{1280, 720}, {1280, 720}, {640, 480}} {
+		seg := &hls.Segment{Seq: uint64(i), Duration: 2 * time.Second, Data: []byte("x")}
+		_, _ = tx.Transcode(context.Background(), "a", seg, hls.RenditionInfo{Width: size[0], Height: size[1], FrameRate: 30})
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(paths) != 3 || paths[0] != "/live/a-1280x720/0.ts" || paths[1] != "/live/a-1280x720/1.ts" || paths[2] != "/live/a-640x480/2.ts" {
+		t.Errorf("paths %v", paths)
+	}
+	if len(configs) == 3 && (configs[0] != configs[1] || configs[1] == configs[2]) {
+		t.Errorf("configurations %v", configs)
 	}
 }

@@ -127,7 +127,7 @@ func (t *transcoding) Transcode(ctx context.Context, stream string, seg *hls.Seg
 		return nil, nil // the source is already the smallest
 	}
 	rends, err := t.client.Transcode(ctx, transcode.Request{
-		ManifestID: stream, Seq: seg.Seq, Segment: seg.Data, Duration: seg.Duration,
+		ManifestID: manifestID(stream, src), Seq: seg.Seq, Segment: seg.Data, Duration: seg.Duration,
 		Width: src.Width, Height: src.Height, Profiles: profiles,
 	})
 	if err != nil {
@@ -138,6 +138,13 @@ func (t *transcoding) Transcode(ctx context.Context, stream string, seg *hls.Seg
 		out[i] = hls.Transcoded{Name: r.Name, Data: r.Data}
 	}
 	return out, nil
+}
+
+// manifestID names a stream to the transcoder. A broadcaster keeps the
+// profiles a manifest's first segment set, so a publisher that comes back
+// at another size, whose fitted ladder differs, gets a manifest of its own.
+func manifestID(stream string, src hls.RenditionInfo) string {
+	return fmt.Sprintf("%s-%dx%d", stream, src.Width, src.Height)
 }
 
 // runTranscoder serves the local transcoder on its own, so transcoding
