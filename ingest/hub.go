@@ -103,6 +103,19 @@ func (h *Hub) Claim(cred Credentials, protocol, remote string) (*Session, error)
 	return s, nil
 }
 
+// KeyOf is stream's key. Protocols whose authentication proves knowledge
+// of a password without sending it (RTSP's Digest) need it to check.
+func (h *Hub) KeyOf(stream string) (string, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for key, r := range h.byKey {
+		if r.Stream == stream {
+			return key, true
+		}
+	}
+	return "", false
+}
+
 // Live reports whether stream has a publisher right now.
 func (h *Hub) Live(stream string) bool {
 	h.mu.Lock()

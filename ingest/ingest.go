@@ -140,4 +140,23 @@ type AudioUnit struct {
 	AUs [][]byte
 }
 
+// WithParamSets returns an IDR access unit led by its SPS and PPS, as HLS
+// needs every segment to start decodable. FLV carries them only in the
+// sequence header, RTP often only in the SDP. AUD and SEI keep their places in front.
+func WithParamSets(au [][]byte, sps, pps []byte) [][]byte {
+	for _, n := range au {
+		if h264.NALUType(n[0]&0x1f) == h264.NALUTypeSPS {
+			return au
+		}
+	}
+	out := make([][]byte, 0, len(au)+2)
+	i := 0
+	if h264.NALUType(au[0][0]&0x1f) == h264.NALUTypeAccessUnitDelimiter {
+		out = append(out, au[0])
+		i = 1
+	}
+	out = append(out, sps, pps)
+	return append(out, au[i:]...)
+}
+
 func clone(b []byte) []byte { return append([]byte(nil), b...) }

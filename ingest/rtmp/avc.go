@@ -4,8 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-
-	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 )
 
 // avcConfig is the part of an AVCDecoderConfigurationRecord (ISO/IEC
@@ -100,23 +98,4 @@ func splitNALUs(b []byte, lengthSize int) ([][]byte, error) {
 		return nil, errors.New("H.264 frame without NALUs")
 	}
 	return nalus, nil
-}
-
-// withParamSets returns an IDR access unit led by its SPS and PPS, as HLS
-// needs every segment to start decodable. FLV carries them only in the
-// sequence header. AUD and SEI keep their places in front.
-func withParamSets(au [][]byte, sps, pps []byte) [][]byte {
-	for _, n := range au {
-		if h264.NALUType(n[0]&0x1f) == h264.NALUTypeSPS {
-			return au
-		}
-	}
-	out := make([][]byte, 0, len(au)+2)
-	i := 0
-	if h264.NALUType(au[0][0]&0x1f) == h264.NALUTypeAccessUnitDelimiter {
-		out = append(out, au[0])
-		i = 1
-	}
-	out = append(out, sps, pps)
-	return append(out, au[i:]...)
 }

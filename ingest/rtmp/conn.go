@@ -181,7 +181,7 @@ func (c *conn) OnVideo(ts uint32, payload io.Reader) error {
 	dts := time.Duration(ts) * time.Millisecond
 	u := &ingest.VideoUnit{DTS: dts, PTS: dts + t.cts, NALUs: nalus, IDR: h264.IsRandomAccess(nalus)}
 	if u.IDR {
-		u.NALUs = withParamSets(nalus, c.avc.SPS, c.avc.PPS)
+		u.NALUs = ingest.WithParamSets(nalus, c.avc.SPS, c.avc.PPS)
 	}
 	return c.deliver(u, dts)
 }
