@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"io"
-	"log/slog"
 	"net"
 	"strings"
 	"testing"
@@ -14,19 +13,16 @@ import (
 	flvtag "github.com/yutopp/go-flv/tag"
 
 	"github.com/livegate/livegate/hls"
-	"github.com/livegate/livegate/ingest"
 	"github.com/livegate/livegate/ingest/rtmp"
+	"github.com/livegate/livegate/internal/streamtest"
 	"github.com/livegate/livegate/internal/testenv"
 	"github.com/livegate/livegate/internal/testmedia"
 )
 
 type fixture struct {
-	srv     *rtmp.Server
-	hub     *ingest.Hub
-	archive *hls.Archive
-	streams map[string]*hls.Stream
-	logs    *testenv.LogBuffer
-	addr    string
+	*streamtest.Fixture
+	srv  *rtmp.Server
+	addr string
 }
 
 // newFixture runs a real RTMP server feeding real hls streams "main"
@@ -39,37 +35,14 @@ func newFixture(t *testing.T, opts hls.Options, idle time.Duration) *fixture {
 // newFixtureWith lets a test set the server's fields before it starts.
 func newFixtureWith(t *testing.T, opts hls.Options, set func(*rtmp.Server)) *fixture {
 	t.Helper()
-	logs := &testenv.LogBuffer{}
-	log := slog.New(slog.NewTextHandler(logs, nil))
-	a, err := hls.OpenArchive(t.TempDir(), log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{archive: a, logs: logs, streams: map[string]*hls.Stream{}}
-	var routes []ingest.Route
-	for _, name := range []string{"main", "side"} {
-		st := hls.NewStream(name, a, opts, log)
-		f.streams[name] = st
-		routes = append(routes, ingest.Route{Stream: name, Key: name + "-key", Target: st})
-	}
-	if f.hub, err = ingest.NewHub(routes, log); err != nil {
-		t.Fatal(err)
-	}
-	f.srv = &rtmp.Server{Addr: "127.0.0.1:0", Hub: f.hub, Logger: log}
+	f := &fixture{Fixture: streamtest.New(t, opts, "main", "side")}
+	f.srv = &rtmp.Server{Addr: "127.0.0.1:0", Hub: f.Hub, Logger: f.Log}
 	set(f.srv)
 	if err := f.srv.Start(); err != nil {
 		t.Fatal(err)
 	}
 	f.addr = f.srv.ListenAddr().String()
-	t.Cleanup(func() {
-		_ = f.srv.Close()
-		for _, st := range f.streams {
-			_ = st.Close()
-		}
-		if t.Failed() {
-			t.Logf("server log:\n%s", logs)
-		}
-	})
+	t.Cleanup(func() { _ = f.srv.Close() })
 	return f
 }
 
@@ -82,32 +55,16 @@ func clip(t *testing.T) []testmedia.Tag {
 	return tags
 }
 
-// finished waits for stream's newest recording to be complete and returns
-// its summary.
-func (f *fixture) finished(t *testing.T, stream string) hls.RecordingSummary {
-	t.Helper()
-	var sum hls.RecordingSummary
-	testenv.Eventually(t, stream+"'s recording is finished", func() bool {
-		recs := f.archive.Recordings(stream)
-		if len(recs) == 0 {
-			return false
-		}
-		sum = recs[len(recs)-1].Summary()
-		return !sum.Live && !f.hub.Live(stream)
-	})
-	return sum
-}
-
 func TestPublishClip(t *testing.T) {
 	f := newFixture(t, hls.Options{ReconnectGrace: -1}, 0)
 	if err := testmedia.PublishAll(f.addr, "main-key", clip(t)); err != nil {
 		t.Fatal(err)
 	}
-	sum := f.finished(t, "main")
+	sum := f.Finished(t, "main")
 	if sum.Segments != 3 || sum.Duration < 5.9 || sum.Duration > 6.1 {
 		t.Errorf("recording %+v: want 3 segments, 6 s", sum)
 	}
-	if !strings.Contains(f.logs.String(), "publisher done") {
+	if !strings.Contains(f.Logs.String(), "publisher done") {
 		t.Error("a clean unpublish was not logged as such")
 	}
 }
@@ -160,8 +117,8 @@ func TestRefusals(t *testing.T) {
 			if !p.Refused(5 * time.Second) {
 				t.Error("connection still open")
 			}
-			testenv.Eventually(t, "the refusal is logged", func() bool { return strings.Contains(f.logs.String(), c.log) })
-			if f.hub.Live("main") {
+			testenv.Eventually(t, "the refusal is logged", func() bool { return strings.Contains(f.Logs.String(), c.log) })
+			if f.Hub.Live("main") {
 				t.Error("main is live after a refused publisher")
 			}
 		})
@@ -171,7 +128,7 @@ func TestRefusals(t *testing.T) {
 		t.Fatalf("good publisher disturbed: %v", err)
 	}
 	_ = good.Close()
-	if sum := f.finished(t, "side"); sum.Segments != 3 {
+	if sum := f.Finished(t, "side"); sum.Segments != 3 {
 		t.Errorf("side recorded %d segments, want 3", sum.Segments)
 	}
 }
@@ -207,13 +164,13 @@ func TestGarbageAndSilence(t *testing.T) {
 		})
 	}
 	testenv.Eventually(t, "the bad client is logged", func() bool {
-		l := f.logs.String()
+		l := f.Logs.String()
 		return strings.Contains(l, "not an RTMP client: first byte 0x47") && strings.Contains(l, "nothing received for 300ms")
 	})
 	if err := testmedia.PublishAll(f.addr, "main-key", clip(t)); err != nil {
 		t.Fatal(err)
 	}
-	if sum := f.finished(t, "main"); sum.Segments != 3 {
+	if sum := f.Finished(t, "main"); sum.Segments != 3 {
 		t.Errorf("after the junk, a good publisher recorded %d segments", sum.Segments)
 	}
 }
@@ -237,11 +194,11 @@ func TestPublisherVanishesMidSegment(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = p.Drop()
-	sum := f.finished(t, "main")
+	sum := f.Finished(t, "main")
 	if sum.Segments != 2 || sum.Duration < 3.4 || sum.Duration > 3.6 {
 		t.Errorf("recording %+v: want 2 segments, 3.5 s", sum)
 	}
-	if !strings.Contains(f.logs.String(), "connection lost") {
+	if !strings.Contains(f.Logs.String(), "connection lost") {
 		t.Error("the drop was not logged")
 	}
 }
@@ -255,12 +212,12 @@ func TestReconnectContinuesStream(t *testing.T) {
 	}
 	_ = p.SendAll(tags[:len(tags)/2])
 	_ = p.Drop()
-	testenv.Eventually(t, "the first publisher is gone", func() bool { return !f.hub.Live("main") })
+	testenv.Eventually(t, "the first publisher is gone", func() bool { return !f.Hub.Live("main") })
 	if err := testmedia.PublishAll(f.addr, "main-key", tags); err != nil {
 		t.Fatal(err)
 	}
-	testenv.Eventually(t, "the second publisher is gone", func() bool { return !f.hub.Live("main") })
-	if n := len(f.archive.Recordings("main")); n != 1 {
+	testenv.Eventually(t, "the second publisher is gone", func() bool { return !f.Hub.Live("main") })
+	if n := len(f.Archive.Recordings("main")); n != 1 {
 		t.Errorf("%d recordings, want one spanning the reconnect", n)
 	}
 }
@@ -273,7 +230,7 @@ func TestCloseEndsLivePublishers(t *testing.T) {
 	}
 	defer p.Drop()
 	_ = p.SendAll(clip(t)[:200])
-	testenv.Eventually(t, "main is live", func() bool { return f.streams["main"].Live() })
+	testenv.Eventually(t, "main is live", func() bool { return f.Streams["main"].Live() })
 	done := make(chan error)
 	go func() { done <- f.srv.Close() }()
 	select {
@@ -281,7 +238,7 @@ func TestCloseEndsLivePublishers(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Close hung with a publisher connected")
 	}
-	if f.hub.Live("main") || f.streams["main"].Live() {
+	if f.Hub.Live("main") || f.Streams["main"].Live() {
 		t.Error("publication survived the server's Close")
 	}
 }
@@ -328,7 +285,7 @@ func TestHostileAMFDoesNotKillTheServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = p.Close()
-	if sum := f.finished(t, "main"); sum.Segments != 3 {
+	if sum := f.Finished(t, "main"); sum.Segments != 3 {
 		t.Errorf("after the hostile metadata: %d segments, want 3", sum.Segments)
 	}
 }
@@ -367,7 +324,7 @@ func TestSlowAndIdleClientsAreCutOff(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		testenv.Eventually(t, "the trickler is cut off", func() bool {
-			return strings.Contains(f.logs.String(), "no publish within 400ms of connecting")
+			return strings.Contains(f.Logs.String(), "no publish within 400ms of connecting")
 		})
 	})
 	t.Run("publishing nothing playable", func(t *testing.T) {
@@ -389,7 +346,7 @@ func TestSlowAndIdleClientsAreCutOff(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 		testenv.Eventually(t, "the publisher is refused", func() bool {
-			return strings.Contains(f.logs.String(), "nothing playable within 400ms of publishing") && !f.hub.Live("main")
+			return strings.Contains(f.Logs.String(), "nothing playable within 400ms of publishing") && !f.Hub.Live("main")
 		})
 	})
 	t.Run("too many connections", func(t *testing.T) {
@@ -407,13 +364,13 @@ func TestSlowAndIdleClientsAreCutOff(t *testing.T) {
 			}
 		}()
 		testenv.Eventually(t, "the extra connections are refused", func() bool {
-			return strings.Contains(f.logs.String(), "too many open")
+			return strings.Contains(f.Logs.String(), "too many open")
 		})
 	})
 	if err := testmedia.PublishAll(f.addr, "side-key", clip(t)); err != nil {
 		t.Fatal(err)
 	}
-	if sum := f.finished(t, "side"); sum.Segments != 3 {
+	if sum := f.Finished(t, "side"); sum.Segments != 3 {
 		t.Errorf("a good publisher after all that: %d segments", sum.Segments)
 	}
 }

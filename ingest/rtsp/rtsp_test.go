@@ -2,12 +2,8 @@ package rtsp_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -19,77 +15,30 @@ import (
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
 
 	"github.com/livegate/livegate/hls"
-	"github.com/livegate/livegate/ingest"
 	"github.com/livegate/livegate/ingest/rtsp"
+	"github.com/livegate/livegate/internal/streamtest"
 	"github.com/livegate/livegate/internal/testenv"
 	"github.com/livegate/livegate/internal/testmedia"
 )
 
 type fixture struct {
-	srv     *rtsp.Server
-	hub     *ingest.Hub
-	archive *hls.Archive
-	streams map[string]*hls.Stream
-	logs    *testenv.LogBuffer
-	log     *slog.Logger
-	addr    string
-	origin  string // the HLS origin, http://…
+	*streamtest.Fixture
+	srv  *rtsp.Server
+	addr string
 }
 
 // newFixture runs a real RTSP server feeding real hls streams "main"
 // (key main-key), "side" (side-key) and "cam" (cam-key).
 func newFixture(t *testing.T, opts hls.Options) *fixture {
 	t.Helper()
-	logs := &testenv.LogBuffer{}
-	log := slog.New(slog.NewTextHandler(logs, nil))
-	a, err := hls.OpenArchive(t.TempDir(), log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{archive: a, logs: logs, log: log, streams: map[string]*hls.Stream{}}
-	var routes []ingest.Route
-	for _, name := range []string{"main", "side", "cam"} {
-		st := hls.NewStream(name, a, opts, log)
-		f.streams[name] = st
-		routes = append(routes, ingest.Route{Stream: name, Key: name + "-key", Target: st})
-	}
-	if f.hub, err = ingest.NewHub(routes, log); err != nil {
-		t.Fatal(err)
-	}
-	f.srv = &rtsp.Server{Addr: "127.0.0.1:0", Hub: f.hub, Logger: log}
+	f := &fixture{Fixture: streamtest.New(t, opts, "main", "side", "cam")}
+	f.srv = &rtsp.Server{Addr: "127.0.0.1:0", Hub: f.Hub, Logger: f.Log}
 	if err := f.srv.Start(); err != nil {
 		t.Fatal(err)
 	}
 	f.addr = f.srv.ListenAddr().String()
-	mux := http.NewServeMux()
-	(&hls.Origin{Streams: f.streams, Archive: a, Gate: hls.OpenGate{}, Logger: log}).Register(mux)
-	web := httptest.NewServer(mux)
-	f.origin = web.URL
-	t.Cleanup(func() {
-		web.Close()
-		f.srv.Close()
-		for _, st := range f.streams {
-			_ = st.Close()
-		}
-		if t.Failed() {
-			t.Logf("server log:\n%s", logs)
-		}
-	})
+	t.Cleanup(f.srv.Close)
 	return f
-}
-
-func (f *fixture) finished(t *testing.T, stream string) hls.RecordingSummary {
-	t.Helper()
-	var sum hls.RecordingSummary
-	testenv.Eventually(t, stream+"'s recording is finished", func() bool {
-		recs := f.archive.Recordings(stream)
-		if len(recs) == 0 {
-			return false
-		}
-		sum = recs[len(recs)-1].Summary()
-		return !sum.Live && !f.hub.Live(stream)
-	})
-	return sum
 }
 
 func clipRTP(t *testing.T, audio bool, loops int) (*description.Session, []testmedia.RTP) {
@@ -109,55 +58,6 @@ func clipRTP(t *testing.T, audio bool, loops int) (*description.Session, []testm
 	return desc, pkts
 }
 
-// get fetches path from the HLS origin.
-func (f *fixture) get(t *testing.T, path string) []byte {
-	t.Helper()
-	resp, body := testenv.Get(t, http.MethodGet, f.origin+path)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
-	}
-	return body
-}
-
-// checkSegments plays stream's newest recording from the origin: every
-// segment starts with an IDR frame carrying SPS and PPS, and has audio.
-// A segment of a frame or two, which a publisher leaving just after a
-// keyframe leaves behind, is skipped: mediacommon's demuxer needs audio
-// data to read a stream that declares audio.
-func (f *fixture) checkSegments(t *testing.T, stream string, audio bool) {
-	t.Helper()
-	var list struct {
-		Recordings []struct{ Playlist string }
-	}
-	if err := json.Unmarshal(f.get(t, "/vod/"+stream+"/"), &list); err != nil || len(list.Recordings) == 0 {
-		t.Fatalf("recordings of %s: %v", stream, err)
-	}
-	base := strings.TrimSuffix(list.Recordings[len(list.Recordings)-1].Playlist, "index.m3u8") + "source/"
-	segs := testmedia.Listed(testmedia.MediaPlaylist(t, f.get(t, base+"index.m3u8")))
-	if len(segs) == 0 {
-		t.Fatal("an empty recording")
-	}
-	checked := 0
-	for _, seg := range segs {
-		if seg.Duration < 0.1 {
-			continue
-		}
-		checked++
-		data := f.get(t, base+seg.URI)
-		ts, err := testmedia.DemuxTS(data)
-		if err != nil || len(ts.Video) == 0 || !ts.Video[0].IDR || !ts.Video[0].SPS || !ts.Video[0].PPS {
-			t.Errorf("segment %s (%d bytes, %.3f s): %v, first video %+v", seg.URI, len(data), seg.Duration, err, ts)
-			continue
-		}
-		if audio && len(ts.Audio) == 0 {
-			t.Errorf("segment %s has no audio", seg.URI)
-		}
-	}
-	if checked < 2 {
-		t.Errorf("only %d segments of %d worth checking", checked, len(segs))
-	}
-}
-
 func TestPublishRTSP(t *testing.T) {
 	f := newFixture(t, hls.Options{ReconnectGrace: -1})
 	desc, pkts := clipRTP(t, true, 1)
@@ -166,12 +66,14 @@ func TestPublishRTSP(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Close() // TEARDOWN
-	sum := f.finished(t, "main")
+	sum := f.Finished(t, "main")
 	if sum.Segments != 3 || sum.Duration < 5.5 || sum.Duration > 6.1 {
 		t.Errorf("recording %+v: want 3 segments, about 6 s", sum)
 	}
-	f.checkSegments(t, "main", true)
-	if !strings.Contains(f.logs.String(), `msg="publisher done" stream=main protocol=rtsp`) {
+	if n := f.CheckRecording(t, "main", true); n != 3 {
+		t.Errorf("%d segments checked, want 3", n)
+	}
+	if !strings.Contains(f.Logs.String(), `msg="publisher done" stream=main protocol=rtsp`) {
 		t.Error("a TEARDOWN was not logged as a clean end")
 	}
 }
@@ -212,9 +114,9 @@ func TestRTSPRefusals(t *testing.T) {
 				t.Errorf("refused with %v, want status %d", err, c.status)
 			}
 			if c.log != "" {
-				testenv.Eventually(t, "the refusal is logged", func() bool { return strings.Contains(f.logs.String(), c.log) })
+				testenv.Eventually(t, "the refusal is logged", func() bool { return strings.Contains(f.Logs.String(), c.log) })
 			}
-			if f.hub.Live("main") {
+			if f.Hub.Live("main") {
 				t.Error("main is live after a refused publisher")
 			}
 		})
@@ -235,10 +137,12 @@ func TestRTSPRefusals(t *testing.T) {
 		t.Fatalf("good publisher disturbed: %v", err)
 	}
 	good.Close()
-	if sum := f.finished(t, "side"); sum.Segments != 3 {
+	if sum := f.Finished(t, "side"); sum.Segments != 3 {
 		t.Errorf("side recorded %d segments, want 3", sum.Segments)
 	}
-	f.checkSegments(t, "side", true)
+	if n := f.CheckRecording(t, "side", true); n != 3 {
+		t.Errorf("%d segments checked, want 3", n)
+	}
 }
 
 // camera is an RTSP server playing the clip in a loop in real time, as an
@@ -330,12 +234,12 @@ func TestCameraPullReconnects(t *testing.T) {
 	pulled := make(chan struct{})
 	go func() {
 		defer close(pulled)
-		(&rtsp.Camera{URL: "rtsp://admin:secret@" + camAddr + "/stream1", Stream: "cam", Key: "cam-key", Hub: f.hub, Logger: f.log,
+		(&rtsp.Camera{URL: "rtsp://admin:secret@" + camAddr + "/stream1", Stream: "cam", Key: "cam-key", Hub: f.Hub, Logger: f.Log,
 			Retry: 100 * time.Millisecond}).Run(ctx)
 	}()
 	defer func() { cancel(); <-pulled }()
 	segments := func() int {
-		rv := f.archive.Recordings("cam")
+		rv := f.Archive.Recordings("cam")
 		if len(rv) == 0 {
 			return 0
 		}
@@ -343,23 +247,24 @@ func TestCameraPullReconnects(t *testing.T) {
 	}
 	testenv.Eventually(t, "the camera's first segment", func() bool { return segments() >= 1 })
 	cam.drop()
-	testenv.Eventually(t, "the drop is noticed", func() bool { return !f.hub.Live("cam") })
-	before := segments()
+	testenv.Eventually(t, "the drop is noticed", func() bool { return !f.Hub.Live("cam") })
 	cam = startCamera(t, camAddr)
 	defer cam.drop()
-	testenv.Eventually(t, "segments after the camera is back", func() bool { return segments() >= before+1 })
-	recs := f.archive.Recordings("cam")
-	if len(recs) != 1 {
+	// Back within the grace: the same playlist and recording go on, after
+	// a discontinuity.
+	testenv.Eventually(t, "a segment after the camera is back", func() bool {
+		return strings.Contains(string(f.Get(t, "/live/cam/source/index.m3u8")), "#EXT-X-DISCONTINUITY")
+	})
+	if recs := f.Archive.Recordings("cam"); len(recs) != 1 {
 		t.Errorf("%d recordings: a reconnect within the grace continues the same one", len(recs))
 	}
-	if live := f.get(t, "/live/cam/source/index.m3u8"); !strings.Contains(string(live), "#EXT-X-DISCONTINUITY") {
-		t.Errorf("no discontinuity in the live playlist:\n%s", live)
-	}
-	if strings.Contains(f.logs.String(), "secret") {
+	if strings.Contains(f.Logs.String(), "secret") {
 		t.Error("the camera's password is in the log")
 	}
 	cancel()
 	<-pulled
-	_ = f.streams["cam"].Close()
-	f.checkSegments(t, "cam", true)
+	_ = f.Streams["cam"].Close()
+	if n := f.CheckRecording(t, "cam", true); n < 2 {
+		t.Errorf("%d segments checked, want one before the drop and one after", n)
+	}
 }
