@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"net/url"
 	"os"
 	"reflect"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/livegate/livegate/hls"
+	"github.com/livegate/livegate/ingest/rtsp"
 	"github.com/livegate/livegate/paywall"
 	"github.com/livegate/livegate/transcode"
 )
@@ -50,6 +52,7 @@ type StreamConfig struct {
 	PricePerSecond string   `yaml:"pricePerSecond"` // wei per second of media, decimal
 	PreviewSeconds int      `yaml:"previewSeconds"`
 	Ladder         []string `yaml:"ladder"` // renditions for this stream (default: transcoder.ladder)
+	Camera         string   `yaml:"camera"` // rtsp://… to pull from, instead of waiting for a push
 }
 
 // terms is what the stream charges.
@@ -224,6 +227,11 @@ func (c *Config) validate() error {
 		if s.Ladder != nil {
 			if _, err := transcode.Ladder(s.Ladder); err != nil {
 				return fmt.Errorf("%s.ladder: %w", at, err)
+			}
+		}
+		if s.Camera != "" {
+			if u, err := url.Parse(s.Camera); err != nil || (u.Scheme != "rtsp" && u.Scheme != "rtsps") || u.Host == "" {
+				return fmt.Errorf("%s.camera: %s is not an rtsp:// URL", at, rtsp.Redacted(s.Camera))
 			}
 		}
 		names[s.Name], keys[s.Key] = true, true

@@ -77,6 +77,8 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		"transcoder: {mode: livepeer}" + stream:                                    "transcoder.livepeer",
 		"transcoder: {ladder: [P1080p]}" + stream:                                  "transcoder.ladder",
 		"streams:\n  - {name: a, key: long-enough-key, ladder: [nope]}":            "streams[0].ladder",
+		"streams:\n  - {name: a, key: long-enough-key, camera: 'http://cam/x'}":    "streams[0].camera",
+		"streams:\n  - {name: a, key: long-enough-key, camera: 'rtsp://'}":         "streams[0].camera",
 		"chain: {rpc: x}" + stream:                                                 "chain.rpc",
 		"chain: {contract: '0x0000000000000000000000000000000000000001'}" + stream: "chain.rpc",
 		"chain: {rpc: 'http://127.0.0.1:8545', contract: nope, key: k}" + stream:   "chain.contract",

@@ -52,6 +52,7 @@ type devViewerState struct {
 type devInfo struct {
 	HTTP     string `json:"http"`
 	RTMP     string `json:"rtmp"`
+	RTSP     string `json:"rtsp"` // publish to RTSP + "/{stream}", the key as password
 	RPC      string `json:"rpc"`
 	ChainID  uint64 `json:"chainId"`
 	Contract string `json:"contract"`
@@ -93,7 +94,7 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	fs.StringVar(&cfg.Data, "data", cfg.Data, "data directory (archive, keys, dev.json)")
 	fs.StringVar(&cfg.HTTP, "http", cfg.HTTP, "HTTP listen address (HLS, API)")
 	fs.StringVar(&cfg.RTMP, "rtmp", cfg.RTMP, "RTMP listen address")
-	fs.StringVar(&cfg.RTSP, "rtsp", cfg.RTSP, "RTSP listen address (RTSP ingest is not built yet)")
+	fs.StringVar(&cfg.RTSP, "rtsp", cfg.RTSP, "RTSP listen address (publishers push rtsp://user:KEY@ADDR/{stream})")
 	rpcAddr := fs.String("rpc", "127.0.0.1:8545", "the dev chain's JSON-RPC listen address (loopback only)")
 	fs.StringVar(&cfg.Transcoder.Mode, "transcoder", cfg.Transcoder.Mode, "local (ffmpeg, when found), livepeer or none")
 	fs.StringVar(&cfg.Transcoder.Livepeer, "livepeer-url", "", "a go-livepeer broadcaster, for --transcoder livepeer")
@@ -152,6 +153,7 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	}
 	info.HTTP = "http://" + advertised(srv.httpAddr())
 	info.RTMP = "rtmp://" + advertised(srv.rtmpAddr()) + "/live"
+	info.RTSP = "rtsp://" + advertised(srv.rtspAddr())
 	for _, s := range cfg.Streams {
 		info.Streams = append(info.Streams, devStreamInfo{Name: s.Name, Key: s.Key, PricePerSecond: s.PricePerSecond})
 	}
@@ -347,6 +349,12 @@ func devWatchURL(srv *server, info *devInfo, state devState) (string, error) {
 	return info.HTTP + "/live/" + devStream + "/index.m3u8?token=" + url.QueryEscape(s.Token), nil
 }
 
+// rtspPublishURL is where stream s is pushed over RTSP: any user name,
+// the stream key as password.
+func rtspPublishURL(base string, s devStreamInfo) string {
+	return strings.Replace(base, "rtsp://", "rtsp://"+s.Name+":"+s.Key+"@", 1) + "/" + s.Name
+}
+
 func printDevBanner(w io.Writer, info *devInfo, path, watch string) {
 	s := info.Streams[0]
 	if watch == "" {
@@ -359,6 +367,7 @@ livegate dev is running.
                    Server      %s
                    Stream Key  %s
   or from ffmpeg   ffmpeg -re -i input.mp4 -c:v libx264 -g 60 -c:a aac -f flv %s/%s
+  or over RTSP     ffmpeg -re -i input.mp4 -c:v libx264 -g 60 -c:a aac -f rtsp %s
   Watch, paid      %s
                    (VLC, ffplay, Safari: an hour of the demo stream, paid by demo viewer 1)
   Replays          %s/vod/%s/   (paid like live)
@@ -366,6 +375,6 @@ livegate dev is running.
                    payee %s; %d demo viewers with channels of %s wei each
   Everything above, viewer keys included, is in %s. Ctrl-C stops.
 
-`, info.RTMP, s.Key, info.RTMP, s.Key, watch, info.HTTP, s.Name,
+`, info.RTMP, s.Key, info.RTMP, s.Key, rtspPublishURL(info.RTSP, s), watch, info.HTTP, s.Name,
 		info.RPC, info.ChainID, info.Contract, info.Payee, len(info.Viewers), devDeposit, path)
 }

@@ -26,6 +26,7 @@ type e2e struct {
 	logs *testenv.LogBuffer
 	base string // http://127.0.0.1:port
 	rtmp string // 127.0.0.1:port
+	rtsp string // 127.0.0.1:port
 	data string
 }
 
@@ -62,7 +63,7 @@ func startE2EWith(t *testing.T, data string, edit func(*Config)) *e2e {
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
-	e := &e2e{t: t, srv: srv, logs: logs, base: "http://" + srv.httpAddr(), rtmp: srv.rtmpAddr(), data: data}
+	e := &e2e{t: t, srv: srv, logs: logs, base: "http://" + srv.httpAddr(), rtmp: srv.rtmpAddr(), rtsp: srv.rtspAddr(), data: data}
 	t.Cleanup(func() {
 		e.close()
 		if t.Failed() {
@@ -300,20 +301,23 @@ func TestEndToEndRTMPClipLiveAndArchive(t *testing.T) {
 	}
 }
 
-func TestEndToEndFFmpegPublisher(t *testing.T) {
-	ffmpeg := testenv.Tool(t, "ffmpeg")
-	ffprobe := testenv.Tool(t, "ffprobe")
-	e := startE2E(t, t.TempDir())
-	// A 720p30 test pattern with a tone, encoded live as OBS would (x264,
-	// AAC, 1 s keyframes), published with ffmpeg's own RTMP client.
-	out, err := exec.Command(ffmpeg, "-hide_banner", "-loglevel", "error",
+// testPattern is ffmpeg's arguments for 5 s of a 720p30 test pattern with
+// a tone, encoded live as OBS would (x264 with B-frames, AAC, 1 s
+// keyframes), then out: the output format and URL.
+func testPattern(out ...string) []string {
+	return append([]string{"-hide_banner", "-loglevel", "error",
 		"-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000",
-		"-t", "5", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "30", "-pix_fmt", "yuv420p",
-		"-c:a", "aac", "-b:a", "96k", "-f", "flv", "rtmp://"+e.rtmp+"/live/demo-stream-key").CombinedOutput()
-	if err != nil {
-		t.Fatalf("ffmpeg: %v\n%s", err, out)
-	}
-	e.ended("demo")
+		"-t", "5", "-c:v", "libx264", "-preset", "ultrafast", "-bf", "2", "-g", "30", "-pix_fmt", "yuv420p",
+		"-c:a", "aac", "-b:a", "96k"}, out...)
+}
+
+// checkTestPattern checks the demo stream after testPattern went through
+// it: the master playlist names what was sent, every segment starts with
+// a keyframe and its parameter sets and carries audio, and the segments
+// add up to the 5 s sent.
+func (e *e2e) checkTestPattern() {
+	t := e.t
+	t.Helper()
 	master := string(e.mustGet("/live/demo/index.m3u8"))
 	if !strings.Contains(master, "RESOLUTION=1280x720") || !strings.Contains(master, "mp4a.40.2") {
 		t.Errorf("master:\n%s", master)
@@ -322,12 +326,30 @@ func TestEndToEndFFmpegPublisher(t *testing.T) {
 	if len(segs) < 2 {
 		t.Fatalf("%d segments from 5 s of video", len(segs))
 	}
+	total := 0.0
 	for _, s := range segs {
+		total += s.Duration
 		ts, err := testmedia.DemuxTS(e.mustGet("/live/demo/source/" + s.URI))
-		if err != nil || !ts.Video[0].IDR || !ts.Video[0].SPS {
-			t.Errorf("segment %s: %v, starts with %+v", s.URI, err, ts.Video[:1])
+		if err != nil || !ts.Video[0].IDR || !ts.Video[0].SPS || len(ts.Audio) == 0 {
+			t.Errorf("segment %s: %v, starts with %+v, %d audio frames", s.URI, err, ts.Video[:1], len(ts.Audio))
 		}
 	}
+	if total < 4.5 || total > 5.1 {
+		t.Errorf("%.3f s of segments from 5 s of video", total)
+	}
+}
+
+func TestEndToEndFFmpegPublisher(t *testing.T) {
+	ffmpeg := testenv.Tool(t, "ffmpeg")
+	ffprobe := testenv.Tool(t, "ffprobe")
+	e := startE2E(t, t.TempDir())
+	// Published with ffmpeg's own RTMP client.
+	out, err := exec.Command(ffmpeg, testPattern("-f", "flv", "rtmp://"+e.rtmp+"/live/demo-stream-key")...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
+	e.ended("demo")
+	e.checkTestPattern()
 	for _, url := range []string{e.base + "/live/demo/index.m3u8", e.base + e.recordings("demo").Recordings[0].Playlist} {
 		probe, err := exec.Command(ffprobe, "-v", "error", "-count_frames",
 			"-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "json", url).CombinedOutput()

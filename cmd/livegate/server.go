@@ -19,6 +19,7 @@ import (
 	"github.com/livegate/livegate/hls"
 	"github.com/livegate/livegate/ingest"
 	"github.com/livegate/livegate/ingest/rtmp"
+	"github.com/livegate/livegate/ingest/rtsp"
 )
 
 // server wires the packages together: ingest servers feed the Hub, the Hub
@@ -31,6 +32,7 @@ type server struct {
 	streams map[string]*hls.Stream
 	hub     *ingest.Hub
 	rtmp    *rtmp.Server
+	rtsp    *rtsp.Server
 	httpLn  net.Listener
 	http    *http.Server
 	pay     *payments    // nil on a free server
@@ -40,6 +42,9 @@ type server struct {
 	closing  bool
 	bg       sync.WaitGroup // settlements started by streams ending
 	payClose sync.Once
+
+	stopCameras context.CancelFunc
+	cameras     sync.WaitGroup // camera pullers
 }
 
 func newServer(cfg Config, log *slog.Logger) (*server, error) {
@@ -80,6 +85,7 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 		return nil, err
 	}
 	s.rtmp = &rtmp.Server{Addr: cfg.RTMP, Hub: s.hub, Logger: log}
+	s.rtsp = &rtsp.Server{Addr: cfg.RTSP, Hub: s.hub, Logger: log}
 
 	mux := http.NewServeMux()
 	var gate hls.Gate = hls.OpenGate{}
@@ -136,6 +142,13 @@ func (s *server) Start() error {
 		s.abandon()
 		return err
 	}
+	if err := s.rtsp.Start(); err != nil {
+		ln.Close()
+		_ = s.rtmp.Close()
+		s.abandon()
+		return err
+	}
+	s.startCameras()
 	s.httpLn = ln
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -156,7 +169,25 @@ func (s *server) abandon() {
 	s.tx.Close()
 }
 
+// startCameras pulls every stream that names a camera, until Close.
+func (s *server) startCameras() {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopCameras = cancel
+	for _, sc := range s.cfg.Streams {
+		if sc.Camera == "" {
+			continue
+		}
+		cam := &rtsp.Camera{URL: sc.Camera, Stream: sc.Name, Key: sc.Key, Hub: s.hub, Logger: s.log}
+		s.cameras.Add(1)
+		go func() {
+			defer s.cameras.Done()
+			cam.Run(ctx)
+		}()
+	}
+}
+
 func (s *server) httpAddr() string { return s.httpLn.Addr().String() }
+func (s *server) rtspAddr() string { return s.rtsp.ListenAddr().String() }
 func (s *server) rtmpAddr() string { return s.rtmp.ListenAddr().String() }
 
 // Close stops ingest first, so every stream flushes its last segment and
@@ -166,6 +197,11 @@ func (s *server) Close() error {
 	s.closing = true
 	s.mu.Unlock()
 	s.hub.Close()
+	if s.stopCameras != nil {
+		s.stopCameras()
+	}
+	s.cameras.Wait()
+	s.rtsp.Close()
 	errs := []error{s.rtmp.Close()}
 	for _, st := range s.streams {
 		errs = append(errs, st.Close())
