@@ -367,7 +367,7 @@ livegate dev is running.
                    Server      %s
                    Stream Key  %s
   or from ffmpeg   ffmpeg -re -i input.mp4 -c:v libx264 -g 60 -c:a aac -f flv %s/%s
-  or over RTSP     ffmpeg -re -i input.mp4 -c:v libx264 -g 60 -c:a aac -f rtsp %s
+  or over RTSP     ffmpeg -re -i input.mp4 -c:v libx264 -g 60 -c:a aac -f rtsp -rtsp_transport tcp %s
   Watch, paid      %s
                    (VLC, ffplay, Safari: an hour of the demo stream, paid by demo viewer 1)
   Replays          %s/vod/%s/   (paid like live)
