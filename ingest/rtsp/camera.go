@@ -117,7 +117,7 @@ func (c *Camera) once(ctx context.Context, log *slog.Logger) error {
 	}
 	cl.OnPacketRTP(m.video, m.videoFmt, func(pkt *rtp.Packet) {
 		pts, ok := cl.PacketPTS2(m.video, pkt)
-		recv.video(pkt, pts, ok)
+		recv.Video(pkt, pts, ok)
 	})
 	if m.audio != nil && recv.adec != nil {
 		if _, err := cl.Setup(desc.BaseURL, m.audio, 0, 0); err != nil {

@@ -143,9 +143,9 @@ func (h *handler) OnRecord(ctx *gortsplib.ServerHandlerOnRecordCtx) (*base.Respo
 	m, rs := p.recv.m, ctx.Session
 	rs.OnPacketRTP(m.video, m.videoFmt, func(pkt *rtp.Packet) {
 		pts, ok := rs.PacketPTS2(m.video, pkt)
-		p.recv.video(pkt, pts, ok)
+		p.recv.Video(pkt, pts, ok)
 	})
-	if m.audio != nil {
+	if m.audio != nil && p.recv.adec != nil {
 		rs.OnPacketRTP(m.audio, m.audioFmt, func(pkt *rtp.Packet) {
 			pts, ok := rs.PacketPTS2(m.audio, pkt)
 			p.recv.audioPacket(pkt, pts, ok)
