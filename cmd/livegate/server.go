@@ -20,6 +20,7 @@ import (
 	"github.com/livegate/livegate/ingest"
 	"github.com/livegate/livegate/ingest/rtmp"
 	"github.com/livegate/livegate/ingest/rtsp"
+	"github.com/livegate/livegate/ingest/whip"
 )
 
 // server wires the packages together: ingest servers feed the Hub, the Hub
@@ -33,6 +34,7 @@ type server struct {
 	hub     *ingest.Hub
 	rtmp    *rtmp.Server
 	rtsp    *rtsp.Server
+	whip    *whip.Server
 	httpLn  net.Listener
 	http    *http.Server
 	pay     *payments    // nil on a free server
@@ -86,6 +88,13 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	}
 	s.rtmp = &rtmp.Server{Addr: cfg.RTMP, Hub: s.hub, Logger: log}
 	s.rtsp = &rtsp.Server{Addr: cfg.RTSP, Hub: s.hub, Logger: log}
+	ffmpeg := cfg.Transcoder.FFmpeg
+	if ffmpeg == "" {
+		ffmpeg = "ffmpeg"
+	}
+	// Loopback candidates too: a publisher on this machine (a browser
+	// during an event's rehearsal, the tests) connects over them.
+	s.whip = &whip.Server{Hub: s.hub, Logger: log, Segment: time.Duration(cfg.Segment), FFmpeg: ffmpeg, Loopback: true}
 
 	mux := http.NewServeMux()
 	var gate hls.Gate = hls.OpenGate{}
@@ -95,6 +104,7 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 		mux.HandleFunc("POST /admin/settle", s.adminSettle)
 	}
 	(&hls.Origin{Streams: s.streams, Archive: archive, Gate: gate, Logger: log}).Register(mux)
+	s.whip.Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	s.http = &http.Server{
 		Handler:           mux,
@@ -202,6 +212,7 @@ func (s *server) Close() error {
 	}
 	s.cameras.Wait()
 	s.rtsp.Close()
+	s.whip.Close()
 	errs := []error{s.rtmp.Close()}
 	for _, st := range s.streams {
 		errs = append(errs, st.Close())
