@@ -368,6 +368,7 @@ livegate dev is running.
                    Stream Key  %s
   or from ffmpeg   ffmpeg -re -i input.mp4 -c:v libx264 -g 60 -c:a aac -f flv %s/%s
   or over RTSP     ffmpeg -re -i input.mp4 -c:v libx264 -g 60 -c:a aac -f rtsp -rtsp_transport tcp %s
+  or over WHIP     OBS: Service WHIP, Server %s/whip/%s, Bearer Token the stream key
   Watch, paid      %s
                    (VLC, ffplay, Safari: an hour of the demo stream, paid by demo viewer 1)
   Replays          %s/vod/%s/   (paid like live)
@@ -375,6 +376,6 @@ livegate dev is running.
                    payee %s; %d demo viewers with channels of %s wei each
   Everything above, viewer keys included, is in %s. Ctrl-C stops.
 
-`, info.RTMP, s.Key, info.RTMP, s.Key, rtspPublishURL(info.RTSP, s), watch, info.HTTP, s.Name,
+`, info.RTMP, s.Key, info.RTMP, s.Key, rtspPublishURL(info.RTSP, s), info.HTTP, s.Name, watch, info.HTTP, s.Name,
 		info.RPC, info.ChainID, info.Contract, info.Payee, len(info.Viewers), devDeposit, path)
 }
