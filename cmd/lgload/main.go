@@ -8,6 +8,8 @@
 //	renditions  a 720p30 stream transcoded by the local ffmpeg transcoder
 //	            with the default ladder: how long after its source segment
 //	            each rendition's segment goes live
+//	whip        N WHIP publishers (pion, as OBS or a browser): glass to
+//	            playlist latency, server CPU per publisher
 //	topups      vouchers per second through POST /pay/{stream}/voucher,
 //	            then checked on disk
 //
@@ -44,20 +46,22 @@ import (
 )
 
 type options struct {
-	livegate  string
-	scenario  string
-	viewers   int
-	clients   int
-	duration  time.Duration
-	watchTime time.Duration
-	work      string
+	livegate   string
+	scenario   string
+	viewers    int
+	publishers int
+	clients    int
+	duration   time.Duration
+	watchTime  time.Duration
+	work       string
 }
 
 func main() {
 	var o options
 	flag.StringVar(&o.livegate, "livegate", "./bin/livegate", "the livegate binary to measure (make build)")
-	flag.StringVar(&o.scenario, "scenario", "all", "throughput, viewers, renditions, topups or all")
+	flag.StringVar(&o.scenario, "scenario", "all", "throughput, viewers, renditions, whip, topups or all")
 	flag.IntVar(&o.viewers, "viewers", 2000, "paying viewers in the viewers scenario")
+	flag.IntVar(&o.publishers, "publishers", whipPublishers, "WHIP publishers in the whip scenario (at most 10)")
 	flag.IntVar(&o.clients, "clients", 32, "concurrent clients in the throughput and topups scenarios")
 	flag.DurationVar(&o.duration, "duration", 8*time.Second, "length of each throughput and topups round")
 	flag.DurationVar(&o.watchTime, "watch", 40*time.Second, "how long the viewers watch, and the renditions stream runs")
@@ -163,6 +167,7 @@ func startServer(o options, w *world) (*server, error) {
 	}
 	cfg := fmt.Sprintf(`http: %s
 rtmp: %s
+rtsp: %s
 data: %s
 window: 6
 reconnectGrace: 0s
@@ -173,7 +178,10 @@ streams:
   - {name: paid, key: paid-stream-key, pricePerSecond: "%d", ladder: []}
   - {name: free, key: free-stream-key, ladder: []}
   - {name: tx, key: tx-stream-key}
-`, strings.TrimPrefix(s.base, "http://"), s.rtmp, s.data, w.dev.URL, w.client.Address.Hex(), keyFile, s.admin, pricePerSecond)
+`, strings.TrimPrefix(s.base, "http://"), s.rtmp, freeAddr(), s.data, w.dev.URL, w.client.Address.Hex(), keyFile, s.admin, pricePerSecond)
+	for i := range whipPublishers {
+		cfg += fmt.Sprintf("  - {name: w%d, key: whip-stream-key-%d, ladder: []}\n", i, i)
+	}
 	path := filepath.Join(dir, "livegate.yml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		return nil, err
@@ -294,6 +302,11 @@ func run(o options) error {
 	}
 	if want("renditions") {
 		if err := renditions(o, srv); err != nil {
+			return err
+		}
+	}
+	if want("whip") {
+		if err := whipLoad(o, srv, min(max(o.publishers, 1), whipPublishers)); err != nil {
 			return err
 		}
 	}

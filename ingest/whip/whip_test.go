@@ -25,8 +25,15 @@ type fixture struct {
 
 func newFixture(t *testing.T, ffmpeg string, iceTimeout time.Duration) *fixture {
 	t.Helper()
-	f := &fixture{Fixture: streamtest.New(t, hls.Options{ReconnectGrace: -1}, "main", "side")}
-	f.srv = &whip.Server{Hub: f.Hub, Logger: f.Log, FFmpeg: ffmpeg, ICETimeout: iceTimeout, Loopback: true}
+	return newFixtureWith(t, hls.Options{ReconnectGrace: -1}, &whip.Server{FFmpeg: ffmpeg, ICETimeout: iceTimeout})
+}
+
+// newFixtureWith serves srv, its Hub, Logger and Loopback filled in, on
+// streams made with opts.
+func newFixtureWith(t *testing.T, opts hls.Options, srv *whip.Server) *fixture {
+	t.Helper()
+	f := &fixture{Fixture: streamtest.New(t, opts, "main", "side"), srv: srv}
+	srv.Hub, srv.Logger, srv.Loopback = f.Hub, f.Log, true
 	mux := http.NewServeMux()
 	f.srv.Register(mux)
 	web := httptest.NewServer(mux)
@@ -230,4 +237,29 @@ func TestWHIPWithoutFFmpegKeepsTheVideo(t *testing.T) {
 	if !strings.Contains(f.Logs.String(), "Opus audio dropped: no ffmpeg to turn it into AAC") {
 		t.Error("the missing audio is not explained in the log")
 	}
+}
+
+// TestWHIPAsksForKeyframes: a publisher whose keyframes come further
+// apart than the segment target (the clip has one a second, the target
+// here is half that) is asked for more, with PLI.
+func TestWHIPAsksForKeyframes(t *testing.T) {
+	ffmpeg := testenv.Tool(t, "ffmpeg")
+	f := newFixtureWith(t, hls.Options{ReconnectGrace: -1, Segment: 500 * time.Millisecond},
+		&whip.Server{FFmpeg: ffmpeg, Segment: 500 * time.Millisecond})
+	video, audio := clip(t, ffmpeg)
+	c, err := testmedia.DialWHIP(f.url+"/whip/main", "main-key", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.PC.Close()
+	if err := c.Send(context.Background(), video, audio); err != nil {
+		t.Fatal(err)
+	}
+	// Each second, 500 ms pass without a keyframe: the server asks, at
+	// most once per 500 ms, so about 6 times in the clip's 6 s.
+	if n := c.PLIs.Load(); n < 3 || n > 14 {
+		t.Errorf("%d keyframe requests in 6 s", n)
+	}
+	_, _ = c.Delete()
+	f.Finished(t, "main")
 }

@@ -33,26 +33,34 @@ func (m *Media) RTSPDescription(withAudio bool) (*description.Session, error) {
 	return desc, nil
 }
 
+// LoopSpan is how long one loop of the media lasts: as long as its
+// longer track, so the next loop's timestamps follow both.
+func (m *Media) LoopSpan() (time.Duration, error) {
+	span := m.Video[len(m.Video)-1].DTS + 34*time.Millisecond
+	var asc mpeg4audio.AudioSpecificConfig
+	if err := asc.Unmarshal(m.ASC); err != nil {
+		return 0, err
+	}
+	return max(span, time.Duration(len(m.Audio))*1024*time.Second/time.Duration(asc.SampleRate)).Round(time.Millisecond), nil
+}
+
 // RTP is the clip as RTP packets for desc's medias, in sending order,
 // each with the time it is due relative to the first.
 type RTP struct {
-	Media *description.Media
-	Pkt   *rtp.Packet
-	At    time.Duration
+	Media    *description.Media
+	Pkt      *rtp.Packet
+	At       time.Duration
+	Keyframe bool // the first packet of an IDR frame
 }
 
 // Packetize turns the clip into RTP for desc (from RTSPDescription), the
 // clip repeated loops times on one timeline.
 func (m *Media) Packetize(desc *description.Session, loops int) ([]RTP, error) {
 	var out []RTP
-	// A loop lasts as long as its longer track, so the next loop's
-	// timestamps follow both.
-	span := m.Video[len(m.Video)-1].DTS + 34*time.Millisecond
-	var asc mpeg4audio.AudioSpecificConfig
-	if err := asc.Unmarshal(m.ASC); err != nil {
+	span, err := m.LoopSpan()
+	if err != nil {
 		return nil, err
 	}
-	span = max(span, time.Duration(len(m.Audio))*1024*time.Second/time.Duration(asc.SampleRate)).Round(time.Millisecond)
 	for _, md := range desc.Medias {
 		switch f := md.Formats[0].(type) {
 		case *format.H264:
@@ -67,9 +75,9 @@ func (m *Media) Packetize(desc *description.Session, loops int) ([]RTP, error) {
 					if err != nil {
 						return nil, err
 					}
-					for _, p := range pkts {
+					for i, p := range pkts {
 						p.Timestamp = uint32((off + fr.PTS + time.Second).Milliseconds() * 90)
-						out = append(out, RTP{md, p, off + fr.DTS})
+						out = append(out, RTP{md, p, off + fr.DTS, fr.IDR && i == 0})
 					}
 				}
 			}
@@ -89,7 +97,7 @@ func (m *Media) Packetize(desc *description.Session, loops int) ([]RTP, error) {
 					for _, p := range pkts {
 						// exact sample counts, not the FLV's rounded milliseconds
 						p.Timestamp = uint32((off+time.Second).Milliseconds()*rate/1000 + int64(i)*1024)
-						out = append(out, RTP{md, p, off + fr.PTS})
+						out = append(out, RTP{md, p, off + fr.PTS, false})
 					}
 				}
 			}

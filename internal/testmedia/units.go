@@ -27,8 +27,11 @@ type Media struct {
 }
 
 // ClipMedia reads the testdata clip as access units.
-func ClipMedia() (*Media, error) {
-	tags, err := Clip()
+func ClipMedia() (*Media, error) { return ReadMedia(ClipPath()) }
+
+// ReadMedia reads an FLV file of H.264 and AAC as access units.
+func ReadMedia(path string) (*Media, error) {
+	tags, err := ReadFLV(path)
 	if err != nil {
 		return nil, err
 	}

@@ -10,18 +10,23 @@ import (
 	"os/exec"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
 )
 
 // ClipOpus is the clip's audio as Opus packets of 20 ms, made with
 // ffmpeg's libopus, as a browser would send it.
-func ClipOpus(ffmpeg string) ([]Frame, error) {
-	out, err := exec.Command(ffmpeg, "-hide_banner", "-loglevel", "error", "-i", ClipPath(), "-vn",
+func ClipOpus(ffmpeg string) ([]Frame, error) { return OpusOf(ffmpeg, ClipPath()) }
+
+// OpusOf is the audio of a media file as Opus packets of 20 ms.
+func OpusOf(ffmpeg, path string) ([]Frame, error) {
+	out, err := exec.Command(ffmpeg, "-hide_banner", "-loglevel", "error", "-i", path, "-vn",
 		"-c:a", "libopus", "-ac", "2", "-ar", "48000", "-b:a", "64k", "-frame_duration", "20",
-		"-page_duration", "20000", "-f", "ogg", "pipe:1").Output()
+		"-f", "ogg", "pipe:1").Output()
 	if err != nil {
 		return nil, fmt.Errorf("ffmpeg to Opus: %w", err)
 	}
@@ -40,11 +45,15 @@ func ClipOpus(ffmpeg string) ([]Frame, error) {
 	return frames, nil
 }
 
-// WHIPClip is the clip as a WHIP publisher sends it: H.264 RTP with SPS
-// and PPS in every keyframe (WebRTC has no sprop-parameter-sets, browsers
-// send them in band), and Opus frames made from its audio with ffmpeg.
-func WHIPClip(ffmpeg string) ([]RTP, []Frame, error) {
-	m, err := ClipMedia()
+// WHIPClip is the clip as a WHIP publisher sends it.
+func WHIPClip(ffmpeg string) ([]RTP, []Frame, error) { return WHIPMedia(ffmpeg, ClipPath(), 1) }
+
+// WHIPMedia is an FLV file as a WHIP publisher sends it, loops times on
+// one timeline: H.264 RTP with SPS and PPS in every keyframe (WebRTC has
+// no sprop-parameter-sets, browsers send them in band), and Opus frames
+// made from its audio with ffmpeg.
+func WHIPMedia(ffmpeg, path string, loops int) ([]RTP, []Frame, error) {
+	m, err := ReadMedia(path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -57,12 +66,27 @@ func WHIPClip(ffmpeg string) ([]RTP, []Frame, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	video, err := m.Packetize(desc, 1)
+	video, err := m.Packetize(desc, loops)
 	if err != nil {
 		return nil, nil, err
 	}
-	audio, err := ClipOpus(ffmpeg)
-	return video, audio, err
+	opus, err := OpusOf(ffmpeg, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	span, err := m.LoopSpan()
+	if err != nil {
+		return nil, nil, err
+	}
+	var audio []Frame
+	for loop := range loops {
+		for _, f := range opus {
+			f.PTS += time.Duration(loop) * span
+			f.DTS = f.PTS
+			audio = append(audio, f)
+		}
+	}
+	return video, audio, nil
 }
 
 // oggPackets splits an Ogg stream into its packets by the pages' lacing
@@ -101,6 +125,10 @@ type WHIPClient struct {
 	Answer   string
 	video    *webrtc.TrackLocalStaticRTP
 	audio    *webrtc.TrackLocalStaticSample
+	// Sent, when set, is told of each video packet as it goes out.
+	Sent func(r RTP, at time.Time)
+	// PLIs counts the keyframe requests the server sent.
+	PLIs atomic.Int64
 }
 
 // WHIPOffer makes a client with an H.264 track (profile 64001e, the
@@ -122,9 +150,23 @@ func WHIPOffer(withAudio bool) (*WHIPClient, string, error) {
 		SDPFmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=64001e"}, "video", "clip"); err != nil {
 		return nil, "", err
 	}
-	if _, err := pc.AddTrack(c.video); err != nil {
+	sender, err := pc.AddTrack(c.video)
+	if err != nil {
 		return nil, "", err
 	}
+	go func() {
+		for {
+			pkts, _, err := sender.ReadRTCP()
+			if err != nil {
+				return
+			}
+			for _, p := range pkts {
+				if _, ok := p.(*rtcp.PictureLossIndication); ok {
+					c.PLIs.Add(1)
+				}
+			}
+		}
+	}()
 	if withAudio {
 		if c.audio, err = webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", "clip"); err != nil {
 			return nil, "", err
@@ -226,6 +268,9 @@ func (c *WHIPClient) Send(ctx context.Context, video []RTP, audio []Frame) error
 		var err error
 		if it.rtp != nil {
 			err = c.video.WriteRTP(it.rtp.Pkt)
+			if c.Sent != nil {
+				c.Sent(*it.rtp, time.Now())
+			}
 		} else {
 			err = c.audio.WriteSample(media.Sample{Data: it.opu, Duration: 20 * time.Millisecond})
 		}
