@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/livegate/livegate/internal/testbrowser"
 	"github.com/livegate/livegate/internal/testenv"
 	"github.com/livegate/livegate/internal/testmedia"
 )
@@ -48,5 +50,65 @@ func TestEndToEndWHIPPublisher(t *testing.T) {
 	}
 	if rec := e.recordings("demo").Recordings; len(rec) != 1 || rec[0].Live {
 		t.Errorf("recordings %+v: want one, finished", rec)
+	}
+}
+
+// TestWHIPPlaysInHLSJSInChromium is the viewer's side of a WHIP
+// broadcast: hls.js 1.7 in headless Chromium plays the live stream, with
+// the publisher's Opus decoded as AAC, and then its recording to the end.
+// (Safari's native player cannot run here; it plays H.264 with AAC in
+// MPEG-TS, which is what this checks hls.js demuxes.)
+func TestWHIPPlaysInHLSJSInChromium(t *testing.T) {
+	ffmpeg := testenv.Tool(t, "ffmpeg")
+	b := testbrowser.Start(t)
+	e := startE2E(t, t.TempDir())
+	video, audio, err := testmedia.WHIPMedia(ffmpeg, testmedia.ClipPath(), 3) // 18 s
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := testmedia.DialWHIP(e.base+"/whip/demo", "demo-stream-key", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.PC.Close()
+	sent := make(chan error, 1)
+	go func() { sent <- c.Send(context.Background(), video, audio) }()
+	e.eventually("the first segment listed", func() bool {
+		code, _, body := e.get("/live/demo/source/index.m3u8")
+		return code == 200 && strings.Contains(string(body), ".ts")
+	})
+
+	b.Open(testbrowser.HLSPlayer(t, e.base+"/live/demo/index.m3u8", 1))
+	b.Poll("live playback with sound", 30*time.Second,
+		`const s = window.state && window.state(); return !!s && s.time >= 4 && s.audioBytes > 0 && s.videoBytes > 0`,
+		testbrowser.StateScript)
+	var live testbrowser.HLSState
+	b.MustEval(&live, testbrowser.StateScript)
+	if len(live.Fatal) > 0 || live.MediaError != "" || live.Width != 640 || live.Height != 360 {
+		t.Errorf("live playback: %+v", live)
+	}
+	if live.Codecs["audio"] != "mp4a.40.2" || !strings.HasPrefix(live.Codecs["video"], "avc1.") {
+		t.Errorf("hls.js buffered codecs %v, want avc1 and mp4a.40.2", live.Codecs)
+	}
+	t.Logf("live: %.1f s played, %d audio bytes decoded, non-fatal hls.js events %v", live.Time, live.AudioBytes, live.Errors)
+
+	if err := <-sent; err != nil {
+		t.Fatal(err)
+	}
+	if code, err := c.Delete(); err != nil || code != http.StatusOK {
+		t.Fatalf("DELETE: %d %v", code, err)
+	}
+	e.ended("demo")
+	rec := e.recordings("demo").Recordings
+	if len(rec) != 1 {
+		t.Fatalf("recordings %+v", rec)
+	}
+	b.Open(testbrowser.HLSPlayer(t, e.base+"/vod/demo/"+rec[0].ID+"/index.m3u8", 4))
+	b.Poll("the recording played to its end", 30*time.Second,
+		`const s = window.state && window.state(); return !!s && s.ended`, testbrowser.StateScript)
+	var vod testbrowser.HLSState
+	b.MustEval(&vod, testbrowser.StateScript)
+	if len(vod.Fatal) > 0 || vod.MediaError != "" || vod.Time < 17 || vod.AudioBytes == 0 {
+		t.Errorf("replay: %+v (recording of %.1f s)", vod, rec[0].Duration)
 	}
 }

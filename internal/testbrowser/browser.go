@@ -1,0 +1,234 @@
+// Package testbrowser drives Debian's headless Chromium through
+// chromedriver (the W3C WebDriver protocol over HTTP), so tests can check
+// what a viewer's or a broadcaster's browser really does with livegate's
+// output: hls.js playback, WebRTC publishing, pages.
+//
+// It speaks only the few WebDriver commands tests need (open a URL, run a
+// script, take a screenshot) rather than pulling in a Selenium client.
+package testbrowser
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/livegate/livegate/internal/testenv"
+)
+
+// Browser is one headless Chromium session.
+type Browser struct {
+	t       testing.TB
+	base    string // chromedriver's session URL
+	client  *http.Client
+	driver  *exec.Cmd
+	timeout time.Duration
+}
+
+// Start launches chromedriver and a headless Chromium that autoplays
+// media with sound and gives getUserMedia a fake camera and microphone.
+// Both stop when the test ends. A machine without chromium or
+// chromedriver skips the test (fails it in CI, see testenv.Tool).
+func Start(t testing.TB) *Browser {
+	t.Helper()
+	driverPath := testenv.Tool(t, "chromedriver")
+	chromium := testenv.Tool(t, "chromium")
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &testenv.LogBuffer{}
+	driver := exec.Command(driverPath, fmt.Sprintf("--port=%d", port), "--allowed-ips=127.0.0.1")
+	driver.Stdout, driver.Stderr = logs, logs
+	if err := driver.Start(); err != nil {
+		t.Fatalf("chromedriver: %v", err)
+	}
+	b := &Browser{t: t, client: &http.Client{Timeout: 60 * time.Second}, driver: driver, timeout: 60 * time.Second}
+	t.Cleanup(func() {
+		_ = driver.Process.Kill()
+		_ = driver.Wait()
+	})
+	root := fmt.Sprintf("http://127.0.0.1:%d", port)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var st struct {
+			Ready bool `json:"ready"`
+		}
+		if err := b.call(http.MethodGet, root+"/status", nil, &st); err == nil && st.Ready {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("chromedriver did not come up within 20 s:\n%s", logs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	args := []string{
+		"--headless=new",
+		"--disable-gpu",
+		"--disable-dev-shm-usage",
+		"--no-first-run",
+		"--autoplay-policy=no-user-gesture-required",
+		"--use-fake-device-for-media-stream",
+		"--use-fake-ui-for-media-stream",
+		"--window-size=1280,900",
+		"--user-data-dir=" + t.TempDir(),
+	}
+	if os.Geteuid() == 0 { // CI machines run as root; Chromium's sandbox refuses that
+		args = append(args, "--no-sandbox")
+	}
+	caps := map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{
+		"browserName":        "chrome",
+		"goog:chromeOptions": map[string]any{"binary": chromium, "args": args},
+	}}}
+	var sess struct {
+		SessionID string `json:"sessionId"`
+	}
+	if err := b.call(http.MethodPost, root+"/session", caps, &sess); err != nil {
+		t.Fatalf("starting chromium: %v\n%s", err, logs)
+	}
+	b.base = root + "/session/" + sess.SessionID
+	t.Cleanup(func() { _ = b.call(http.MethodDelete, b.base, nil, nil) })
+	// Scripts may wait (for playback, for a connection): let them.
+	if err := b.call(http.MethodPost, b.base+"/timeouts", map[string]any{"script": 60000, "pageLoad": 30000}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Open loads url and waits for the page's load event.
+func (b *Browser) Open(url string) {
+	b.t.Helper()
+	if err := b.call(http.MethodPost, b.base+"/url", map[string]any{"url": url}, nil); err != nil {
+		b.t.Fatalf("open %s: %v", url, err)
+	}
+}
+
+// Eval runs script (a function body: use return) with args in the page
+// and decodes its result into out (which may be nil).
+func (b *Browser) Eval(out any, script string, args ...any) error {
+	if args == nil {
+		args = []any{}
+	}
+	return b.call(http.MethodPost, b.base+"/execute/sync", map[string]any{"script": script, "args": args}, out)
+}
+
+// MustEval is Eval that fails the test on an error.
+func (b *Browser) MustEval(out any, script string, args ...any) {
+	b.t.Helper()
+	if err := b.Eval(out, script, args...); err != nil {
+		b.t.Fatalf("script failed: %v\n%s", err, script)
+	}
+}
+
+// Screenshot saves a PNG of the window at path.
+func (b *Browser) Screenshot(path string) error {
+	var data string
+	if err := b.call(http.MethodGet, b.base+"/screenshot", nil, &data); err != nil {
+		return err
+	}
+	png, err := base64.StdEncoding.DecodeString(data)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, png, 0o644)
+}
+
+// Poll evaluates script every 200 ms until it returns true, for at most
+// d; it fails the test with what describe returns (a script too) if the
+// time runs out.
+func (b *Browser) Poll(what string, d time.Duration, script, describe string) {
+	b.t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		var ok bool
+		err := b.Eval(&ok, script)
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			var state any
+			_ = b.Eval(&state, describe)
+			b.t.Fatalf("%s: not within %v (last error %v); page state: %v", what, d, err, state)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// call sends one WebDriver command and unwraps its {"value": ...}.
+func (b *Browser) call(method, url string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		js, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(js)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), b.timeout+10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := b.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return err
+	}
+	var env struct {
+		Value json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return fmt.Errorf("%s %s: %d %.200s", method, url, resp.StatusCode, raw)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Error   string `json:"error"`
+			Message string `json:"message"`
+		}
+		_ = json.Unmarshal(env.Value, &e)
+		msg, _, _ := strings.Cut(e.Message, "\n  (Session info")
+		return fmt.Errorf("webdriver %s: %s", e.Error, msg)
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(env.Value, out)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// RepoRoot is the module's root, found from this file, for the tests that
+// serve files from node_modules.
+func RepoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
