@@ -62,6 +62,18 @@ type Cashier struct {
 
 // Accept checks a voucher and records it as the channel's best.
 func (c *Cashier) Accept(ctx context.Context, v *chain.Voucher) (Account, error) {
+	return c.accept(ctx, v, c.Ledger.Pay)
+}
+
+// AcceptTip checks a voucher and records it as the channel's best, its
+// whole increase a tip for stream.
+func (c *Cashier) AcceptTip(ctx context.Context, v *chain.Voucher, stream string) (Account, error) {
+	return c.accept(ctx, v, func(ctx context.Context, v *chain.Voucher) (Account, error) {
+		return c.Ledger.Tip(ctx, v, stream)
+	})
+}
+
+func (c *Cashier) accept(ctx context.Context, v *chain.Voucher, record func(context.Context, *chain.Voucher) (Account, error)) (Account, error) {
 	ch, err := c.Channels.Load(ctx, v.Channel)
 	switch {
 	case errors.Is(err, chain.ErrUnknown):
@@ -87,7 +99,7 @@ func (c *Cashier) Accept(ctx context.Context, v *chain.Voucher) (Account, error)
 	if err := c.Verifier.Verify(v, ch.Signer); err != nil {
 		return Account{}, refuse(http.StatusUnauthorized, "bad_signature", chain.ErrBadSignature, "bad signature: %v", err)
 	}
-	acc, err = c.Ledger.Pay(ctx, v)
+	acc, err = record(ctx, v)
 	switch {
 	case errors.Is(err, ErrNotIncreasing):
 		return acc, refuse(http.StatusConflict, "not_increasing", err, "voucher of %s wei is not above the best one held (%s wei)", v.Amount, acc.Paid())

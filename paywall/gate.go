@@ -66,6 +66,17 @@ type Gate struct {
 	Domain   *chain.Domain // chain id and contract, for the 402 answer
 	Payee    common.Address
 	Logger   *slog.Logger
+	// Directory, when set, lets GET /pay/{stream}/terms list a signer's
+	// channels.
+	Directory Directory
+}
+
+// domainJSON is the EIP-712 domain vouchers are signed in, as wallets
+// and ethers take it.
+func (g *Gate) domainJSON() map[string]any {
+	return map[string]any{
+		"name": "livegate", "version": "1", "chainId": g.Domain.ChainID.Uint64(), "verifyingContract": g.Domain.Contract.Hex(),
+	}
 }
 
 // Headers on paywalled answers.
@@ -200,9 +211,7 @@ func (g *Gate) paymentRequired(w http.ResponseWriter, stream string, terms Terms
 		"price": price.String(), "pricePerSecond": terms.PricePerSecond.String(),
 		"previewSeconds": int(terms.Preview.Seconds()),
 		"payee":          g.Payee.Hex(), "contract": g.Domain.Contract.Hex(), "chainId": g.Domain.ChainID.String(),
-		"domain": map[string]any{
-			"name": "livegate", "version": "1", "chainId": g.Domain.ChainID.Uint64(), "verifyingContract": g.Domain.Contract.Hex(),
-		},
+		"domain":  g.domainJSON(),
 		"session": "/pay/" + stream + "/session", "voucher": "/pay/" + stream + "/voucher",
 	}
 	if ch != nil {

@@ -48,6 +48,7 @@ type fixture struct {
 	small                 common.Hash
 	watcher               *chain.Watcher
 	ledger                *paywall.BoltLedger
+	ledgerPath            string
 	sessions              *paywall.Sessions
 	gate                  *paywall.Gate
 	srv                   *httptest.Server
@@ -107,7 +108,8 @@ func newFixtureN(t testing.TB, n int) *fixture {
 	if err := f.watcher.Sync(f.ctx); err != nil {
 		t.Fatal(err)
 	}
-	if f.ledger, err = paywall.OpenBoltLedger(filepath.Join(t.TempDir(), "ledger.db")); err != nil {
+	f.ledgerPath = filepath.Join(t.TempDir(), "ledger.db")
+	if f.ledger, err = paywall.OpenBoltLedger(f.ledgerPath); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = f.ledger.Close() })
@@ -117,7 +119,7 @@ func newFixtureN(t testing.TB, n int) *fixture {
 		Sessions: f.sessions, Ledger: f.ledger,
 		Cashier: &paywall.Cashier{Ledger: f.ledger, Channels: f.watcher, Verifier: &chain.Verifier{Domain: f.c.Domain}, Payee: us, Margin: time.Hour},
 		Limiter: &paywall.Limiter{Max: 20, Window: time.Minute},
-		Domain:  f.c.Domain, Payee: us, Logger: quiet,
+		Domain:  f.c.Domain, Payee: us, Logger: quiet, Directory: f.watcher,
 	}
 	mux := http.NewServeMux()
 	f.gate.Register(mux)

@@ -40,8 +40,9 @@ var (
 // Account is what one channel has paid and spent here.
 type Account struct {
 	Best    *chain.Voucher           // the best voucher held; nil before the first
-	Spent   *big.Int                 // charged for segments
+	Spent   *big.Int                 // charged for segments, and tips
 	Preview map[string]time.Duration // free media already given, per stream
+	Tips    map[string]*big.Int      // tips per stream, wei (part of Spent)
 }
 
 // Paid is the best voucher's amount.
@@ -56,12 +57,16 @@ func (a *Account) Paid() *big.Int {
 func (a *Account) Credit() *big.Int { return new(big.Int).Sub(a.Paid(), a.Spent) }
 
 func (a *Account) clone() Account {
-	c := Account{Spent: new(big.Int).Set(a.Spent), Preview: make(map[string]time.Duration, len(a.Preview))}
+	c := Account{Spent: new(big.Int).Set(a.Spent), Preview: make(map[string]time.Duration, len(a.Preview)),
+		Tips: make(map[string]*big.Int, len(a.Tips))}
 	if a.Best != nil {
 		c.Best = &chain.Voucher{Channel: a.Best.Channel, Amount: new(big.Int).Set(a.Best.Amount), Signature: append([]byte(nil), a.Best.Signature...)}
 	}
 	for k, v := range a.Preview {
 		c.Preview[k] = v
+	}
+	for k, v := range a.Tips {
+		c.Tips[k] = new(big.Int).Set(v)
 	}
 	return c
 }
@@ -94,6 +99,9 @@ type Ledger interface {
 	Best(ch common.Hash) (*chain.Voucher, bool) // chain.VoucherSource
 	Paying() []common.Hash                      // chain.VoucherSource
 	Pay(ctx context.Context, v *chain.Voucher) (Account, error)
+	// Tip records a voucher whose whole increase is a tip for stream:
+	// spent as soon as it is paid, so the credit stays as it was.
+	Tip(ctx context.Context, v *chain.Voucher, stream string) (Account, error)
 	Charge(ctx context.Context, c Charge) (Receipt, error)
 	Close() error
 }
@@ -487,7 +495,7 @@ func (l *BoltLedger) account(ch common.Hash) *account {
 	defer l.mu.Unlock()
 	a, ok := l.accounts[ch]
 	if !ok {
-		a = &account{Account: Account{Spent: new(big.Int), Preview: map[string]time.Duration{}}}
+		a = &account{Account: Account{Spent: new(big.Int), Preview: map[string]time.Duration{}, Tips: map[string]*big.Int{}}}
 		l.accounts[ch] = a
 	}
 	return a
@@ -526,6 +534,16 @@ func (l *BoltLedger) Paying() []common.Hash {
 
 // Pay records a voucher (already verified) if it is above the best one.
 func (l *BoltLedger) Pay(_ context.Context, v *chain.Voucher) (Account, error) {
+	return l.pay(v, "")
+}
+
+// Tip records a voucher (already verified) above the best one, its
+// increase spent as a tip for stream, in one durable change.
+func (l *BoltLedger) Tip(_ context.Context, v *chain.Voucher, stream string) (Account, error) {
+	return l.pay(v, stream)
+}
+
+func (l *BoltLedger) pay(v *chain.Voucher, tipFor string) (Account, error) {
 	a := l.account(v.Channel)
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -533,6 +551,14 @@ func (l *BoltLedger) Pay(_ context.Context, v *chain.Voucher) (Account, error) {
 		return a.clone(), fmt.Errorf("%w (%s wei)", ErrNotIncreasing, a.Paid())
 	}
 	next := a.clone()
+	if tipFor != "" {
+		tip := new(big.Int).Sub(v.Amount, a.Paid())
+		next.Spent.Add(next.Spent, tip)
+		if old := next.Tips[tipFor]; old != nil {
+			tip.Add(tip, old)
+		}
+		next.Tips[tipFor] = tip
+	}
 	next.Best = &chain.Voucher{Channel: v.Channel, Amount: new(big.Int).Set(v.Amount), Signature: append([]byte(nil), v.Signature...)}
 	if err := l.commit(record{Channel: v.Channel, Account: encodeAccount(&next)}); err != nil {
 		return a.clone(), fmt.Errorf("ledger: %w", err)
@@ -637,10 +663,11 @@ func chargeKey(ch common.Hash, session, segment string) []byte {
 
 // accountJSON is an account on disk.
 type accountJSON struct {
-	Amount    string           `json:"amount,omitempty"`
-	Signature string           `json:"signature,omitempty"`
-	Spent     string           `json:"spent"`
-	Preview   map[string]int64 `json:"preview,omitempty"` // milliseconds
+	Amount    string            `json:"amount,omitempty"`
+	Signature string            `json:"signature,omitempty"`
+	Spent     string            `json:"spent"`
+	Preview   map[string]int64  `json:"preview,omitempty"` // milliseconds
+	Tips      map[string]string `json:"tips,omitempty"`    // wei
 }
 
 func encodeAccount(a *Account) accountJSON {
@@ -654,11 +681,17 @@ func encodeAccount(a *Account) accountJSON {
 			j.Preview[k] = v.Milliseconds()
 		}
 	}
+	if len(a.Tips) > 0 {
+		j.Tips = map[string]string{}
+		for k, v := range a.Tips {
+			j.Tips[k] = v.String()
+		}
+	}
 	return j
 }
 
 func decodeAccount(ch common.Hash, j accountJSON) (Account, error) {
-	a := Account{Spent: new(big.Int), Preview: map[string]time.Duration{}}
+	a := Account{Spent: new(big.Int), Preview: map[string]time.Duration{}, Tips: map[string]*big.Int{}}
 	if _, ok := a.Spent.SetString(j.Spent, 10); !ok {
 		return a, fmt.Errorf("spent %q", j.Spent)
 	}
@@ -672,6 +705,13 @@ func decodeAccount(ch common.Hash, j accountJSON) (Account, error) {
 	}
 	for k, v := range j.Preview {
 		a.Preview[k] = time.Duration(v) * time.Millisecond
+	}
+	for k, v := range j.Tips {
+		tip, ok := new(big.Int).SetString(v, 10)
+		if !ok {
+			return a, fmt.Errorf("tip %q", v)
+		}
+		a.Tips[k] = tip
 	}
 	return a, nil
 }

@@ -181,7 +181,7 @@ func (p *payments) startPaywall(cfg Config, log *slog.Logger) error {
 		Cashier: &paywall.Cashier{Ledger: ledger, Channels: p.watcher, Verifier: &chain.Verifier{Domain: p.client.Domain},
 			Payee: p.payee, Margin: margin},
 		Limiter: &paywall.Limiter{Max: 20, Window: time.Minute},
-		Domain:  p.client.Domain, Payee: p.payee, Logger: log,
+		Domain:  p.client.Domain, Payee: p.payee, Logger: log, Directory: p.watcher,
 	}
 	p.settler = &chain.Settler{Client: p.client, Key: p.key, Watcher: p.watcher, Vouchers: ledger,
 		Margin: margin, Interval: time.Minute, Logger: log}

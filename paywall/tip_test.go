@@ -1,0 +1,104 @@
+package paywall_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/livegate/livegate/paywall"
+)
+
+// A tip raises the voucher and spends the whole increase at once, for the
+// stream it names: the credit stays, the tip survives a restart, and a
+// tip that is not a raise is refused with nothing changed.
+func TestTips(t *testing.T) {
+	f := newFixture(t)
+	tok := f.session("demo", f.plain, 5000)
+	if a := f.do("GET", "/seg/demo/1", tok, nil); a.code != 200 {
+		t.Fatalf("segment: %d", a.code)
+	}
+	a := f.do("POST", "/pay/demo/tip", tok, f.voucher(f.viewer, f.plain, 8000))
+	if a.code != 200 || a.body["paid"] != "8000" || a.body["spent"] != "5000" || a.body["tips"] != "3000" || a.body["token"] == "" {
+		t.Fatalf("tip: %d %v", a.code, a.body)
+	}
+	a = f.do("POST", "/pay/demo/tip", a.body["token"].(string), f.voucher(f.viewer, f.plain, 9000))
+	if a.code != 200 || a.body["tips"] != "4000" || a.body["spent"] != "6000" {
+		t.Fatalf("second tip: %d %v", a.code, a.body)
+	}
+	// Refused, nothing changed: not a raise, no token, another stream's token.
+	for _, c := range []struct {
+		bearer string
+		amount int64
+		code   int
+	}{{tok, 9000, http.StatusConflict}, {"", 10000, http.StatusUnauthorized}, {f.session("other", f.small, 1), 10000, http.StatusForbidden}} {
+		if a := f.do("POST", "/pay/demo/tip", c.bearer, f.voucher(f.viewer, f.plain, c.amount)); a.code != c.code {
+			t.Errorf("tip of %d: %d %v, want %d", c.amount, a.code, a.body, c.code)
+		}
+	}
+	acc := f.ledger.Account(f.plain)
+	if acc.Paid().Int64() != 9000 || acc.Spent.Int64() != 6000 || acc.Tips["demo"].Int64() != 4000 || len(acc.Tips) != 1 {
+		t.Fatalf("account %+v", acc)
+	}
+	// The credit left after the tips is still 3000: one more segment (2000) plays.
+	if a := f.do("GET", "/seg/demo/2", tok, nil); a.code != 200 || a.header.Get("Livegate-Spent") != "8000" {
+		t.Errorf("after tips: %d %v", a.code, a.header)
+	}
+	// Tips are in the ledger's durable record.
+	if err := f.ledger.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l, err := paywall.OpenBoltLedger(f.ledgerPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if acc := l.Account(f.plain); acc.Tips["demo"].Int64() != 4000 || acc.Spent.Int64() != 8000 {
+		t.Errorf("after reopening: %+v", acc)
+	}
+}
+
+// Terms tell a page holding only a key what to sign and with which
+// channel: its own live channels paying this server, no one else's.
+func TestTermsListTheSignersChannels(t *testing.T) {
+	f := newFixture(t)
+	f.session("demo", f.plain, 1234)
+	me := crypto.PubkeyToAddress(f.viewer.PublicKey)
+	a := f.do("GET", "/pay/demo/terms?signer="+me.Hex(), "", nil)
+	if a.code != 200 || a.body["pricePerSecond"] != "1000" || a.body["contract"] != f.c.Address.Hex() {
+		t.Fatalf("terms: %d %v", a.code, a.body)
+	}
+	if d, _ := a.body["domain"].(map[string]any); d["name"] != "livegate" || d["verifyingContract"] != f.c.Address.Hex() {
+		t.Errorf("domain %v", a.body["domain"])
+	}
+	got := map[string]map[string]any{}
+	for _, c := range a.body["channels"].([]any) {
+		c := c.(map[string]any)
+		got[c["channel"].(string)] = c
+	}
+	// plain and small pay this server; foreign pays another, dying expires within the margin.
+	if len(got) != 2 || got[f.plain.Hex()] == nil || got[f.small.Hex()] == nil {
+		t.Fatalf("channels %v", got)
+	}
+	if c := got[f.plain.Hex()]; c["paid"] != "1234" || c["deposit"] != "1000000" || c["spent"] != "0" {
+		t.Errorf("plain: %v", c)
+	}
+	other := crypto.PubkeyToAddress(f.other.PublicKey)
+	if a := f.do("GET", "/pay/demo/terms?signer="+other.Hex(), "", nil); a.code != 200 || len(a.body["channels"].([]any)) != 0 {
+		t.Errorf("a stranger's channels: %d %v", a.code, a.body)
+	}
+	// A link naming its channel gets that channel, if the signer signs for it.
+	a = f.do("GET", "/pay/demo/terms?channel="+f.plain.Hex(), "", nil)
+	if chs := a.body["channels"].([]any); a.code != 200 || len(chs) != 1 || chs[0].(map[string]any)["channel"] != f.plain.Hex() {
+		t.Errorf("by channel: %d %v", a.code, a.body)
+	}
+	a = f.do("GET", "/pay/demo/terms?signer="+other.Hex()+"&channel="+f.plain.Hex(), "", nil)
+	if a.code != 200 || len(a.body["channels"].([]any)) != 0 {
+		t.Errorf("someone else's channel by id: %d %v", a.code, a.body)
+	}
+	for path, code := range map[string]int{"/pay/demo/terms?signer=0x12": 400, "/pay/demo/terms?channel=0x12": 400, "/pay/nowhere/terms": 404} {
+		if a := f.do("GET", path, "", nil); a.code != code || a.body["error"] == nil {
+			t.Errorf("%s: %d %v", path, a.code, a.body)
+		}
+	}
+}
