@@ -4,7 +4,7 @@ GO        ?= go
 DATA      ?= ./data
 LDFLAGS   := -X main.version=$(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run test build vet bench load clean contracts
+.PHONY: run test build vet bench load clean contracts web
 
 run: build
 	./bin/livegate dev --data $(DATA)
@@ -28,10 +28,15 @@ load: build
 
 # Recompile the Solidity contracts and regenerate the Go bindings (needs
 # `npm ci` once). The outputs are committed: `go build` never needs Node.
-contracts: node_modules/.bin/solcjs
+contracts: node_modules/.package-lock.json
 	$(GO) run ./contracts/gen
 
-node_modules/.bin/solcjs: package-lock.json
+# Bundle the pages' scripts (hls.js, ethers) with esbuild (needs `npm ci`
+# once). The bundles are committed and embedded: `make run` needs no Node.
+web: node_modules/.package-lock.json
+	cmd/livegate/web/build.sh
+
+node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 
 clean:

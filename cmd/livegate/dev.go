@@ -74,6 +74,9 @@ type devViewerInfo struct {
 	PrivateKey string `json:"privateKey"`
 	Channel    string `json:"channel"`
 	Deposit    string `json:"deposit"`
+	// WatchURL opens the watch page paying with this viewer's key, which
+	// stays in the fragment: browsers never send it.
+	WatchURL string `json:"watchURL"`
 }
 
 const (
@@ -154,6 +157,9 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	info.HTTP = "http://" + advertised(srv.httpAddr())
 	info.RTMP = "rtmp://" + advertised(srv.rtmpAddr()) + "/live"
 	info.RTSP = "rtsp://" + advertised(srv.rtspAddr())
+	for i := range info.Viewers {
+		info.Viewers[i].WatchURL = info.HTTP + "/watch/" + devStream + "#k=" + info.Viewers[i].PrivateKey
+	}
 	for _, s := range cfg.Streams {
 		info.Streams = append(info.Streams, devStreamInfo{Name: s.Name, Key: s.Key, PricePerSecond: s.PricePerSecond})
 	}
@@ -369,13 +375,17 @@ livegate dev is running.
   or from ffmpeg   ffmpeg -re -i input.mp4 -c:v libx264 -g 60 -c:a aac -f flv %s/%s
   or over RTSP     ffmpeg -re -i input.mp4 -c:v libx264 -g 60 -c:a aac -f rtsp -rtsp_transport tcp %s
   or over WHIP     OBS: Service WHIP, Server %s/whip/%s, Bearer Token the stream key
-  Watch, paid      %s
+  or this browser  %s/publish/%s
+  Watch and pay    %s
+                   (the watch page, paying as it plays with demo viewer 1's burner key)
+  Player URL       %s
                    (VLC, ffplay, Safari: an hour of the demo stream, paid by demo viewer 1)
   Replays          %s/vod/%s/   (paid like live)
   Dev chain        JSON-RPC %s (chain id %d), contract %s
                    payee %s; %d demo viewers with channels of %s wei each
   Everything above, viewer keys included, is in %s. Ctrl-C stops.
 
-`, info.RTMP, s.Key, info.RTMP, s.Key, rtspPublishURL(info.RTSP, s), info.HTTP, s.Name, watch, info.HTTP, s.Name,
+`, info.RTMP, s.Key, info.RTMP, s.Key, rtspPublishURL(info.RTSP, s), info.HTTP, s.Name, info.HTTP, s.Name,
+		info.Viewers[0].WatchURL, watch, info.HTTP, s.Name,
 		info.RPC, info.ChainID, info.Contract, info.Payee, len(info.Viewers), devDeposit, path)
 }

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/livegate/livegate/cmd/livegate/web"
 	"github.com/livegate/livegate/hls"
 	"github.com/livegate/livegate/ingest"
 	"github.com/livegate/livegate/ingest/rtmp"
@@ -105,6 +106,7 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	}
 	(&hls.Origin{Streams: s.streams, Archive: archive, Gate: gate, Logger: log}).Register(mux)
 	s.whip.Register(mux)
+	web.New().Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	s.http = &http.Server{
 		Handler:           mux,

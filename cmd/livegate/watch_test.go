@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/livegate/livegate/internal/testbrowser"
+	"github.com/livegate/livegate/internal/testenv"
+	"github.com/livegate/livegate/internal/testmedia"
+)
+
+// pushLoop publishes the clip over RTMP with ffmpeg, looped to about
+// seconds long, in real time, until it ends or the test does.
+func pushLoop(t *testing.T, e *e2e, seconds int) {
+	t.Helper()
+	ffmpeg := testenv.Tool(t, "ffmpeg")
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-loglevel", "error", "-re",
+		"-stream_loop", strconv.Itoa(seconds/6-1), "-i", testmedia.ClipPath(),
+		"-c", "copy", "-f", "flv", "rtmp://"+e.rtmp+"/live/demo-stream-key")
+	logs := &testenv.LogBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		_ = cmd.Wait()
+	})
+	e.eventually("the first segment listed", func() bool {
+		code, _, body := e.get("/live/demo/source/index.m3u8")
+		return code == 200 && strings.Contains(string(body), ".ts")
+	})
+}
+
+// watchState is what the watch page reports (window.livegate.state()).
+type watchState struct {
+	Key, Channel, Deposit, Paid, Spent, Price, Tips, Error string
+	Vouchers                                              int
+	OutOfCredit                                           bool
+	Time                                                  float64
+	Paused                                                bool
+}
+
+const watchStateScript = `return window.livegate ? window.livegate.state() : null`
+
+func (e *e2e) watchState(b *testbrowser.Browser) watchState {
+	e.t.Helper()
+	var s watchState
+	b.MustEval(&s, watchStateScript)
+	return s
+}
+
+// TestWatchPagePaysAsItPlays opens the watch page as a viewer with a
+// prefunded burner link would, in headless Chromium: the page finds the
+// key's channel, pays ahead with vouchers it signs itself, and plays the
+// paid stream for 20 s while the ledger records the spend; a tip raises
+// the voucher. A second viewer, with 6 s of deposit, is stopped with the
+// out-of-credit message when it runs dry.
+func TestWatchPagePaysAsItPlays(t *testing.T) {
+	b := testbrowser.Start(t)
+	dir := t.TempDir()
+	w := newPaidWorld(t, dir, 1, 1_000_000_000)
+	payee := crypto.PubkeyToAddress(w.payee.PublicKey)
+	burner, _ := crypto.GenerateKey() // funded by viewer 0, as an organizer prefunds a link
+	tiny, _, err := w.client.Open(w.ctx, w.viewers[0], crypto.PubkeyToAddress(burner.PublicKey), payee,
+		time.Now().Add(24*time.Hour), big.NewInt(6*testPrice))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := startE2EWith(t, filepath.Join(dir, "data"), w.configure)
+	pushLoop(t, e, 48)
+
+	b.Open(e.base + "/watch/demo#k=" + hexutil.Encode(crypto.FromECDSA(w.viewers[0])) + "&c=" + w.channels[0].Hex())
+	var start float64
+	b.Poll("playback starts", 30*time.Second, `const s = window.livegate.state(); return s.time > 0 && !s.paused`, watchStateScript)
+	start = e.watchState(b).Time
+	b.Poll("20 s of paid playback", 60*time.Second,
+		`return window.livegate.state().time >= `+strconv.FormatFloat(start+20, 'f', 3, 64), watchStateScript)
+	s := e.watchState(b)
+	acc := e.srv.pay.ledger.Account(w.channels[0])
+	if s.Channel != w.channels[0].Hex() || s.Vouchers < 2 || s.OutOfCredit || s.Error != "" {
+		t.Errorf("page state after 20 s: %+v", s)
+	}
+	// At least 20 s were charged, and the page keeps credit signed ahead.
+	if acc.Spent.Cmp(big.NewInt(20*testPrice)) < 0 || acc.Paid().Cmp(acc.Spent) <= 0 {
+		t.Errorf("ledger after 20 s of playback: paid %v, spent %v", acc.Paid(), acc.Spent)
+	}
+	shoot(t, b, "watch.png")
+
+	// A tip of a minute's price raises the voucher, and the ledger keeps it apart.
+	b.MustEval(nil, `document.getElementById('tip').click()`)
+	b.Poll("the tip is taken", 10*time.Second, `return window.livegate.state().tips === '`+big.NewInt(60*testPrice).String()+`'`, watchStateScript)
+	if acc := e.srv.pay.ledger.Account(w.channels[0]); acc.Tips["demo"].Cmp(big.NewInt(60*testPrice)) != 0 {
+		t.Errorf("ledger tips %v", acc.Tips)
+	}
+
+	// The tiny channel: 6 s of credit, then the page stops and says why.
+	b.Open("about:blank")
+	b.Open(e.base + "/watch/demo#k=" + hexutil.Encode(crypto.FromECDSA(burner)) + "&c=" + tiny.Hex())
+	b.Poll("out of credit", 40*time.Second,
+		`return document.getElementById('msg').textContent.includes('Out of credit') && window.livegate.state().outOfCredit`, watchStateScript)
+	s = e.watchState(b)
+	time.Sleep(2 * time.Second)
+	later := e.watchState(b)
+	if !later.Paused || later.Time != s.Time || s.Channel != tiny.Hex() {
+		t.Errorf("after running dry: %+v, then %+v", s, later)
+	}
+	// All of the deposit signed, and spent but for less than a segment.
+	if acc := e.srv.pay.ledger.Account(tiny); acc.Paid().Cmp(big.NewInt(6*testPrice)) != 0 || acc.Spent.Sign() == 0 ||
+		acc.Credit().Cmp(big.NewInt(2100)) >= 0 {
+		t.Errorf("tiny channel: paid %v, spent %v: want 6000 paid and less than a segment's price left", acc.Paid(), acc.Spent)
+	}
+	shoot(t, b, "watch-out-of-credit.png")
+}
+
+// shoot saves a screenshot into $LIVEGATE_SCREENSHOTS (the README's
+// pictures come from here), when set.
+func shoot(t *testing.T, b *testbrowser.Browser, name string) {
+	t.Helper()
+	dir := os.Getenv("LIVEGATE_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	if err := b.Screenshot(filepath.Join(dir, name)); err != nil {
+		t.Errorf("screenshot: %v", err)
+	}
+}

@@ -1,0 +1,42 @@
+// What the pages share: element lookup, JSON calls to livegate's API
+// with its {"error": …} refusals turned into exceptions, and formatting.
+export const $ = (id) => document.getElementById(id);
+
+export function show(id) {
+  $(id).style.display = 'block';
+}
+
+export function hide(id) {
+  $(id).style.display = 'none';
+}
+
+// api calls livegate; a refusal throws an Error carrying the server's
+// message, its reason code and the HTTP status.
+export async function api(method, path, body, bearer) {
+  const headers = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (bearer) headers.Authorization = 'Bearer ' + bearer;
+  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let data = null;
+  try {
+    data = await resp.json();
+  } catch (_) {
+    data = null;
+  }
+  if (!resp.ok) {
+    const e = new Error((data && data.error) || `${resp.status} ${resp.statusText}`);
+    e.status = resp.status;
+    e.reason = data && data.reason;
+    throw e;
+  }
+  return data;
+}
+
+export function fmtDuration(s) {
+  if (!isFinite(s) || s < 0) return '—';
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h > 0) return `${h} h ${m} min`;
+  if (m > 0) return `${m} min`;
+  return `${Math.floor(s)} s`;
+}

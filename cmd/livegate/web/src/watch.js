@@ -1,0 +1,399 @@
+// The watch page: hls.js plays the stream while the page pays for it
+// with EIP-712 vouchers signed here, by a key that never leaves the
+// browser: the burner key in the link's fragment (#k=0x…), or a session
+// key the page makes and a wallet (MetaMask) funds once.
+import Hls from 'hls.js';
+import { BrowserProvider, Contract, Wallet, formatEther, parseEther } from 'ethers';
+import { $, api, show, hide, fmtDuration } from './common.js';
+
+const AHEAD = 30n; // seconds of credit signed ahead of need
+const LOW = 15n; // top up when less than this is left
+const VOUCHER = { Voucher: [{ name: 'channelId', type: 'bytes32' }, { name: 'amount', type: 'uint256' }] };
+const CHANNELS_ABI = [
+  'function open(address signer, address payee, uint64 expiry) payable returns (bytes32)',
+  'function topUp(bytes32 channelId) payable',
+];
+
+const [, , stream, recording] = location.pathname.split('/').map(decodeURIComponent);
+const src = recording ? `/vod/${stream}/${recording}/index.m3u8` : `/live/${stream}/index.m3u8`;
+const video = $('video');
+
+// What the page knows of its payments; window.livegate exposes it to
+// people debugging and to the browser tests.
+const st = {
+  stream, recording: recording || '', free: false, terms: null, key: null, channel: null,
+  deposit: 0n, paid: 0n, spent: 0n, price: 0n, token: '', vouchers: 0, tips: 0n,
+  outOfCredit: false, error: '',
+};
+window.livegate = {
+  state: () => ({
+    ...st, key: st.key ? st.key.address : '', terms: undefined,
+    deposit: String(st.deposit), paid: String(st.paid), spent: String(st.spent), price: String(st.price),
+    tips: String(st.tips), time: video.currentTime, paused: video.paused,
+    levels: hls ? hls.levels.map((l) => l.height) : [],
+    message: $('msg').textContent, status: $('status').textContent,
+  }),
+};
+
+let hls = null;
+let topping = null; // the top-up in flight
+
+function message(text, kind) {
+  const m = $('msg');
+  m.textContent = text;
+  m.className = 'msg show ' + (kind || 'warn');
+}
+
+function status(text) {
+  $('status').textContent = text;
+}
+
+// eth shows an amount in the unit that keeps it readable.
+function eth(wei) {
+  if (wei !== 0n && wei < 1000000n) return `${wei} wei`;
+  if (wei !== 0n && wei < 1000000000000n) return `${(Number(wei) / 1e9).toPrecision(3)} gwei`;
+  return formatEther(wei).replace(/(\.\d{1,6})\d*$/, '$1') + ' ETH';
+}
+
+function render() {
+  $('title').textContent = stream;
+  $('kind').textContent = recording ? `replay ${recording}` : 'live';
+  if (st.free) {
+    $('price').textContent = 'Free';
+    $('balance').textContent = '—';
+    return;
+  }
+  if (st.price > 0n) {
+    $('price').textContent = eth(st.price * 60n) + ' / minute';
+    const p = st.terms && st.terms.previewSeconds;
+    $('preview').textContent = p ? `the first ${p} s are free` : '';
+  }
+  if (st.channel) {
+    const left = st.deposit - st.spent;
+    $('balance').textContent = eth(left > 0n ? left : 0n);
+    $('left').textContent = st.price > 0n ? `about ${fmtDuration(Number(left / st.price))} of viewing left` : '';
+    $('who').textContent = `paying as ${st.key.address.slice(0, 10)}…, channel ${st.channel.slice(0, 10)}…`;
+  }
+  $('tip').disabled = !st.token || st.paid >= st.deposit;
+  $('tips').textContent = st.tips > 0n ? `you tipped ${eth(st.tips)}, thank you` : '';
+}
+
+async function sign(amount) {
+  const sig = await st.key.signTypedData(st.terms.domain, VOUCHER, { channelId: st.channel, amount });
+  return { channel: st.channel, amount: amount.toString(), signature: sig };
+}
+
+function took(s) {
+  st.paid = BigInt(s.paid);
+  st.spent = BigInt(s.spent);
+  if (s.token) st.token = s.token;
+  if (s.tips) st.tips = BigInt(s.tips);
+  st.vouchers++;
+}
+
+// pickChannel chooses, among the key's channels, the one with the most
+// left to sign.
+function pickChannel(channels) {
+  let best = null;
+  for (const c of channels) {
+    const room = BigInt(c.deposit) - BigInt(c.paid);
+    if (!best || room > best.room) best = { c, room };
+  }
+  return best ? best.c : null;
+}
+
+async function loadChannel() {
+  const named = st.named ? `&channel=${st.named}` : '';
+  const t = await api('GET', `/pay/${stream}/terms?signer=${st.key.address}${named}`);
+  st.terms = t;
+  const c = pickChannel(t.channels);
+  if (!c) return false;
+  st.channel = c.channel;
+  st.funder = c.funder;
+  st.deposit = BigInt(c.deposit);
+  st.paid = BigInt(c.paid);
+  st.spent = BigInt(c.spent);
+  return true;
+}
+
+// target is the cumulative amount that keeps AHEAD seconds of credit.
+function target() {
+  let amount = st.spent + AHEAD * st.price;
+  if (amount > st.deposit) amount = st.deposit;
+  return amount;
+}
+
+async function openSession() {
+  let amount = target();
+  if (amount <= st.paid) amount = st.paid + 1n; // a session needs a new voucher: it proves the key
+  if (amount > st.deposit) {
+    outOfCredit('This channel is fully spent.');
+    return false;
+  }
+  took(await api('POST', `/pay/${stream}/session`, await sign(amount)));
+  return true;
+}
+
+// topUp signs more credit when less than LOW seconds are left (or
+// always, when forced by a 402). It returns whether credit remains to
+// play on. One top-up runs at a time.
+function topUp(force) {
+  if (!topping) {
+    topping = raise(force).finally(() => {
+      topping = null;
+      render();
+    });
+  }
+  return topping;
+}
+
+async function raise(force) {
+  try {
+    const credit = st.paid - st.spent;
+    if (!force && credit >= LOW * st.price) return true;
+    const amount = target();
+    if (amount <= st.paid) return credit > 0n && !force;
+    took(await api('POST', `/pay/${stream}/voucher`, await sign(amount), st.token));
+    return true;
+  } catch (e) {
+    st.error = 'top-up refused: ' + e.message;
+    status(st.error);
+    return false;
+  }
+}
+
+function outOfCredit(why) {
+  st.outOfCredit = true;
+  if (hls) hls.stopLoad();
+  video.pause();
+  const how = window.ethereum ? 'Top up below to keep watching.' : 'To keep watching, open this page with a wallet (MetaMask) to top up, or ask for a new link.';
+  message(`Out of credit: ${why} Playback has stopped. ${how}`, 'bad');
+  status('stopped: out of credit');
+  if (window.ethereum) show('topupBox');
+  render();
+}
+
+// onPaymentRequired is hls.js's retry hook for a 402: top up, and retry
+// when there is room to.
+function onPaymentRequired() {
+  if (st.paid >= st.deposit) {
+    outOfCredit('the channel\'s deposit is all spent.');
+    return false;
+  }
+  topUp(true).then((ok) => {
+    if (!ok) outOfCredit('the server refused more credit.');
+  });
+  return true;
+}
+
+function play() {
+  const url = st.token ? `${src}?token=${encodeURIComponent(st.token)}` : src;
+  const retry = { maxNumRetry: 4, retryDelayMs: 1000, maxRetryDelayMs: 4000 };
+  hls = new Hls({
+    fragLoadPolicy: {
+      default: {
+        maxTimeToFirstByteMs: 10000, maxLoadTimeMs: 120000,
+        timeoutRetry: { maxNumRetry: 4, retryDelayMs: 0, maxRetryDelayMs: 0 },
+        errorRetry: {
+          ...retry,
+          shouldRetry: (cfg, n, timeout, resp, would) => (resp && resp.code === 402 ? n < 3 && onPaymentRequired() : would),
+        },
+      },
+    },
+  });
+  hls.on(Hls.Events.MANIFEST_PARSED, (_, d) => {
+    const q = $('quality');
+    d.levels.forEach((l, i) => {
+      const o = document.createElement('option');
+      o.value = String(i);
+      o.textContent = l.height ? `${l.height}p` : `level ${i}`;
+      q.appendChild(o);
+    });
+    video.play().catch(() => status('press play'));
+  });
+  hls.on(Hls.Events.FRAG_LOADED, (_, d) => {
+    const x = d.networkDetails;
+    const h = (n) => (x && x.getResponseHeader ? x.getResponseHeader(n) : null);
+    if (h('Livegate-Spent')) {
+      st.spent = BigInt(h('Livegate-Spent'));
+      st.paid = BigInt(h('Livegate-Paid'));
+      render();
+    }
+  });
+  hls.on(Hls.Events.ERROR, (_, d) => {
+    if (d.response && d.response.code === 402 && !st.outOfCredit && st.paid >= st.deposit) {
+      outOfCredit('the channel\'s deposit is all spent.');
+    } else if (d.fatal && !st.outOfCredit) {
+      st.error = `${d.type}: ${d.details}`;
+      message(`Playback failed: ${d.details}.`, 'bad');
+    }
+  });
+  $('quality').addEventListener('change', (e) => {
+    hls.currentLevel = Number(e.target.value);
+  });
+  if (Hls.isSupported()) {
+    hls.loadSource(url);
+    hls.attachMedia(video);
+  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+    video.src = url; // Safari: the token rides in every URI of the playlists
+    video.play().catch(() => status('press play'));
+  }
+  video.addEventListener('playing', () => status(st.token ? 'playing, paying as you watch' : 'playing'));
+  setInterval(() => {
+    if (st.token && !st.outOfCredit) topUp(false);
+  }, 2000);
+}
+
+async function startPaying() {
+  if (!(await loadChannel())) return false;
+  if (!(await openSession())) return true;
+  render();
+  play();
+  return true;
+}
+
+// sessionKey is the page's own signing key for wallet-funded channels,
+// kept in this browser only.
+function sessionKey(contract) {
+  const name = 'livegate.sessionKey.' + contract;
+  let k = localStorage.getItem(name);
+  if (!k) {
+    k = Wallet.createRandom().privateKey;
+    localStorage.setItem(name, k);
+  }
+  return new Wallet(k);
+}
+
+async function wallet() {
+  if (!window.ethereum) throw new Error('no wallet found: install MetaMask, or open a prefunded link');
+  const provider = new BrowserProvider(window.ethereum);
+  await provider.send('eth_requestAccounts', []);
+  const net = await provider.getNetwork();
+  if (net.chainId !== BigInt(st.terms.chainId)) {
+    await provider.send('wallet_switchEthereumChain', [{ chainId: '0x' + BigInt(st.terms.chainId).toString(16) }]);
+  }
+  const signer = await provider.getSigner();
+  return { signer, contract: new Contract(st.terms.contract, CHANNELS_ABI, signer) };
+}
+
+// waitForChannel polls until the server has confirmed a change.
+async function waitForChannel(ok) {
+  for (let i = 0; i < 150; i++) {
+    await loadChannel();
+    if (ok()) return true;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  return false;
+}
+
+async function connect() {
+  $('connect').disabled = true;
+  try {
+    const { contract } = await wallet();
+    message('Confirm the deposit in your wallet…', 'warn');
+    const expiry = Math.floor(Date.now() / 1000) + 7 * 24 * 3600;
+    const tx = await contract.open(st.key.address, st.terms.payee, expiry, { value: parseEther($('deposit').value) });
+    message('Waiting for the deposit to be confirmed…', 'warn');
+    await tx.wait();
+    if (!(await waitForChannel(() => !!st.channel))) throw new Error('the server has not seen the channel yet');
+    hide('connectBox');
+    $('msg').className = 'msg';
+    await startPaying();
+  } catch (e) {
+    message('Could not fund a channel: ' + (e.shortMessage || e.message), 'bad');
+  } finally {
+    $('connect').disabled = false;
+  }
+}
+
+// topUpWallet adds to the channel when the wallet funded it, and otherwise
+// opens a new channel for the same key.
+async function topUpWallet() {
+  $('topup').disabled = true;
+  try {
+    const { signer, contract } = await wallet();
+    const value = parseEther($('topupAmount').value);
+    const before = st.deposit - st.paid;
+    const mine = st.funder && (await signer.getAddress()).toLowerCase() === st.funder.toLowerCase();
+    const tx = mine
+      ? await contract.topUp(st.channel, { value })
+      : await contract.open(st.key.address, st.terms.payee, Math.floor(Date.now() / 1000) + 7 * 24 * 3600, { value });
+    message('Waiting for the top-up to be confirmed…', 'warn');
+    await tx.wait();
+    if (!(await waitForChannel(() => st.deposit - st.paid > before))) throw new Error('the server has not seen the top-up yet');
+    st.outOfCredit = false;
+    $('msg').className = 'msg';
+    if (st.token) {
+      await topUp(true);
+    } else {
+      await openSession();
+    }
+    if (!hls) play();
+    else {
+      hls.startLoad();
+      video.play();
+    }
+  } catch (e) {
+    message('Top-up failed: ' + (e.shortMessage || e.message), 'bad');
+  } finally {
+    $('topup').disabled = false;
+  }
+}
+
+async function tip() {
+  const amount = BigInt($('tipAmount').value) * st.price;
+  let to = st.paid + amount;
+  if (to > st.deposit) to = st.deposit;
+  if (to <= st.paid) return;
+  const tipped = to - st.paid;
+  try {
+    took(await api('POST', `/pay/${stream}/tip`, await sign(to), st.token));
+    message(`Thank you: ${eth(tipped)} sent as a tip.`, 'good');
+  } catch (e) {
+    message('Tip refused: ' + e.message, 'bad');
+  }
+  render();
+}
+
+async function main() {
+  render();
+  $('connect').addEventListener('click', connect);
+  $('topup').addEventListener('click', topUpWallet);
+  $('tip').addEventListener('click', tip);
+  let terms;
+  try {
+    terms = await api('GET', `/pay/${stream}/terms`);
+  } catch (e) {
+    if (e.status === 404) {
+      st.free = true;
+      render();
+      play();
+      return;
+    }
+    message('Cannot load the stream\'s terms: ' + e.message, 'bad');
+    return;
+  }
+  st.terms = terms;
+  st.price = BigInt(terms.pricePerSecond);
+  render();
+  const frag = new URLSearchParams(location.hash.slice(1));
+  const k = frag.get('k');
+  st.named = frag.get('c') || ''; // the link's channel, when it names one
+  try {
+    if (k) {
+      st.key = new Wallet(k);
+      if (!(await startPaying())) message('This link\'s key has no channel with credit for this server.', 'bad');
+      return;
+    }
+    st.key = sessionKey(terms.contract);
+    if (await startPaying()) return;
+  } catch (e) {
+    message('Payment failed: ' + e.message, 'bad');
+    return;
+  }
+  show('connectBox');
+  $('who').textContent = window.ethereum ? 'Connect a wallet to watch.' : 'No wallet found: install MetaMask, or open a prefunded link.';
+  status('waiting for payment');
+}
+
+main();

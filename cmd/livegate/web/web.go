@@ -1,0 +1,93 @@
+// Package web serves livegate's pages: the watch page (hls.js and a
+// wallet that pays as it plays), the publish page (camera to WHIP) and the
+// organizer's dashboard. The pages are static; their scripts, bundled by
+// esbuild from src/ into dist/ (`make web`), are embedded in the binary,
+// so serving them needs no Node.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+)
+
+//go:embed pages dist
+var files embed.FS
+
+type asset struct {
+	body  []byte
+	etag  string
+	ctype string
+}
+
+// Pages is the handler for the pages and their assets.
+type Pages struct {
+	assets map[string]asset // by URL path
+}
+
+// New loads the embedded pages.
+func New() *Pages {
+	p := &Pages{assets: map[string]asset{}}
+	add := func(url, file string) {
+		b, _ := files.ReadFile(file) // listed by WalkDir: embedded
+		sum := sha256.Sum256(b)
+		ctype := "text/html; charset=utf-8"
+		switch path.Ext(file) {
+		case ".js":
+			ctype = "text/javascript; charset=utf-8"
+		case ".css":
+			ctype = "text/css; charset=utf-8"
+		}
+		p.assets[url] = asset{body: b, etag: `"` + hex.EncodeToString(sum[:8]) + `"`, ctype: ctype}
+	}
+	_ = fs.WalkDir(files, ".", func(f string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil || d.IsDir():
+		case strings.HasSuffix(f, ".html"):
+			add(strings.TrimSuffix(path.Base(f), ".html"), f) // a page, by name
+		default:
+			add("/assets/"+path.Base(f), f)
+		}
+		return nil
+	})
+	return p
+}
+
+// Register adds the pages to mux:
+//
+//	GET /watch/{stream}              live, paid as it plays
+//	GET /watch/{stream}/{recording}  a replay
+//	GET /publish/{stream}            camera and microphone to WHIP
+//	GET /assets/{file}               scripts and styles
+func (p *Pages) Register(mux *http.ServeMux) {
+	page := func(name string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) { p.serve(w, r, name) }
+	}
+	mux.HandleFunc("GET /watch/{stream}", page("watch"))
+	mux.HandleFunc("GET /watch/{stream}/{recording}", page("watch"))
+	mux.HandleFunc("GET /publish/{stream}", page("publish"))
+	mux.HandleFunc("GET /assets/{file}", func(w http.ResponseWriter, r *http.Request) { p.serve(w, r, r.URL.Path) })
+}
+
+func (p *Pages) serve(w http.ResponseWriter, r *http.Request, name string) {
+	a, ok := p.assets[name]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", a.ctype)
+	h.Set("ETag", a.etag)
+	h.Set("Cache-Control", "no-cache") // revalidate: a new binary brings new scripts
+	h.Set("X-Content-Type-Options", "nosniff")
+	if a.ctype[:9] == "text/html" {
+		h.Set("Referrer-Policy", "no-referrer")
+	}
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(a.body))
+}
