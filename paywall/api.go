@@ -22,7 +22,9 @@ func (g *Gate) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /pay/{stream}/terms", cors(g.terms))
 	mux.HandleFunc("POST /pay/{stream}/session", cors(g.session))
 	mux.HandleFunc("POST /pay/{stream}/voucher", cors(func(w http.ResponseWriter, r *http.Request) {
-		g.raise(w, r, g.Cashier.Accept)
+		g.raise(w, r, func(ctx context.Context, v *chain.Voucher) (Account, error) {
+			return g.Cashier.Accept(ctx, v, r.PathValue("stream"))
+		})
 	}))
 	mux.HandleFunc("POST /pay/{stream}/tip", cors(func(w http.ResponseWriter, r *http.Request) {
 		g.raise(w, r, func(ctx context.Context, v *chain.Voucher) (Account, error) {
@@ -103,7 +105,7 @@ func (g *Gate) session(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	acc, err := g.Cashier.Accept(r.Context(), v)
+	acc, err := g.Cashier.Accept(r.Context(), v, stream)
 	if err != nil {
 		g.refused(w, r, err)
 		return
@@ -163,8 +165,8 @@ func (g *Gate) issue(w http.ResponseWriter, stream string, terms Terms, acc Acco
 		Token: tok, Expires: exp.UTC().Format(time.RFC3339), Channel: ch.Hex(),
 		Paid: acc.Paid().String(), Spent: acc.Spent.String(), PricePerSecond: terms.PricePerSecond.String(),
 	}
-	if tip := acc.Tips[stream]; tip != nil {
-		out.Tips = tip.String()
+	if m, ok := acc.Streams[stream]; ok && m.Tips.Sign() > 0 {
+		out.Tips = m.Tips.String()
 	}
 	writeJSON(w, http.StatusOK, out)
 }

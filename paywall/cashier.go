@@ -60,9 +60,12 @@ type Cashier struct {
 	Now    func() time.Time
 }
 
-// Accept checks a voucher and records it as the channel's best.
-func (c *Cashier) Accept(ctx context.Context, v *chain.Voucher) (Account, error) {
-	return c.accept(ctx, v, c.Ledger.Pay)
+// Accept checks a voucher and records it as the channel's best, paid
+// through stream.
+func (c *Cashier) Accept(ctx context.Context, v *chain.Voucher, stream string) (Account, error) {
+	return c.accept(ctx, v, func(ctx context.Context, v *chain.Voucher) (Account, error) {
+		return c.Ledger.Pay(ctx, v, stream)
+	})
 }
 
 // AcceptTip checks a voucher and records it as the channel's best, its

@@ -130,7 +130,7 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	ch := claims.ChannelID()
 	h.Set(hdrChannel, ch.Hex())
 	if v := r.Header.Get(hdrVoucher); v != "" {
-		if err := g.headerVoucher(r, ch, v); err != nil {
+		if err := g.headerVoucher(r, seg.Stream, ch, v); err != nil {
 			g.refused(w, r, err)
 			return false
 		}
@@ -159,7 +159,7 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 // headerVoucher applies a Livegate-Voucher header: channel:amount:signature.
 // Sending the best voucher again is harmless and ignored: a player may
 // attach it to several requests before it learns it was taken.
-func (g *Gate) headerVoucher(r *http.Request, ch common.Hash, value string) error {
+func (g *Gate) headerVoucher(r *http.Request, stream string, ch common.Hash, value string) error {
 	parts := strings.Split(value, ":")
 	if len(parts) != 3 {
 		return refuse(http.StatusBadRequest, "malformed", nil, "Livegate-Voucher must be channel:amount:signature")
@@ -177,7 +177,7 @@ func (g *Gate) headerVoucher(r *http.Request, ch common.Hash, value string) erro
 	if blocked, wait := g.Limiter.Blocked(r); blocked {
 		return tooMany(wait)
 	}
-	_, err = g.Cashier.Accept(r.Context(), v)
+	_, err = g.Cashier.Accept(r.Context(), v, stream)
 	return err
 }
 

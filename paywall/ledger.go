@@ -42,7 +42,36 @@ type Account struct {
 	Best    *chain.Voucher           // the best voucher held; nil before the first
 	Spent   *big.Int                 // charged for segments, and tips
 	Preview map[string]time.Duration // free media already given, per stream
-	Tips    map[string]*big.Int      // tips per stream, wei (part of Spent)
+	Streams map[string]Money         // per stream, for the organizer's accounts
+}
+
+// Money is what one channel did on one stream: the voucher increases it
+// accepted there, what its segments cost, and the tips (counted in Spent
+// too).
+type Money struct {
+	Paid, Spent, Tips *big.Int
+}
+
+func (m Money) clone() Money {
+	return Money{new(big.Int).Set(m.Paid), new(big.Int).Set(m.Spent), new(big.Int).Set(m.Tips)}
+}
+
+// add adds paid, spent and tips (any may be nil) to stream's money.
+func (a *Account) add(stream string, paid, spent, tips *big.Int) {
+	m, ok := a.Streams[stream]
+	if !ok {
+		m = Money{new(big.Int), new(big.Int), new(big.Int)}
+	}
+	for _, p := range []struct{ to, x *big.Int }{{m.Paid, paid}, {m.Spent, spent}, {m.Tips, tips}} {
+		if p.x != nil {
+			p.to.Add(p.to, p.x)
+		}
+	}
+	a.Streams[stream] = m
+}
+
+func newAccount() Account {
+	return Account{Spent: new(big.Int), Preview: map[string]time.Duration{}, Streams: map[string]Money{}}
 }
 
 // Paid is the best voucher's amount.
@@ -58,15 +87,15 @@ func (a *Account) Credit() *big.Int { return new(big.Int).Sub(a.Paid(), a.Spent)
 
 func (a *Account) clone() Account {
 	c := Account{Spent: new(big.Int).Set(a.Spent), Preview: make(map[string]time.Duration, len(a.Preview)),
-		Tips: make(map[string]*big.Int, len(a.Tips))}
+		Streams: make(map[string]Money, len(a.Streams))}
 	if a.Best != nil {
 		c.Best = &chain.Voucher{Channel: a.Best.Channel, Amount: new(big.Int).Set(a.Best.Amount), Signature: append([]byte(nil), a.Best.Signature...)}
 	}
 	for k, v := range a.Preview {
 		c.Preview[k] = v
 	}
-	for k, v := range a.Tips {
-		c.Tips[k] = new(big.Int).Set(v)
+	for k, v := range a.Streams {
+		c.Streams[k] = v.clone()
 	}
 	return c
 }
@@ -98,7 +127,8 @@ type Ledger interface {
 	Account(ch common.Hash) Account
 	Best(ch common.Hash) (*chain.Voucher, bool) // chain.VoucherSource
 	Paying() []common.Hash                      // chain.VoucherSource
-	Pay(ctx context.Context, v *chain.Voucher) (Account, error)
+	// Pay records a voucher accepted through stream ("" for none).
+	Pay(ctx context.Context, v *chain.Voucher, stream string) (Account, error)
 	// Tip records a voucher whose whole increase is a tip for stream:
 	// spent as soon as it is paid, so the credit stays as it was.
 	Tip(ctx context.Context, v *chain.Voucher, stream string) (Account, error)
@@ -495,7 +525,7 @@ func (l *BoltLedger) account(ch common.Hash) *account {
 	defer l.mu.Unlock()
 	a, ok := l.accounts[ch]
 	if !ok {
-		a = &account{Account: Account{Spent: new(big.Int), Preview: map[string]time.Duration{}, Tips: map[string]*big.Int{}}}
+		a = &account{Account: newAccount()}
 		l.accounts[ch] = a
 	}
 	return a
@@ -532,18 +562,19 @@ func (l *BoltLedger) Paying() []common.Hash {
 	return out
 }
 
-// Pay records a voucher (already verified) if it is above the best one.
-func (l *BoltLedger) Pay(_ context.Context, v *chain.Voucher) (Account, error) {
-	return l.pay(v, "")
+// Pay records a voucher (already verified) if it is above the best one,
+// its increase counted as paid through stream.
+func (l *BoltLedger) Pay(_ context.Context, v *chain.Voucher, stream string) (Account, error) {
+	return l.pay(v, stream, false)
 }
 
 // Tip records a voucher (already verified) above the best one, its
 // increase spent as a tip for stream, in one durable change.
 func (l *BoltLedger) Tip(_ context.Context, v *chain.Voucher, stream string) (Account, error) {
-	return l.pay(v, stream)
+	return l.pay(v, stream, true)
 }
 
-func (l *BoltLedger) pay(v *chain.Voucher, tipFor string) (Account, error) {
+func (l *BoltLedger) pay(v *chain.Voucher, stream string, tip bool) (Account, error) {
 	a := l.account(v.Channel)
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -551,13 +582,12 @@ func (l *BoltLedger) pay(v *chain.Voucher, tipFor string) (Account, error) {
 		return a.clone(), fmt.Errorf("%w (%s wei)", ErrNotIncreasing, a.Paid())
 	}
 	next := a.clone()
-	if tipFor != "" {
-		tip := new(big.Int).Sub(v.Amount, a.Paid())
-		next.Spent.Add(next.Spent, tip)
-		if old := next.Tips[tipFor]; old != nil {
-			tip.Add(tip, old)
-		}
-		next.Tips[tipFor] = tip
+	inc := new(big.Int).Sub(v.Amount, a.Paid())
+	if tip {
+		next.Spent.Add(next.Spent, inc)
+		next.add(stream, inc, inc, inc)
+	} else {
+		next.add(stream, inc, nil, nil)
 	}
 	next.Best = &chain.Voucher{Channel: v.Channel, Amount: new(big.Int).Set(v.Amount), Signature: append([]byte(nil), v.Signature...)}
 	if err := l.commit(record{Channel: v.Channel, Account: encodeAccount(&next)}); err != nil {
@@ -597,6 +627,7 @@ func (l *BoltLedger) Charge(_ context.Context, c Charge) (Receipt, error) {
 			return rc, ErrInsufficientCredit
 		}
 		next.Spent.Add(next.Spent, c.Price)
+		next.add(c.Stream, nil, c.Price, nil)
 		rc.Price.Set(c.Price)
 	}
 	err = l.commit(record{Channel: c.Channel, Account: encodeAccount(&next), Day: string(dayBucket(now)), Key: key})
@@ -663,11 +694,11 @@ func chargeKey(ch common.Hash, session, segment string) []byte {
 
 // accountJSON is an account on disk.
 type accountJSON struct {
-	Amount    string            `json:"amount,omitempty"`
-	Signature string            `json:"signature,omitempty"`
-	Spent     string            `json:"spent"`
-	Preview   map[string]int64  `json:"preview,omitempty"` // milliseconds
-	Tips      map[string]string `json:"tips,omitempty"`    // wei
+	Amount    string               `json:"amount,omitempty"`
+	Signature string               `json:"signature,omitempty"`
+	Spent     string               `json:"spent"`
+	Preview   map[string]int64     `json:"preview,omitempty"` // milliseconds
+	Streams   map[string][3]string `json:"streams,omitempty"` // paid, spent, tips in wei
 }
 
 func encodeAccount(a *Account) accountJSON {
@@ -681,17 +712,17 @@ func encodeAccount(a *Account) accountJSON {
 			j.Preview[k] = v.Milliseconds()
 		}
 	}
-	if len(a.Tips) > 0 {
-		j.Tips = map[string]string{}
-		for k, v := range a.Tips {
-			j.Tips[k] = v.String()
+	if len(a.Streams) > 0 {
+		j.Streams = map[string][3]string{}
+		for k, m := range a.Streams {
+			j.Streams[k] = [3]string{m.Paid.String(), m.Spent.String(), m.Tips.String()}
 		}
 	}
 	return j
 }
 
 func decodeAccount(ch common.Hash, j accountJSON) (Account, error) {
-	a := Account{Spent: new(big.Int), Preview: map[string]time.Duration{}, Tips: map[string]*big.Int{}}
+	a := newAccount()
 	if _, ok := a.Spent.SetString(j.Spent, 10); !ok {
 		return a, fmt.Errorf("spent %q", j.Spent)
 	}
@@ -706,12 +737,15 @@ func decodeAccount(ch common.Hash, j accountJSON) (Account, error) {
 	for k, v := range j.Preview {
 		a.Preview[k] = time.Duration(v) * time.Millisecond
 	}
-	for k, v := range j.Tips {
-		tip, ok := new(big.Int).SetString(v, 10)
-		if !ok {
-			return a, fmt.Errorf("tip %q", v)
+	for k, v := range j.Streams {
+		var m [3]*big.Int
+		for i := range v {
+			var ok bool
+			if m[i], ok = new(big.Int).SetString(v[i], 10); !ok {
+				return a, fmt.Errorf("stream %q money %q", k, v)
+			}
 		}
-		a.Tips[k] = tip
+		a.Streams[k] = Money{m[0], m[1], m[2]}
 	}
 	return a, nil
 }

@@ -20,7 +20,7 @@ func BenchmarkLedgerCharge(b *testing.B) {
 	defer l.Close()
 	var next atomic.Int64
 	for v := range 64 {
-		if _, err := l.Pay(ctx, voucher(common.Hash{byte(v), 1}, 1<<60)); err != nil {
+		if _, err := l.Pay(ctx, voucher(common.Hash{byte(v), 1}, 1<<60), ""); err != nil {
 			b.Fatal(err)
 		}
 	}

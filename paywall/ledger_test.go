@@ -49,7 +49,7 @@ func TestLedgerPaysAndCharges(t *testing.T) {
 	if _, err := l.Charge(ctx, charge(ch, "s1", "seg0", 10)); !errors.Is(err, ErrInsufficientCredit) {
 		t.Fatalf("charge without a voucher: %v", err)
 	}
-	if _, err := l.Pay(ctx, voucher(ch, 100)); err != nil {
+	if _, err := l.Pay(ctx, voucher(ch, 100), ""); err != nil {
 		t.Fatal(err)
 	}
 	rc, err := l.Charge(ctx, charge(ch, "s1", "seg0", 30))
@@ -70,7 +70,7 @@ func TestLedgerPaysAndCharges(t *testing.T) {
 		t.Errorf("a refused charge changed the account: spent %s", a.Spent)
 	}
 	for _, amt := range []int64{100, 99} {
-		if _, err := l.Pay(ctx, voucher(ch, amt)); !errors.Is(err, ErrNotIncreasing) {
+		if _, err := l.Pay(ctx, voucher(ch, amt), ""); !errors.Is(err, ErrNotIncreasing) {
 			t.Errorf("voucher of %d after 100: %v", amt, err)
 		}
 	}
@@ -82,7 +82,7 @@ func TestLedgerPaysAndCharges(t *testing.T) {
 func TestLedgerPreview(t *testing.T) {
 	l := openLedger(t, filepath.Join(t.TempDir(), "ledger.db"))
 	ch := common.Hash{2}
-	if _, err := l.Pay(ctx, voucher(ch, 1)); err != nil {
+	if _, err := l.Pay(ctx, voucher(ch, 1), ""); err != nil {
 		t.Fatal(err)
 	}
 	for i, want := range []bool{true, true, false} {
@@ -105,7 +105,7 @@ func TestLedgerNeverOverspends(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ledger.db")
 	l := openLedger(t, path)
 	ch := common.Hash{3}
-	if _, err := l.Pay(ctx, voucher(ch, 37*7+3)); err != nil {
+	if _, err := l.Pay(ctx, voucher(ch, 37*7+3), ""); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -138,7 +138,7 @@ func TestLedgerSurvivesReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ledger.db")
 	l := openLedger(t, path)
 	ch := common.Hash{4}
-	if _, err := l.Pay(ctx, voucher(ch, 1000)); err != nil {
+	if _, err := l.Pay(ctx, voucher(ch, 1000), ""); err != nil {
 		t.Fatal(err)
 	}
 	c := charge(ch, "s", "seg", 10)
@@ -231,7 +231,7 @@ func crashChild(path string) {
 		go func() {
 			defer wg.Done()
 			ch := common.Hash{byte(c + 1)}
-			if _, err := l.Pay(ctx, voucher(ch, 1_000_000)); err != nil {
+			if _, err := l.Pay(ctx, voucher(ch, 1_000_000), ""); err != nil {
 				return
 			}
 			fmt.Printf("ack %s 0\n", ch.Hex())

@@ -37,8 +37,15 @@ func TestTips(t *testing.T) {
 		}
 	}
 	acc := f.ledger.Account(f.plain)
-	if acc.Paid().Int64() != 9000 || acc.Spent.Int64() != 6000 || acc.Tips["demo"].Int64() != 4000 || len(acc.Tips) != 1 {
-		t.Fatalf("account %+v", acc)
+	// Per stream: the session's 5000 and the tips' 4000 paid through demo;
+	// one segment (2000) and the tips spent there.
+	m := acc.Streams["demo"]
+	if acc.Paid().Int64() != 9000 || acc.Spent.Int64() != 6000 || len(acc.Streams) != 1 ||
+		m.Paid.Int64() != 9000 || m.Spent.Int64() != 6000 || m.Tips.Int64() != 4000 {
+		t.Fatalf("account %+v, demo %+v", acc, m)
+	}
+	if m := f.ledger.Account(f.small).Streams; len(m) != 1 || m["other"].Paid.Int64() != 1 || m["other"].Spent.Sign() != 0 {
+		t.Errorf("a session's voucher counts for its stream: %+v", m)
 	}
 	// The credit left after the tips is still 3000: one more segment (2000) plays.
 	if a := f.do("GET", "/seg/demo/2", tok, nil); a.code != 200 || a.header.Get("Livegate-Spent") != "8000" {
@@ -53,8 +60,9 @@ func TestTips(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	if acc := l.Account(f.plain); acc.Tips["demo"].Int64() != 4000 || acc.Spent.Int64() != 8000 {
-		t.Errorf("after reopening: %+v", acc)
+	if acc := l.Account(f.plain); acc.Streams["demo"].Tips.Int64() != 4000 || acc.Streams["demo"].Spent.Int64() != 8000 ||
+		acc.Streams["demo"].Paid.Int64() != 9000 || acc.Spent.Int64() != 8000 {
+		t.Errorf("after reopening: %+v %+v", acc, acc.Streams["demo"])
 	}
 }
 

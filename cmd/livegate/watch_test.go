@@ -101,8 +101,8 @@ func TestWatchPagePaysAsItPlays(t *testing.T) {
 	// A tip of a minute's price raises the voucher, and the ledger keeps it apart.
 	b.MustEval(nil, `document.getElementById('tip').click()`)
 	b.Poll("the tip is taken", 10*time.Second, `return window.livegate.state().tips === '`+big.NewInt(60*testPrice).String()+`'`, watchStateScript)
-	if acc := e.srv.pay.ledger.Account(w.channels[0]); acc.Tips["demo"].Cmp(big.NewInt(60*testPrice)) != 0 {
-		t.Errorf("ledger tips %v", acc.Tips)
+	if acc := e.srv.pay.ledger.Account(w.channels[0]); acc.Streams["demo"].Tips.Cmp(big.NewInt(60*testPrice)) != 0 {
+		t.Errorf("ledger money %v", acc.Streams)
 	}
 
 	// The tiny channel: 6 s of credit, then the page stops and says why.
