@@ -30,9 +30,10 @@ type Transcoded struct {
 // transcodeJob is a source segment on its way to the transcoder, with the
 // recording it belongs to.
 type transcodeJob struct {
-	seg  *Segment
-	rec  *Recording
-	info RenditionInfo
+	seg    *Segment
+	rec    *Recording
+	info   RenditionInfo
+	queued time.Time
 }
 
 // recordingJobs counts a recording's segments with the transcoder, so the
@@ -79,7 +80,7 @@ func (s *Stream) enqueue(seg *Segment, rec *Recording) {
 			s.log.Warn("transcode: renditions late, a segment goes out live without them", "seq", seq)
 		}
 	}
-	j := transcodeJob{seg: seg, rec: rec, info: s.info}
+	j := transcodeJob{seg: seg, rec: rec, info: s.info, queued: time.Now()}
 	for range 2 {
 		select {
 		case s.tq <- j:
@@ -126,6 +127,9 @@ func (s *Stream) transcodeOne(j transcodeJob) {
 	ctx, cancel := context.WithTimeout(s.tctx, transcodeTimeout(j.seg.Duration))
 	defer cancel()
 	outs, err := s.opts.Transcoder.Transcode(ctx, s.Name, j.seg, j.info)
+	if s.opts.OnTranscoded != nil {
+		s.opts.OnTranscoded(s.Name, time.Since(j.queued), err == nil)
+	}
 	s.mu.Lock()
 	live := s.pending[j.seg.Seq] // not given up on as late
 	delete(s.pending, j.seg.Seq)

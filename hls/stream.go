@@ -35,6 +35,9 @@ type Options struct {
 	OnEnd func(stream string)
 	// Transcoder, when set, makes lower renditions of each source segment.
 	Transcoder Transcoder
+	// OnTranscoded, when set, hears each segment's time with the
+	// transcoder (for the metrics).
+	OnTranscoded TranscodeObserver
 	// TranscodeQueue is how many source segments may wait for the
 	// transcoder; when it is full the oldest is skipped (default 2).
 	TranscodeQueue int
@@ -107,6 +110,10 @@ type Stream struct {
 	grace     *time.Timer
 	source    window
 	info      RenditionInfo
+	protocol  string // the publisher's, kept after it leaves
+	remote    string
+	segments  uint64 // source segments cut, for Status
+	bytes     uint64
 
 	// transcoded renditions, in the order they first appeared
 	renditions map[string]*window
@@ -175,6 +182,7 @@ func (s *Stream) Publish(info ingest.PublishInfo) (ingest.Publication, error) {
 	s.disc = len(s.source.segs) > 0
 	s.ended = false
 	s.info = rinfo
+	s.protocol, s.remote = info.Protocol, info.Remote
 	s.gen++
 	p := &publication{stream: s, gen: s.gen}
 	p.seg = NewSegmenter(info.Tracks, s.opts.Segment, s.opts.MaxSegment, p.onSegment)
@@ -247,6 +255,8 @@ func (s *Stream) add(p *publication, seg *Segment) {
 	seg.Time = p.wall0.Add(seg.Start - p.anchor)
 	s.nextStart = max(s.nextStart, seg.Start+seg.Duration)
 	s.source.add(seg, 2*s.opts.Window)
+	s.segments++
+	s.bytes += uint64(len(seg.Data))
 	rec := s.rec
 	s.enqueue(seg, rec)
 	s.publishView()

@@ -161,6 +161,7 @@ func (g *Gate) issue(w http.ResponseWriter, stream string, terms Terms, acc Acco
 		writeRefusal(w, refuse(http.StatusInternalServerError, "internal", err, "cannot issue a token: %v", err))
 		return
 	}
+	g.Stats.voucherAccepted(stream)
 	out := sessionJSON{
 		Token: tok, Expires: exp.UTC().Format(time.RFC3339), Channel: ch.Hex(),
 		Paid: acc.Paid().String(), Spent: acc.Spent.String(), PricePerSecond: terms.PricePerSecond.String(),

@@ -69,6 +69,8 @@ type Gate struct {
 	// Directory, when set, lets GET /pay/{stream}/terms list a signer's
 	// channels.
 	Directory Directory
+	// Stats counts the answers.
+	Stats Stats
 }
 
 // domainJSON is the EIP-712 domain vouchers are signed in, as wallets
@@ -177,7 +179,9 @@ func (g *Gate) headerVoucher(r *http.Request, stream string, ch common.Hash, val
 	if blocked, wait := g.Limiter.Blocked(r); blocked {
 		return tooMany(wait)
 	}
-	_, err = g.Cashier.Accept(r.Context(), v, stream)
+	if _, err = g.Cashier.Accept(r.Context(), v, stream); err == nil {
+		g.Stats.voucherAccepted(stream)
+	}
 	return err
 }
 
@@ -196,12 +200,14 @@ func (g *Gate) refused(w http.ResponseWriter, r *http.Request, err error) {
 	if rf.Status < 500 && rf.Status != http.StatusTooManyRequests {
 		g.Limiter.Refused(r)
 	}
+	g.Stats.refusal(rf.Reason)
 	writeRefusal(w, rf)
 }
 
 // paymentRequired answers 402 with everything a player needs to pay: the
 // price, the channel's state if known, and where and how to sign.
 func (g *Gate) paymentRequired(w http.ResponseWriter, stream string, terms Terms, price *big.Int, ch *common.Hash, rc *Receipt, msg string) {
+	g.Stats.paymentRequired(stream)
 	h := w.Header()
 	h.Set(hdrPayee, g.Payee.Hex())
 	h.Set(hdrContract, g.Domain.Contract.Hex())

@@ -2,6 +2,8 @@ package paywall_test
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/crypto"
@@ -109,4 +111,34 @@ func TestTermsListTheSignersChannels(t *testing.T) {
 			t.Errorf("%s: %d %v", path, a.code, a.body)
 		}
 	}
+}
+
+// The counters behind the dashboard and /metrics follow the answers.
+func TestStatsCountAnswers(t *testing.T) {
+	f := newFixture(t)
+	f.do("GET", "/seg/demo/1", "", nil) // 402: no token
+	tok := f.session("demo", f.plain, 3000)
+	f.do("GET", "/seg/demo/1", tok, nil)
+	f.do("GET", "/seg/demo/2", tok, nil)                                             // 402: 1000 left
+	f.do("POST", "/pay/demo/voucher", tok, f.voucher(f.viewer, f.plain, 3000))       // not increasing
+	f.do("POST", "/pay/demo/voucher", tok, f.voucher(f.other, f.plain, 9000))        // bad signature
+	f.do("GET", "/seg/demo/2", tok, nil, "Livegate-Voucher", voucherHeader(f, 5000)) // accepted, paid
+	s := f.gate.Stats.Snapshot()
+	if s.PaymentRequired["demo"] != 2 || s.Accepted["demo"] != 2 || s.Refused["not_increasing"] != 1 || s.Refused["bad_signature"] != 1 {
+		t.Errorf("stats %+v", s)
+	}
+	req := httptest.NewRequest("GET", "/seg/demo/3?token="+tok, nil)
+	if v := f.gate.Viewer(req, "demo"); !strings.HasPrefix(v, "session:") {
+		t.Errorf("viewer with a token: %q", v)
+	}
+	req = httptest.NewRequest("GET", "/seg/demo/3", nil)
+	req.RemoteAddr = "192.0.2.7:5555"
+	if v := f.gate.Viewer(req, "demo"); v != "addr:192.0.2.7" {
+		t.Errorf("viewer without a token: %q", v)
+	}
+}
+
+func voucherHeader(f *fixture, amount int64) string {
+	v := f.voucher(f.viewer, f.plain, amount)
+	return v["channel"] + ":" + v["amount"] + ":" + v["signature"]
 }

@@ -158,7 +158,7 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	info.RTMP = "rtmp://" + advertised(srv.rtmpAddr()) + "/live"
 	info.RTSP = "rtsp://" + advertised(srv.rtspAddr())
 	for i := range info.Viewers {
-		info.Viewers[i].WatchURL = info.HTTP + "/watch/" + devStream + "#k=" + info.Viewers[i].PrivateKey
+		info.Viewers[i].WatchURL = info.HTTP + "/watch/" + devStream + "#k=" + info.Viewers[i].PrivateKey + "&c=" + info.Viewers[i].Channel
 	}
 	for _, s := range cfg.Streams {
 		info.Streams = append(info.Streams, devStreamInfo{Name: s.Name, Key: s.Key, PricePerSecond: s.PricePerSecond})
@@ -381,11 +381,12 @@ livegate dev is running.
   Player URL       %s
                    (VLC, ffplay, Safari: an hour of the demo stream, paid by demo viewer 1)
   Replays          %s/vod/%s/   (paid like live)
+  Dashboard        %s/dashboard#token=%s
   Dev chain        JSON-RPC %s (chain id %d), contract %s
                    payee %s; %d demo viewers with channels of %s wei each
   Everything above, viewer keys included, is in %s. Ctrl-C stops.
 
 `, info.RTMP, s.Key, info.RTMP, s.Key, rtspPublishURL(info.RTSP, s), info.HTTP, s.Name, info.HTTP, s.Name,
-		info.Viewers[0].WatchURL, watch, info.HTTP, s.Name,
+		info.Viewers[0].WatchURL, watch, info.HTTP, s.Name, info.HTTP, info.AdminToken,
 		info.RPC, info.ChainID, info.Contract, info.Payee, len(info.Viewers), devDeposit, path)
 }

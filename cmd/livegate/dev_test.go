@@ -109,7 +109,8 @@ func TestDevCommand(t *testing.T) {
 		t.Errorf("dev.json addresses %q %q", info.HTTP, info.RTMP)
 	}
 	out := p.stdout.String()
-	for _, want := range []string{info.RTMP, info.Streams[0].Key, info.HTTP + "/live/demo/index.m3u8?token="} {
+	for _, want := range []string{info.RTMP, info.Streams[0].Key, info.HTTP + "/live/demo/index.m3u8?token=",
+		info.Viewers[0].WatchURL, info.HTTP + "/publish/demo", info.HTTP + "/dashboard#token=" + info.AdminToken} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the banner does not show %q:\n%s", want, out)
 		}
@@ -130,6 +131,11 @@ func TestDevCommand(t *testing.T) {
 		t.Errorf("healthz chain %+v, want %d channels watched", health.Chain, len(info.Viewers))
 	}
 	checkDevChainFromOutside(t, info)
+	for _, v := range info.Viewers {
+		if v.WatchURL != info.HTTP+"/watch/demo#k="+v.PrivateKey+"&c="+v.Channel {
+			t.Errorf("viewer %s's watch URL %q", v.Address, v.WatchURL)
+		}
+	}
 
 	// What the banner tells a user to do, with ffmpeg standing in for OBS.
 	push, err := exec.Command(ffmpeg, "-hide_banner", "-loglevel", "error", "-i", testmedia.ClipPath(),

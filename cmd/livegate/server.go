@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,16 +29,17 @@ type server struct {
 	cfg Config
 	log *slog.Logger
 
-	archive *hls.Archive
-	streams map[string]*hls.Stream
-	hub     *ingest.Hub
-	rtmp    *rtmp.Server
-	rtsp    *rtsp.Server
-	whip    *whip.Server
-	httpLn  net.Listener
-	http    *http.Server
-	pay     *payments    // nil on a free server
-	tx      *transcoding // nil: the source only
+	archive  *hls.Archive
+	streams  map[string]*hls.Stream
+	hub      *ingest.Hub
+	rtmp     *rtmp.Server
+	rtsp     *rtsp.Server
+	whip     *whip.Server
+	httpLn   net.Listener
+	http     *http.Server
+	pay      *payments    // nil on a free server
+	tx       *transcoding // nil: the source only
+	audience *audience
 
 	mu       sync.Mutex
 	closing  bool
@@ -98,12 +98,14 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	s.whip = &whip.Server{Hub: s.hub, Logger: log, Segment: time.Duration(cfg.Segment), FFmpeg: ffmpeg, Loopback: true}
 
 	mux := http.NewServeMux()
-	var gate hls.Gate = hls.OpenGate{}
+	s.audience = newAudience()
+	gate := countingGate{Gate: hls.OpenGate{}, aud: s.audience, viewer: addrViewer}
 	if s.pay != nil {
-		gate = hlsGate{s.pay.gate}
+		gate.Gate, gate.viewer = hlsGate{s.pay.gate}, s.pay.gate.Viewer
 		s.pay.gate.Register(mux)
 		mux.HandleFunc("POST /admin/settle", s.adminSettle)
 	}
+	mux.HandleFunc("GET /admin/state", s.adminStateHandler)
 	(&hls.Origin{Streams: s.streams, Archive: archive, Gate: gate, Logger: log}).Register(mux)
 	s.whip.Register(mux)
 	web.New().Register(mux)
@@ -252,9 +254,7 @@ func (s *server) streamEnded(stream string) {
 
 // adminSettle claims everything owed now (livegate settle).
 func (s *server) adminSettle(w http.ResponseWriter, r *http.Request) {
-	got := []byte(r.Header.Get("Authorization"))
-	if s.cfg.Admin.Token == "" || subtle.ConstantTimeCompare(got, []byte("Bearer "+s.cfg.Admin.Token)) != 1 {
-		http.Error(w, "admin token required", http.StatusUnauthorized)
+	if !s.adminAuthorized(w, r) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"math/big"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,10 +47,10 @@ func pushLoop(t *testing.T, e *e2e, seconds int) {
 // watchState is what the watch page reports (window.livegate.state()).
 type watchState struct {
 	Key, Channel, Deposit, Paid, Spent, Price, Tips, Error string
-	Vouchers                                              int
-	OutOfCredit                                           bool
-	Time                                                  float64
-	Paused                                                bool
+	Vouchers                                               int
+	OutOfCredit                                            bool
+	Time                                                   float64
+	Paused                                                 bool
 }
 
 const watchStateScript = `return window.livegate ? window.livegate.state() : null`
@@ -104,6 +105,31 @@ func TestWatchPagePaysAsItPlays(t *testing.T) {
 	if acc := e.srv.pay.ledger.Account(w.channels[0]); acc.Streams["demo"].Tips.Cmp(big.NewInt(60*testPrice)) != 0 {
 		t.Errorf("ledger money %v", acc.Streams)
 	}
+
+	// The organizer's dashboard shows that viewer, the money and the channel.
+	if code, _, _ := e.get("/admin/state"); code != http.StatusUnauthorized {
+		t.Errorf("admin state without the token: %d", code)
+	}
+	b.Open(e.base + "/dashboard#token=test-admin-token-0123456789")
+	b.Poll("the dashboard shows the viewer and the tip", 20*time.Second, `const s = window.livegate.state;
+		if (!s) return false;
+		const demo = s.streams.find((x) => x.name === 'demo');
+		return demo.live && demo.viewers === 1 && demo.tips === '60000' &&
+			document.getElementById('streams').textContent.includes('60000 wei') &&
+			document.getElementById('streams').textContent.includes('360p') &&
+			document.getElementById('channels').textContent.includes('`+w.channels[0].Hex()[:10]+`')`,
+		`return window.livegate.state`)
+	var board adminState
+	b.MustEval(&board, `return window.livegate.state`)
+	acc = e.srv.pay.ledger.Account(w.channels[0])
+	if d := board.Streams[0]; d.Paid != acc.Paid().String() || d.Spent != acc.Spent.String() || d.Vouchers < 3 ||
+		d.Protocol != "rtmp" || d.Bitrate == 0 || len(d.Recordings) != 1 {
+		t.Errorf("dashboard's demo stream %+v; ledger paid %v spent %v", d, acc.Paid(), acc.Spent)
+	}
+	if len(board.Channels) != 1 || board.Channels[0].Best != acc.Paid().String() || board.Channels[0].Settlement != "owed" {
+		t.Errorf("dashboard's channels %+v", board.Channels)
+	}
+	shoot(t, b, "dashboard.png")
 
 	// The tiny channel: 6 s of credit, then the page stops and says why.
 	b.Open("about:blank")

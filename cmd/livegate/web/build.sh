@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")"
 out=${1:-dist}
-for page in watch publish; do
+for page in watch publish dashboard; do
   ../../../node_modules/.bin/esbuild "src/$page.js" --bundle --minify --format=iife --target=es2020 \
     --legal-comments=none --log-level=warning --outfile="$out/$page.js"
 done

@@ -64,6 +64,7 @@ func New() *Pages {
 //	GET /watch/{stream}              live, paid as it plays
 //	GET /watch/{stream}/{recording}  a replay
 //	GET /publish/{stream}            camera and microphone to WHIP
+//	GET /dashboard                   the organizer's view (asks for the admin token)
 //	GET /assets/{file}               scripts and styles
 func (p *Pages) Register(mux *http.ServeMux) {
 	page := func(name string) http.HandlerFunc {
@@ -72,6 +73,7 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /watch/{stream}", page("watch"))
 	mux.HandleFunc("GET /watch/{stream}/{recording}", page("watch"))
 	mux.HandleFunc("GET /publish/{stream}", page("publish"))
+	mux.HandleFunc("GET /dashboard", page("dashboard"))
 	mux.HandleFunc("GET /assets/{file}", func(w http.ResponseWriter, r *http.Request) { p.serve(w, r, r.URL.Path) })
 }
 

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"math/big"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/livegate/livegate/hls"
+	"github.com/livegate/livegate/paywall"
+)
+
+// adminAuthorized checks the admin token (admin.token in the config; dev
+// prints it); with no token configured nothing is authorized.
+func (s *server) adminAuthorized(w http.ResponseWriter, r *http.Request) bool {
+	got := []byte(r.Header.Get("Authorization"))
+	if s.cfg.Admin.Token == "" || subtle.ConstantTimeCompare(got, []byte("Bearer "+s.cfg.Admin.Token)) != 1 {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_ = json.NewEncoder(w).Encode(map[string]string{"error": "admin token required: Authorization: Bearer <admin.token>", "reason": "no_admin_token"})
+		return false
+	}
+	return true
+}
+
+// adminState is GET /admin/state, what the dashboard shows: every
+// stream (live or not, how it is published, its renditions, viewers and
+// money), every paying channel and its settlement, and the recordings.
+type adminState struct {
+	Time     time.Time         `json:"time"`
+	Streams  []streamState     `json:"streams"`
+	Channels []channelState    `json:"channels"`
+	Refused  map[string]uint64 `json:"refused"` // voucher refusals by reason
+	Chain    map[string]any    `json:"chain,omitempty"`
+}
+
+type streamState struct {
+	Name            string                 `json:"name"`
+	Live            bool                   `json:"live"`
+	Protocol        string                 `json:"protocol"`
+	Bitrate         int                    `json:"bitrate"` // the source's, bits per second
+	Segments        uint64                 `json:"segments"`
+	Renditions      []hls.RenditionStatus  `json:"renditions"`
+	Viewers         int                    `json:"viewers"`
+	PricePerSecond  string                 `json:"pricePerSecond"`
+	Paid            string                 `json:"paid"`
+	Spent           string                 `json:"spent"`
+	Tips            string                 `json:"tips"`
+	PaymentRequired uint64                 `json:"paymentRequired"` // 402 answers
+	Vouchers        uint64                 `json:"vouchers"`        // accepted
+	Recordings      []hls.RecordingSummary `json:"recordings"`
+}
+
+type channelState struct {
+	Channel   string    `json:"channel"`
+	Funder    string    `json:"funder"`
+	Signer    string    `json:"signer"`
+	Deposit   string    `json:"deposit"`
+	Best      string    `json:"best"` // the best voucher held
+	Spent     string    `json:"spent"`
+	Claimed   string    `json:"claimed"`
+	Expiry    time.Time `json:"expiry"`
+	Reclaimed bool      `json:"reclaimed"`
+	// Settlement: "settled" (claimed all the best voucher gives),
+	// "owed" (a voucher above what was claimed), "unpaid" (no voucher),
+	// "reclaimed" (expired and emptied by the funder).
+	Settlement string `json:"settlement"`
+}
+
+func (s *server) adminStateHandler(w http.ResponseWriter, r *http.Request) {
+	if !s.adminAuthorized(w, r) {
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = json.NewEncoder(w).Encode(s.adminState())
+}
+
+func (s *server) adminState() adminState {
+	out := adminState{Time: time.Now().UTC(), Refused: map[string]uint64{}}
+	viewers := s.audience.counts()
+	money := map[string]*paywall.Money{}
+	var stats paywall.StatsSnapshot
+	if s.pay != nil {
+		stats = s.pay.gate.Stats.Snapshot()
+		if stats.Refused != nil {
+			out.Refused = stats.Refused
+		}
+		out.Channels, money = s.pay.channelStates()
+		out.Chain = s.pay.status()
+	}
+	for _, sc := range s.cfg.Streams {
+		st := s.streams[sc.Name].Status()
+		ss := streamState{
+			Name: sc.Name, Live: st.Live, Protocol: st.Protocol, Segments: st.Segments, Renditions: st.Renditions,
+			Viewers: viewers[sc.Name], PricePerSecond: sc.terms().PricePerSecond.String(),
+			Paid: "0", Spent: "0", Tips: "0",
+			PaymentRequired: stats.PaymentRequired[sc.Name], Vouchers: stats.Accepted[sc.Name],
+			Recordings: []hls.RecordingSummary{},
+		}
+		if ss.Renditions == nil {
+			ss.Renditions = []hls.RenditionStatus{}
+		}
+		for _, rd := range st.Renditions {
+			if rd.Name == hls.SourceRendition {
+				ss.Bitrate = rd.Bandwidth
+			}
+		}
+		if m := money[sc.Name]; m != nil {
+			ss.Paid, ss.Spent, ss.Tips = m.Paid.String(), m.Spent.String(), m.Tips.String()
+		}
+		for _, rec := range s.archive.Recordings(sc.Name) {
+			ss.Recordings = append(ss.Recordings, rec.Summary())
+		}
+		slices.Reverse(ss.Recordings) // newest first
+		out.Streams = append(out.Streams, ss)
+	}
+	return out
+}
+
+// channelStates lists the channels holding a voucher, with what the chain
+// says of them, and adds up the money per stream.
+func (p *payments) channelStates() ([]channelState, map[string]*paywall.Money) {
+	money := map[string]*paywall.Money{}
+	out := []channelState{}
+	for _, id := range p.ledger.Paying() {
+		acc := p.ledger.Account(id)
+		for name, m := range acc.Streams {
+			t := money[name]
+			if t == nil {
+				t = &paywall.Money{Paid: new(big.Int), Spent: new(big.Int), Tips: new(big.Int)}
+				money[name] = t
+			}
+			t.Paid.Add(t.Paid, m.Paid)
+			t.Spent.Add(t.Spent, m.Spent)
+			t.Tips.Add(t.Tips, m.Tips)
+		}
+		cs := channelState{Channel: id.Hex(), Best: acc.Paid().String(), Spent: acc.Spent.String(), Claimed: "0", Deposit: "0",
+			Settlement: "unpaid"}
+		claimed := new(big.Int)
+		if ch, ok := p.watcher.Channel(id); ok {
+			cs.Funder, cs.Signer, cs.Deposit = ch.Funder.Hex(), ch.Signer.Hex(), ch.Deposit.String()
+			cs.Expiry, cs.Reclaimed = ch.Expiry.UTC(), ch.Reclaimed
+			claimed = ch.Claimed
+			cs.Claimed = claimed.String()
+		}
+		switch {
+		case cs.Reclaimed:
+			cs.Settlement = "reclaimed" // the funder took back the rest after expiry
+		case acc.Best == nil:
+		case claimed.Cmp(acc.Paid()) >= 0:
+			cs.Settlement = "settled"
+		default:
+			cs.Settlement = "owed"
+		}
+		out = append(out, cs)
+	}
+	slices.SortFunc(out, func(a, b channelState) int { return b.Expiry.Compare(a.Expiry) })
+	return out, money
+}

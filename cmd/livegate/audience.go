@@ -1,0 +1,82 @@
+package main
+
+import (
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/livegate/livegate/hls"
+)
+
+// audienceWindow is how recently a viewer must have fetched a segment to
+// count: a bit more than two 2 s segments, so a player between fetches
+// still counts.
+const audienceWindow = 15 * time.Second
+
+// audience counts each stream's viewers: distinct sessions (on a paid
+// stream) or client addresses (on a free one, where viewers behind one
+// NAT count once) that fetched a segment within audienceWindow.
+type audience struct {
+	mu   sync.Mutex
+	seen map[string]map[string]time.Time // stream -> viewer -> last fetch
+	now  func() time.Time
+}
+
+func newAudience() *audience {
+	return &audience{seen: map[string]map[string]time.Time{}, now: time.Now}
+}
+
+func (a *audience) saw(stream, viewer string) {
+	now := a.now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	m := a.seen[stream]
+	if m == nil {
+		m = map[string]time.Time{}
+		a.seen[stream] = m
+	}
+	m[viewer] = now
+}
+
+// counts returns the viewers per stream now, forgetting those gone.
+func (a *audience) counts() map[string]int {
+	cut := a.now().Add(-audienceWindow)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := map[string]int{}
+	for stream, m := range a.seen {
+		for v, at := range m {
+			if at.Before(cut) {
+				delete(m, v)
+			}
+		}
+		out[stream] = len(m)
+	}
+	return out
+}
+
+// countingGate is the origin's gate with the audience counted: every
+// segment let through counts its viewer.
+type countingGate struct {
+	hls.Gate
+	aud    *audience
+	viewer func(r *http.Request, stream string) string
+}
+
+func (g countingGate) Admit(w http.ResponseWriter, r *http.Request, seg hls.SegmentRef) bool {
+	if !g.Gate.Admit(w, r, seg) {
+		return false
+	}
+	g.aud.saw(seg.Stream, g.viewer(r, seg.Stream))
+	return true
+}
+
+// addrViewer names a viewer of a free server by its address.
+func addrViewer(r *http.Request, _ string) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return "addr:" + r.RemoteAddr
+	}
+	return "addr:" + host
+}

@@ -1,0 +1,153 @@
+// The organizer's dashboard: polls GET /admin/state with the admin token
+// (from the link's fragment, #token=…, or typed in) and shows streams,
+// viewers, money, channels and recordings as they change.
+import { formatEther } from 'ethers';
+import { $, api, show, hide, fmtDuration } from './common.js';
+
+const KEY = 'livegate.adminToken';
+let token = '';
+let timer = null;
+
+// window.livegate lets the browser tests read what was shown last.
+window.livegate = { state: null };
+
+function eth(wei) {
+  const w = BigInt(wei || '0');
+  if (w === 0n) return '0';
+  if (w < 1000000000000n) return `${w} wei`;
+  return formatEther(w).replace(/(\.\d{1,6})\d*$/, '$1') + ' ETH';
+}
+
+function short(hex) {
+  return hex ? hex.slice(0, 10) + '…' : '—';
+}
+
+function mbps(bits) {
+  return bits ? `${(bits / 1e6).toFixed(2)} Mb/s` : '—';
+}
+
+// row appends a table row; a cell is text, or a [text, class] pair.
+function row(tbody, cells) {
+  const tr = document.createElement('tr');
+  for (const c of cells) {
+    const td = document.createElement('td');
+    const [text, cls] = Array.isArray(c) ? c : [c, ''];
+    td.textContent = String(text);
+    if (cls) td.className = cls;
+    tr.appendChild(td);
+  }
+  tbody.appendChild(tr);
+  return tr;
+}
+
+function pill(text, cls) {
+  const s = document.createElement('span');
+  s.className = 'pill ' + cls;
+  s.textContent = text;
+  return s;
+}
+
+function render(st) {
+  window.livegate.state = st;
+  $('updated').textContent = 'updated ' + new Date(st.time).toLocaleTimeString();
+  const totals = $('totals');
+  totals.innerHTML = '';
+  let paid = 0n;
+  let tips = 0n;
+  let viewers = 0;
+  let live = 0;
+  for (const s of st.streams) {
+    paid += BigInt(s.paid);
+    tips += BigInt(s.tips);
+    viewers += s.viewers;
+    if (s.live) live++;
+  }
+  const owed = st.channels.reduce((a, c) => a + (c.settlement === 'owed' ? BigInt(c.best) - BigInt(c.claimed) : 0n), 0n);
+  for (const [label, value] of [['live streams', `${live} of ${st.streams.length}`], ['viewers', viewers],
+    ['paid', eth(paid)], ['tips', eth(tips)], ['to settle', eth(owed)]]) {
+    const p = document.createElement('div');
+    p.className = 'panel';
+    p.style.flex = '1 1 160px';
+    const h = document.createElement('h2');
+    h.textContent = label;
+    const b = document.createElement('div');
+    b.className = 'big';
+    b.textContent = String(value);
+    p.append(h, b);
+    totals.appendChild(p);
+  }
+
+  const sb = $('streams').tBodies[0];
+  sb.innerHTML = '';
+  for (const s of st.streams) {
+    const tr = row(sb, [s.name, '', s.protocol || '—', mbps(s.bitrate),
+      s.renditions.map((r) => (r.height ? `${r.height}p` : r.name)).join(', ') || '—', s.viewers,
+      eth(BigInt(s.pricePerSecond) * 60n), eth(s.paid), eth(s.spent), eth(s.tips), s.paymentRequired, s.vouchers]);
+    tr.cells[1].appendChild(s.live ? pill('live', 'live') : pill('idle', ''));
+  }
+
+  const cb = $('channels').tBodies[0];
+  cb.innerHTML = '';
+  for (const c of st.channels) {
+    const tr = row(cb, [[short(c.channel), 'mono'], [short(c.signer), 'mono'], eth(c.deposit), eth(c.best), eth(c.spent),
+      eth(c.claimed), c.expiry && !c.expiry.startsWith('0001') ? new Date(c.expiry).toLocaleString() : '—', '']);
+    tr.cells[0].title = c.channel;
+    tr.cells[7].appendChild(pill(c.settlement, c.settlement === 'settled' ? 'ok' : c.settlement === 'owed' ? 'live' : ''));
+  }
+
+  const rb = $('recordings').tBodies[0];
+  rb.innerHTML = '';
+  for (const s of st.streams) {
+    for (const r of s.recordings) {
+      const tr = row(rb, [s.name, [r.id, 'mono'], new Date(r.started).toLocaleString(), fmtDuration(r.duration), r.segments, '']);
+      const a = document.createElement('a');
+      a.href = `/watch/${encodeURIComponent(s.name)}/${encodeURIComponent(r.id)}`;
+      a.textContent = r.live ? 'recording…' : 'replay';
+      tr.cells[5].appendChild(a);
+    }
+  }
+}
+
+async function poll() {
+  try {
+    render(await api('GET', '/admin/state', undefined, token));
+    $('msg').className = 'msg';
+    hide('login');
+    show('board');
+  } catch (e) {
+    if (e.status === 401) {
+      clearInterval(timer);
+      sessionStorage.removeItem(KEY);
+      show('login');
+      hide('board');
+      $('msg').textContent = 'That admin token was refused.';
+      $('msg').className = 'msg show bad';
+      return;
+    }
+    $('msg').textContent = 'Cannot reach livegate: ' + e.message;
+    $('msg').className = 'msg show warn';
+  }
+}
+
+function start(t) {
+  token = t;
+  sessionStorage.setItem(KEY, t);
+  clearInterval(timer);
+  poll();
+  timer = setInterval(poll, 2000);
+}
+
+function main() {
+  const frag = new URLSearchParams(location.hash.slice(1));
+  if (frag.get('token')) {
+    history.replaceState(null, '', location.pathname); // out of the address bar and history
+    start(frag.get('token'));
+    return;
+  }
+  $('enter').addEventListener('click', () => start($('token').value));
+  const saved = sessionStorage.getItem(KEY);
+  if (saved) start(saved);
+  else show('login');
+}
+
+main();
