@@ -40,6 +40,7 @@ type server struct {
 	pay      *payments    // nil on a free server
 	tx       *transcoding // nil: the source only
 	audience *audience
+	metrics  *metrics
 
 	mu       sync.Mutex
 	closing  bool
@@ -55,10 +56,12 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{cfg: cfg, log: log, archive: archive, streams: map[string]*hls.Stream{}}
+	s := &server{cfg: cfg, log: log, archive: archive, streams: map[string]*hls.Stream{}, audience: newAudience()}
+	s.metrics = newMetrics(s)
 	opts := hls.Options{
 		Segment: time.Duration(cfg.Segment), Window: cfg.Window,
 		ReconnectGrace: time.Duration(cfg.ReconnectGrace),
+		OnTranscoded:   s.metrics.transcoded,
 	}
 	if cfg.ReconnectGrace == 0 {
 		opts.ReconnectGrace = -1 // end at once
@@ -98,7 +101,6 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	s.whip = &whip.Server{Hub: s.hub, Logger: log, Segment: time.Duration(cfg.Segment), FFmpeg: ffmpeg, Loopback: true}
 
 	mux := http.NewServeMux()
-	s.audience = newAudience()
 	gate := countingGate{Gate: hls.OpenGate{}, aud: s.audience, viewer: addrViewer}
 	if s.pay != nil {
 		gate.Gate, gate.viewer = hlsGate{s.pay.gate}, s.pay.gate.Viewer
@@ -110,6 +112,7 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	s.whip.Register(mux)
 	web.New().Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", s.metrics.handler())
 	s.http = &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os/exec"
@@ -42,6 +43,14 @@ func TestEndToEndRenditions(t *testing.T) {
 		}
 	}
 	src := testmedia.Listed(testmedia.MediaPlaylist(t, e.mustGet("/live/demo/source/index.m3u8")))
+	// Every segment went through the transcoder, timed in /metrics.
+	prom := e.mustGet("/metrics")
+	if got := metric(prom, `livegate_transcode_seconds_count{result="ok",stream="demo"}`); got != fmt.Sprint(len(src)) {
+		t.Errorf("/metrics: %q segments transcoded, want %d", got, len(src))
+	}
+	if metric(prom, `livegate_bitrate_bits_per_second{rendition="P240p30fps16x9",stream="demo"}`) == "" {
+		t.Errorf("/metrics has no bit rate for the 240p rendition")
+	}
 	for _, name := range []string{"P240p30fps16x9", "P144p30fps16x9"} {
 		segs := testmedia.Listed(testmedia.MediaPlaylist(t, e.mustGet("/live/demo/"+name+"/index.m3u8")))
 		if len(segs) != len(src) {

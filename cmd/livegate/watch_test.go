@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"net/http"
 	"os"
@@ -130,6 +131,26 @@ func TestWatchPagePaysAsItPlays(t *testing.T) {
 		t.Errorf("dashboard's channels %+v", board.Channels)
 	}
 	shoot(t, b, "dashboard.png")
+	_, _, prom := e.get("/metrics")
+	for series, want := range map[string]string{
+		`livegate_stream_live{protocol="rtmp",stream="demo"}`: "1",
+		`livegate_viewers{stream="demo"}`:                     "1",
+		`livegate_tips_wei_total{stream="demo"}`:              "60000",
+		`livegate_paid_wei_total{stream="demo"}`:              acc.Paid().String(),
+		`livegate_spent_wei_total{stream="demo"}`:             acc.Spent.String(),
+		`livegate_vouchers_accepted_total{stream="demo"}`:     fmt.Sprint(board.Streams[0].Vouchers),
+		`livegate_channels{settlement="owed"}`:                "1",
+		`livegate_unclaimed_wei`:                              acc.Paid().String(),
+		`livegate_ingest_segments_total{stream="stage2"}`:     "0",
+		`livegate_payment_required_total{stream="demo"}`:      "0",
+	} {
+		if got := metric(prom, series); got != want {
+			t.Errorf("/metrics %s = %q, want %s", series, got, want)
+		}
+	}
+	if n, _ := strconv.Atoi(metric(prom, `livegate_ingest_segments_total{stream="demo"}`)); n < 10 {
+		t.Errorf("/metrics: %d segments cut", n)
+	}
 
 	// The tiny channel: 6 s of credit, then the page stops and says why.
 	b.Open("about:blank")
@@ -148,6 +169,20 @@ func TestWatchPagePaysAsItPlays(t *testing.T) {
 		t.Errorf("tiny channel: paid %v, spent %v: want 6000 paid and less than a segment's price left", acc.Paid(), acc.Spent)
 	}
 	shoot(t, b, "watch-out-of-credit.png")
+	_, _, prom = e.get("/metrics")
+	if n, _ := strconv.Atoi(metric(prom, `livegate_payment_required_total{stream="demo"}`)); n < 1 {
+		t.Errorf("/metrics: %d 402s after the tiny channel ran dry", n)
+	}
+}
+
+// metric is a series' value in a /metrics answer ("" when absent).
+func metric(body []byte, series string) string {
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 // shoot saves a screenshot into $LIVEGATE_SCREENSHOTS (the README's

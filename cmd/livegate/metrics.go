@@ -1,0 +1,137 @@
+package main
+
+import (
+	"math/big"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics is GET /metrics: Prometheus series named livegate_…. Most are
+// read from the components when scraped (streams, viewers, the paywall's
+// counters, the ledger's money, the chain); the transcode delay is a
+// histogram observed as segments come back.
+type metrics struct {
+	srv       *server
+	reg       *prometheus.Registry
+	transcode *prometheus.HistogramVec
+}
+
+func newMetrics(s *server) *metrics {
+	m := &metrics{srv: s, reg: prometheus.NewRegistry(),
+		transcode: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "livegate_transcode_seconds",
+			Help:    "Time from a source segment being cut to its renditions coming back (or failing), queue included.",
+			Buckets: []float64{.25, .5, .75, 1, 1.5, 2, 3, 4, 6, 8, 12, 20},
+		}, []string{"stream", "result"}),
+	}
+	m.reg.MustRegister(m, m.transcode, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *metrics) transcoded(stream string, took time.Duration, ok bool) {
+	result := "ok"
+	if !ok {
+		result = "failed"
+	}
+	m.transcode.WithLabelValues(stream, result).Observe(took.Seconds())
+}
+
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+var (
+	mLive = prometheus.NewDesc("livegate_stream_live", "1 while a publisher feeds the stream.", []string{"stream", "protocol"}, nil)
+	mSegs = prometheus.NewDesc("livegate_ingest_segments_total", "Source segments cut since the server started.", []string{"stream"}, nil)
+	mByte = prometheus.NewDesc("livegate_ingest_bytes_total", "Source segment bytes since the server started.", []string{"stream"}, nil)
+	mRate = prometheus.NewDesc("livegate_bitrate_bits_per_second",
+		"Average bit rate of each live rendition over the live window.", []string{"stream", "rendition"}, nil)
+	mView = prometheus.NewDesc("livegate_viewers", "Viewers who fetched a segment in the last 15 s.", []string{"stream"}, nil)
+	m402  = prometheus.NewDesc("livegate_payment_required_total", "402 Payment Required answers.", []string{"stream"}, nil)
+	mAcc  = prometheus.NewDesc("livegate_vouchers_accepted_total", "Vouchers accepted.", []string{"stream"}, nil)
+	mRef  = prometheus.NewDesc("livegate_vouchers_refused_total", "Vouchers and payments refused, by reason.", []string{"reason"}, nil)
+	mPaid = prometheus.NewDesc("livegate_paid_wei_total", "Voucher increases accepted through the stream, in wei.", []string{"stream"}, nil)
+	mSpnt = prometheus.NewDesc("livegate_spent_wei_total", "Charged for the stream's segments, and tipped, in wei.", []string{"stream"}, nil)
+	mTips = prometheus.NewDesc("livegate_tips_wei_total", "Tipped to the stream, in wei.", []string{"stream"}, nil)
+	mChan = prometheus.NewDesc("livegate_channels", "Channels holding a voucher, by settlement state.", []string{"settlement"}, nil)
+	mClmd = prometheus.NewDesc("livegate_claimed_wei", "Claimed on chain from the channels holding a voucher, in wei.", nil, nil)
+	mOwed = prometheus.NewDesc("livegate_unclaimed_wei", "Best vouchers above what was claimed: what settlement will claim, in wei.", nil, nil)
+	mHead = prometheus.NewDesc("livegate_chain_confirmed_block", "The last block whose events count.", nil, nil)
+	mFail = prometheus.NewDesc("livegate_chain_sync_failures", "Consecutive failed reads of the chain.", nil, nil)
+)
+
+// Describe sends nothing: the series vary with the config (an unchecked
+// collector).
+func (m *metrics) Describe(chan<- *prometheus.Desc) {}
+
+// Collect reads the state now.
+func (m *metrics) Collect(ch chan<- prometheus.Metric) {
+	s := m.srv
+	st := s.adminState()
+	for _, ss := range st.Streams {
+		live := 0.0
+		if ss.Live {
+			live = 1
+		}
+		ch <- prometheus.MustNewConstMetric(mLive, prometheus.GaugeValue, live, ss.Name, ss.Protocol)
+		status := s.streams[ss.Name].Status()
+		ch <- prometheus.MustNewConstMetric(mSegs, prometheus.CounterValue, float64(status.Segments), ss.Name)
+		ch <- prometheus.MustNewConstMetric(mByte, prometheus.CounterValue, float64(status.Bytes), ss.Name)
+		for _, r := range ss.Renditions {
+			ch <- prometheus.MustNewConstMetric(mRate, prometheus.GaugeValue, float64(r.Bandwidth), ss.Name, r.Name)
+		}
+		ch <- prometheus.MustNewConstMetric(mView, prometheus.GaugeValue, float64(ss.Viewers), ss.Name)
+		if s.pay == nil {
+			continue
+		}
+		ch <- prometheus.MustNewConstMetric(m402, prometheus.CounterValue, float64(ss.PaymentRequired), ss.Name)
+		ch <- prometheus.MustNewConstMetric(mAcc, prometheus.CounterValue, float64(ss.Vouchers), ss.Name)
+		ch <- prometheus.MustNewConstMetric(mPaid, prometheus.CounterValue, weiFloat(ss.Paid), ss.Name)
+		ch <- prometheus.MustNewConstMetric(mSpnt, prometheus.CounterValue, weiFloat(ss.Spent), ss.Name)
+		ch <- prometheus.MustNewConstMetric(mTips, prometheus.CounterValue, weiFloat(ss.Tips), ss.Name)
+	}
+	if s.pay == nil {
+		return
+	}
+	for reason, n := range st.Refused {
+		ch <- prometheus.MustNewConstMetric(mRef, prometheus.CounterValue, float64(n), reason)
+	}
+	states := map[string]float64{"settled": 0, "owed": 0, "unpaid": 0, "reclaimed": 0}
+	claimed, owed := new(big.Int), new(big.Int)
+	for _, c := range st.Channels {
+		states[c.Settlement]++
+		cl, _ := new(big.Int).SetString(c.Claimed, 10)
+		claimed.Add(claimed, cl)
+		if c.Settlement == "owed" {
+			best, _ := new(big.Int).SetString(c.Best, 10)
+			owed.Add(owed, best.Sub(best, cl))
+		}
+	}
+	for state, n := range states {
+		ch <- prometheus.MustNewConstMetric(mChan, prometheus.GaugeValue, n, state)
+	}
+	ch <- prometheus.MustNewConstMetric(mClmd, prometheus.GaugeValue, bigFloat(claimed))
+	ch <- prometheus.MustNewConstMetric(mOwed, prometheus.GaugeValue, bigFloat(owed))
+	ws := s.pay.watcher.Status()
+	ch <- prometheus.MustNewConstMetric(mHead, prometheus.GaugeValue, float64(ws.Confirmed))
+	ch <- prometheus.MustNewConstMetric(mFail, prometheus.GaugeValue, float64(ws.Failures))
+}
+
+// weiFloat is a decimal wei amount as a float, as Prometheus keeps
+// values (exact up to 2^53 wei, about 0.009 ETH; close beyond).
+func weiFloat(dec string) float64 {
+	v, ok := new(big.Int).SetString(dec, 10)
+	if !ok {
+		return 0
+	}
+	return bigFloat(v)
+}
+
+func bigFloat(v *big.Int) float64 {
+	f, _ := new(big.Float).SetInt(v).Float64()
+	return f
+}
