@@ -4,6 +4,7 @@
 //	livegate dev [--data DIR] [--http ADDR] [--rtmp ADDR] [--rtsp ADDR]
 //	livegate serve --config livegate.yml
 //	livegate settle --config livegate.yml | --data DIR
+//	livegate links --stream NAME --count N --deposit AMOUNT --expiry DURATION --out DIR (--config livegate.yml --key organizer.key | --data DIR)
 //	livegate transcoder --listen ADDR
 //	livegate version
 package main
@@ -32,6 +33,10 @@ Usage:
         production, from a config file (LIVEGATE_* variables override it)
   livegate settle --config livegate.yml | --data DIR
         claim every channel's best voucher on chain now
+  livegate links --stream NAME --count N --deposit AMOUNT --expiry DURATION --out DIR
+                 (--config livegate.yml --key organizer.key [--url URL] | --data DIR)
+        prefund N viewers: channels for burner keys, as watch links in a CSV
+        and a printable sheet of QR codes
   livegate transcoder [--listen ADDR]
         a transcoder on its own (Livepeer's push protocol, ffmpeg inside)
   livegate version
@@ -68,6 +73,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runServe(args[1:], log)
 	case "settle":
 		err = runSettle(args[1:], stdout, log)
+	case "links":
+		err = runLinks(args[1:], stdout, log)
 	case "transcoder":
 		err = runTranscoder(args[1:], stdout, log)
 	case "version", "--version", "-v":
@@ -82,6 +89,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
+		if err != errUsage { // a usage error that says what was wrong
+			fmt.Fprintf(stderr, "livegate %s: %v\n", args[0], err)
+		}
 		return 2
 	case err != nil:
 		fmt.Fprintf(stderr, "livegate: %v\n", err)

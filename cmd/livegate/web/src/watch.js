@@ -382,7 +382,17 @@ async function main() {
   try {
     if (k) {
       st.key = new Wallet(k);
-      if (!(await startPaying())) message('This link\'s key has no channel with credit for this server.', 'bad');
+      // A link handed out moments after its channel was opened may come
+      // before the server has seen the channel: wait for it a while.
+      for (let i = 0; !(await startPaying()); i++) {
+        if (!st.named || i >= 45) {
+          message('This link\'s key has no channel with credit for this server.', 'bad');
+          return;
+        }
+        message('Waiting for this link\'s channel to be confirmed on chain…', 'warn');
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+      $('msg').className = 'msg';
       return;
     }
     st.key = sessionKey(terms.contract);

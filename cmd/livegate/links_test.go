@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"html"
+	"io"
+	"log/slog"
+	"math/big"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/livegate/livegate/internal/testbrowser"
+)
+
+// TestLinksSheetPlays: an organizer prefunds three viewers; each link's
+// channel is on chain for its burner key, the CSV and the printable sheet
+// hold the links, a second run never overwrites them, and the sheet's
+// first link plays the paid stream in Chromium.
+func TestLinksSheetPlays(t *testing.T) {
+	b := testbrowser.Start(t)
+	dir := t.TempDir()
+	w := newPaidWorld(t, dir, 1, 1_000_000)
+	e := startE2EWith(t, filepath.Join(dir, "data"), w.configure)
+	pushLoop(t, e, 30)
+	payee := crypto.PubkeyToAddress(w.payee.PublicKey)
+	out := filepath.Join(dir, "links")
+	p := linksPlan{stream: "demo", count: 3, deposit: big.NewInt(100 * testPrice), expiry: 48 * time.Hour, out: out,
+		base: e.base, rpc: w.dev.URL, contract: w.client.Address, payee: payee, organizer: w.viewers[0]}
+	quiet := slog.New(slog.DiscardHandler)
+	if n, err := p.make(context.Background(), io.Discard, quiet); n != 3 || err != nil {
+		t.Fatalf("links: %d, %v", n, err)
+	}
+	f, err := os.Open(filepath.Join(out, "links.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil || len(rows) != 4 || rows[0][1] != "watch_url" {
+		t.Fatalf("links.csv: %v %v", err, rows)
+	}
+	sheet, _ := os.ReadFile(filepath.Join(out, "links.html"))
+	for _, r := range rows[1:] {
+		key, err := crypto.HexToECDSA(strings.TrimPrefix(r[3], "0x"))
+		if err != nil || crypto.PubkeyToAddress(key.PublicKey).Hex() != r[2] {
+			t.Fatalf("row %s: key %v does not match address %s", r[0], err, r[2])
+		}
+		ch, err := w.client.Channel(context.Background(), common.HexToHash(r[4]), nil)
+		if err != nil || ch.Funder != crypto.PubkeyToAddress(w.viewers[0].PublicKey) || ch.Signer.Hex() != r[2] ||
+			ch.Payee != payee || ch.Deposit.Cmp(p.deposit) != 0 || time.Until(ch.Expiry) < 47*time.Hour {
+			t.Errorf("row %s: channel on chain %+v, %v", r[0], ch, err)
+		}
+		if r[1] != e.base+"/watch/demo#k="+r[3]+"&c="+r[4] || !strings.Contains(html.UnescapeString(string(sheet)), r[1]) {
+			t.Errorf("row %s: link %s not as expected or not on the sheet", r[0], r[1])
+		}
+	}
+	if n := bytes.Count(sheet, []byte(`<img src="data:image/png;base64,`)); n != 3 {
+		t.Errorf("the sheet has %d QR codes", n)
+	}
+	// Running again into the same directory would lose funded keys: refused.
+	if n, err := p.make(context.Background(), io.Discard, quiet); n != 0 || err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Errorf("a second run into %s: %d, %v", out, n, err)
+	}
+	if again, _ := os.ReadFile(filepath.Join(out, "links.html")); !bytes.Equal(again, sheet) {
+		t.Error("the sheet was rewritten")
+	}
+
+	if os.Getenv("LIVEGATE_SCREENSHOTS") != "" {
+		b.Open("file://" + filepath.Join(out, "links.html"))
+		shoot(t, b, "links.png")
+	}
+	first := html.UnescapeString(regexp.MustCompile(`<a href="([^"]+)"`).FindStringSubmatch(string(sheet))[1])
+	b.Open(first)
+	b.Poll("the first link plays, paid", 40*time.Second, `const s = window.livegate.state();
+		return s.time >= 4 && s.vouchers >= 1 && s.channel === '`+rows[1][4]+`'`, watchStateScript)
+	if acc := e.srv.pay.ledger.Account(common.HexToHash(rows[1][4])); acc.Spent.Sign() == 0 {
+		t.Errorf("the first link's channel spent nothing: %+v", acc)
+	}
+}
+
+func TestLinksRefusesBadArguments(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--count", "3", "--deposit", "0.01", "--out", dir, "--data", dir}, "--stream is required"},
+		{[]string{"--stream", "demo", "--count", "0", "--deposit", "0.01", "--out", dir, "--data", dir}, "--count must be 1 to 10000"},
+		{[]string{"--stream", "demo", "--count", "2", "--deposit", "lots", "--out", dir, "--data", dir}, "--deposit"},
+		{[]string{"--stream", "demo", "--count", "2", "--deposit", "0.5wei", "--out", dir, "--data", dir}, "not a whole number of wei"},
+		{[]string{"--stream", "demo", "--count", "2", "--deposit", "0.01", "--expiry", "10m", "--out", dir, "--data", dir}, "--expiry"},
+		{[]string{"--stream", "demo", "--count", "2", "--deposit", "0.01", "--out", dir}, "either --config (with --key) or --data"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(append([]string{"links"}, c.args...), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("links %v: exit %d, stderr %q; want 2 and %q", c.args, code, stderr.String(), c.want)
+		}
+	}
+	// Without a dev server there, it says so.
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"links", "--stream", "demo", "--count", "1", "--deposit", "0.01", "--out", dir, "--data", dir}, &stdout, &stderr); code != 1 ||
+		!strings.Contains(stderr.String(), "is livegate dev running") {
+		t.Errorf("no dev server: exit %d, %s", code, stderr.String())
+	}
+}
+
+func TestParseAmount(t *testing.T) {
+	for in, want := range map[string]string{
+		"0.01": "10000000000000000", "1ETH": "1000000000000000000", "50000gwei": "50000000000000", "1000wei": "1000", " 2 eth ": "2000000000000000000",
+	} {
+		if got, err := parseAmount(in); err != nil || got.String() != want {
+			t.Errorf("parseAmount(%q) = %v, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "0", "-1", "abc", "1e-30", "0.5wei"} {
+		if got, err := parseAmount(in); err == nil {
+			t.Errorf("parseAmount(%q) = %v, want an error", in, got)
+		}
+	}
+}
