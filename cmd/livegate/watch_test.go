@@ -185,8 +185,10 @@ func metric(body []byte, series string) string {
 	return ""
 }
 
-// shoot saves a screenshot into $LIVEGATE_SCREENSHOTS (the README's
-// pictures come from here), when set.
+// shoot saves a screenshot into $LIVEGATE_SCREENSHOTS, when set. The
+// README's pictures (cmd/livegate/web/screenshots) come from here:
+//
+//	LIVEGATE_SCREENSHOTS=$PWD/cmd/livegate/web/screenshots go test ./cmd/livegate -run 'TestWatchPagePaysAsItPlays|TestPublishPageGoesLive|TestLinksSheetPlays'
 func shoot(t *testing.T, b *testbrowser.Browser, name string) {
 	t.Helper()
 	dir := os.Getenv("LIVEGATE_SCREENSHOTS")

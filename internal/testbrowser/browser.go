@@ -114,6 +114,17 @@ func (b *Browser) Open(url string) {
 	}
 }
 
+// OnNewDocument has script run in every page before the page's own
+// scripts (a Chrome DevTools command through chromedriver), as a browser
+// extension injects its objects.
+func (b *Browser) OnNewDocument(script string) {
+	b.t.Helper()
+	body := map[string]any{"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": map[string]any{"source": script}}
+	if err := b.call(http.MethodPost, b.base+"/goog/cdp/execute", body, nil); err != nil {
+		b.t.Fatalf("injecting a script: %v", err)
+	}
+}
+
 // Eval runs script (a function body: use return) with args in the page
 // and decodes its result into out (which may be nil).
 func (b *Browser) Eval(out any, script string, args ...any) error {
