@@ -225,7 +225,12 @@ func (c *Client) wait(ctx context.Context, tx *types.Transaction) (*types.Receip
 			if rc.Status != types.ReceiptStatusSuccessful {
 				return rc, fmt.Errorf("%w in block %d (tx %s)", ErrReverted, rc.BlockNumber, tx.Hash())
 			}
-			return rc, nil
+			// A node may index a block's receipts a moment before it makes
+			// the block its head (geth's dev mode does): wait for the head,
+			// so what the caller reads next at "latest" includes the change.
+			if head, err := c.Backend.BlockNumber(ctx); err == nil && head >= rc.BlockNumber.Uint64() {
+				return rc, nil
+			}
 		case errors.Is(err, ethereum.NotFound), strings.Contains(err.Error(), "indexing is in progress"):
 		default:
 			// A node that stumbles (a restart, a load balancer) gets a few
