@@ -200,7 +200,7 @@ type channelJSON struct {
 	Spent   string `json:"spent"`
 }
 
-// terms answers GET /pay/{stream}/terms[?signer=0x…][&channel=0x…]. A
+// terms answers GET /pay/{stream}/terms[?signer=0x…[&channel=0x…]]. A
 // free or unknown stream is 404, as for a session. The channels listed
 // are the signer's (and the one named, if the signer signs for it) that
 // pay this server, are confirmed and are not about to expire.
@@ -232,19 +232,26 @@ func (g *Gate) terms(w http.ResponseWriter, r *http.Request) {
 		known = g.Directory.Channels()
 	}
 	// A channel opened before the server started watching is not in the
-	// directory: a link that names its channel gets it read from the chain.
-	if v := q.Get("channel"); v != "" {
+	// directory: a link that names its channel (and its signer) gets it
+	// read from the chain. Each read costs an RPC call: ids that name no
+	// channel count against the client like refused vouchers.
+	if v := q.Get("channel"); v != "" && signer != nil {
 		if !isHash(v) {
 			writeRefusal(w, refuse(http.StatusBadRequest, "malformed", nil, "channel must be 0x and 64 hex digits"))
+			return
+		}
+		if blocked, wait := g.Limiter.Blocked(r); blocked {
+			writeRefusal(w, tooMany(wait))
 			return
 		}
 		ch, err := g.Cashier.Channels.Load(r.Context(), common.HexToHash(v))
 		switch {
 		case errors.Is(err, chain.ErrUnknown):
+			g.Limiter.Refused(r)
 		case err != nil:
 			writeRefusal(w, refuse(http.StatusServiceUnavailable, "chain_unreachable", ErrChainDown, "cannot read the channel from the chain: %v", err))
 			return
-		case signer == nil || ch.Signer == *signer:
+		case ch.Signer == *signer:
 			known = append(known, ch)
 		}
 	}

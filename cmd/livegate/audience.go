@@ -18,9 +18,10 @@ const audienceWindow = 15 * time.Second
 // stream) or client addresses (on a free one, where viewers behind one
 // NAT count once) that fetched a segment within audienceWindow.
 type audience struct {
-	mu   sync.Mutex
-	seen map[string]map[string]time.Time // stream -> viewer -> last fetch
-	now  func() time.Time
+	mu     sync.Mutex
+	seen   map[string]map[string]time.Time // stream -> viewer -> last fetch
+	pruned time.Time
+	now    func() time.Time
 }
 
 func newAudience() *audience {
@@ -37,23 +38,35 @@ func (a *audience) saw(stream, viewer string) {
 		a.seen[stream] = m
 	}
 	m[viewer] = now
+	if now.Sub(a.pruned) > audienceWindow { // bound the map without a reader
+		a.prune(now)
+	}
 }
 
-// counts returns the viewers per stream now, forgetting those gone.
+// counts returns the viewers per stream now.
 func (a *audience) counts() map[string]int {
-	cut := a.now().Add(-audienceWindow)
+	now := a.now()
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.prune(now)
 	out := map[string]int{}
 	for stream, m := range a.seen {
+		out[stream] = len(m)
+	}
+	return out
+}
+
+// prune forgets the viewers gone. Call with a.mu held.
+func (a *audience) prune(now time.Time) {
+	cut := now.Add(-audienceWindow)
+	for _, m := range a.seen {
 		for v, at := range m {
 			if at.Before(cut) {
 				delete(m, v)
 			}
 		}
-		out[stream] = len(m)
 	}
-	return out
+	a.pruned = now
 }
 
 // countingGate is the origin's gate with the audience counted: every

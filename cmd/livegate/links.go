@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"math/big"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -44,7 +45,8 @@ type linksPlan struct {
 
 // runLinks prefunds viewers: it opens count channels from the organizer's
 // key, each for a fresh burner key, and writes their watch links as a CSV
-// and as a printable sheet of QR codes.
+// and as a printable sheet of QR codes (and every key made to
+// links.keys, first).
 func runLinks(args []string, stdout io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("links", flag.ContinueOnError)
 	stream := fs.String("stream", "", "the stream the links watch")
@@ -209,24 +211,18 @@ type link struct {
 	QR      template.URL // data: URL of the PNG
 }
 
-// make opens the channels one by one, writing each link to the CSV (and
-// syncing it) as soon as its channel exists, so a failure half way keeps
-// the keys of every channel funded; the sheet is written at the end.
+// make opens the channels one by one. Each burner key is written to
+// links.keys (and synced) before its channel is opened, and its link to
+// links.csv (synced) as soon as the channel exists: a failure half way,
+// even between sending a transaction and seeing it mined, loses no key of
+// a funded channel. The sheet is written at the end.
 func (p *linksPlan) make(ctx context.Context, stdout io.Writer, log *slog.Logger) (int, error) {
-	if err := os.MkdirAll(p.out, 0o700); err != nil {
-		return 0, err
+	csvPath, keysPath := filepath.Join(p.out, "links.csv"), filepath.Join(p.out, "links.keys")
+	for _, path := range []string{csvPath, keysPath} {
+		if _, err := os.Stat(path); err == nil {
+			return 0, fmt.Errorf("%s exists: its keys hold funded channels; choose another --out", path)
+		}
 	}
-	csvPath := filepath.Join(p.out, "links.csv")
-	f, err := os.OpenFile(csvPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		return 0, fmt.Errorf("%s exists: its keys hold funded channels; choose another --out", csvPath)
-	}
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	w := csv.NewWriter(f)
-	_ = w.Write([]string{"n", "watch_url", "address", "private_key", "channel", "deposit_wei", "expiry"})
 	rpc, err := ethclient.DialContext(ctx, p.rpc)
 	if err != nil {
 		return 0, fmt.Errorf("chain rpc %s: %w", p.rpc, err)
@@ -238,9 +234,26 @@ func (p *linksPlan) make(ctx context.Context, stdout io.Writer, log *slog.Logger
 	}
 	funder := crypto.PubkeyToAddress(p.organizer.PublicKey)
 	need := new(big.Int).Mul(p.deposit, big.NewInt(int64(p.count)))
-	if bal, err := rpc.BalanceAt(ctx, funder, nil); err == nil && bal.Cmp(need) < 0 {
+	if bal, err := rpc.BalanceAt(ctx, funder, nil); err != nil {
+		return 0, fmt.Errorf("chain rpc %s: %w", p.rpc, err)
+	} else if bal.Cmp(need) < 0 {
 		return 0, fmt.Errorf("the organizer %s holds %s wei, less than the %s wei the deposits need (plus gas)", funder, bal, need)
 	}
+	if err := os.MkdirAll(p.out, 0o700); err != nil {
+		return 0, err
+	}
+	keys, err := os.OpenFile(keysPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	defer keys.Close()
+	f, err := os.OpenFile(csvPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	w := csv.NewWriter(f)
+	_ = w.Write([]string{"n", "watch_url", "address", "private_key", "channel", "deposit_wei", "expiry"})
 	expiry := time.Now().Add(p.expiry).Truncate(time.Second)
 	var links []link
 	for i := range p.count {
@@ -249,13 +262,18 @@ func (p *linksPlan) make(ctx context.Context, stdout io.Writer, log *slog.Logger
 			return len(links), err
 		}
 		signer := crypto.PubkeyToAddress(k.PublicKey)
-		id, _, err := client.Open(ctx, p.organizer, signer, p.payee, expiry, p.deposit)
-		if err != nil {
-			return len(links), fmt.Errorf("opening channel %d of %d: %w", i+1, p.count, err)
+		l := link{N: i + 1, Address: signer, Key: hexutil.Encode(crypto.FromECDSA(k)), Deposit: p.deposit, Expiry: expiry}
+		if _, err := fmt.Fprintf(keys, "%s %s\n", signer.Hex(), l.Key); err != nil {
+			return len(links), err
 		}
-		l := link{N: i + 1, Address: signer, Key: hexutil.Encode(crypto.FromECDSA(k)), Channel: id, Deposit: p.deposit, Expiry: expiry}
-		l.URL = fmt.Sprintf("%s/watch/%s#k=%s&c=%s", p.base, p.stream, l.Key, id.Hex())
-		_ = w.Write([]string{strconv.Itoa(l.N), l.URL, signer.Hex(), l.Key, id.Hex(), p.deposit.String(), expiry.UTC().Format(time.RFC3339)})
+		if err := keys.Sync(); err != nil {
+			return len(links), err
+		}
+		if l.Channel, _, err = client.Open(ctx, p.organizer, signer, p.payee, expiry, p.deposit); err != nil {
+			return len(links), fmt.Errorf("opening channel %d of %d (its key is in %s: the channel may exist): %w", i+1, p.count, keysPath, err)
+		}
+		l.URL = fmt.Sprintf("%s/watch/%s#k=%s&c=%s", p.base, url.PathEscape(p.stream), l.Key, l.Channel.Hex())
+		_ = w.Write([]string{strconv.Itoa(l.N), l.URL, signer.Hex(), l.Key, l.Channel.Hex(), p.deposit.String(), expiry.UTC().Format(time.RFC3339)})
 		if w.Flush(); w.Error() != nil {
 			return len(links), w.Error()
 		}
@@ -263,7 +281,7 @@ func (p *linksPlan) make(ctx context.Context, stdout io.Writer, log *slog.Logger
 			return len(links), err
 		}
 		links = append(links, l)
-		log.Info("links: channel opened", "n", l.N, "channel", id, "signer", signer)
+		log.Info("links: channel opened", "n", l.N, "channel", l.Channel, "signer", signer)
 	}
 	return len(links), p.sheet(links)
 }

@@ -49,6 +49,10 @@ func TestLinksSheetPlays(t *testing.T) {
 		t.Fatalf("links.csv: %v %v", err, rows)
 	}
 	sheet, _ := os.ReadFile(filepath.Join(out, "links.html"))
+	journal, _ := os.ReadFile(filepath.Join(out, "links.keys"))
+	if lines := strings.Split(strings.TrimSpace(string(journal)), "\n"); len(lines) != 3 {
+		t.Errorf("links.keys: %q", journal)
+	}
 	for _, r := range rows[1:] {
 		key, err := crypto.HexToECDSA(strings.TrimPrefix(r[3], "0x"))
 		if err != nil || crypto.PubkeyToAddress(key.PublicKey).Hex() != r[2] {
@@ -58,6 +62,9 @@ func TestLinksSheetPlays(t *testing.T) {
 		if err != nil || ch.Funder != crypto.PubkeyToAddress(w.viewers[0].PublicKey) || ch.Signer.Hex() != r[2] ||
 			ch.Payee != payee || ch.Deposit.Cmp(p.deposit) != 0 || time.Until(ch.Expiry) < 47*time.Hour {
 			t.Errorf("row %s: channel on chain %+v, %v", r[0], ch, err)
+		}
+		if !strings.Contains(string(journal), r[2]+" "+r[3]+"\n") {
+			t.Errorf("row %s: its key is not in links.keys", r[0])
 		}
 		if r[1] != e.base+"/watch/demo#k="+r[3]+"&c="+r[4] || !strings.Contains(html.UnescapeString(string(sheet)), r[1]) {
 			t.Errorf("row %s: link %s not as expected or not on the sheet", r[0], r[1])

@@ -65,7 +65,13 @@ func TestPublishPageGoesLive(t *testing.T) {
 
 	b.MustEval(nil, `document.getElementById('stop').click()`)
 	e.ended("demo")
-	if rec := e.recordings("demo").Recordings; len(rec) != 1 || rec[0].Live || rec[0].Segments < 3 {
-		t.Errorf("recordings %+v", rec)
+	rec := e.recordings("demo").Recordings
+	if len(rec) != 1 || rec[0].Live || rec[0].Segments < 3 {
+		t.Fatalf("recordings %+v", rec)
 	}
+	// What the browser sent plays in hls.js, picture and sound.
+	b.Open(testbrowser.HLSPlayer(t, e.base+rec[0].Playlist, 2))
+	b.Poll("the broadcast plays", 30*time.Second,
+		`const s = window.state && window.state(); return !!s && s.time >= 3 && s.audioBytes > 0 && s.videoBytes > 0`,
+		testbrowser.StateScript)
 }

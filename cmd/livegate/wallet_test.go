@@ -140,7 +140,14 @@ func (f *fakeWallet) script(sendURL string, chainID uint64) string {
 func TestWatchPageWithAWallet(t *testing.T) {
 	b := testbrowser.Start(t)
 	dir := t.TempDir()
-	w := newPaidWorld(t, dir, 1, 1_000_000)
+	w := newPaidWorld(t, dir, 2, 1_000_000) // 0: the viewer's wallet; 1: an organizer
+	payee := crypto.PubkeyToAddress(w.payee.PublicKey)
+	burner, _ := crypto.GenerateKey() // a prefunded link's key, 6 s of credit
+	tiny, _, err := w.client.Open(context.Background(), w.viewers[1], crypto.PubkeyToAddress(burner.PublicKey), payee,
+		time.Now().Add(24*time.Hour), big.NewInt(6*testPrice))
+	if err != nil {
+		t.Fatal(err)
+	}
 	client, err := ethclient.Dial(w.dev.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -180,5 +187,31 @@ func TestWatchPageWithAWallet(t *testing.T) {
 	}
 	if msg := e.watchState(b); strings.Contains(msg.Error, "refused") {
 		t.Errorf("page error %q", msg.Error)
+	}
+
+	// A prefunded link runs dry; the viewer's wallet did not fund its
+	// channel, so the top-up opens a new channel for the link's key, and
+	// the page moves its session there.
+	b.Open("about:blank")
+	b.Open(e.base + "/watch/demo#k=" + hexutil.Encode(crypto.FromECDSA(burner)) + "&c=" + tiny.Hex())
+	b.Poll("the link runs dry", 40*time.Second, `return window.livegate.state().outOfCredit`, watchStateScript)
+	dry = e.watchState(b)
+	var fragment string
+	b.MustEval(&fragment, `return location.hash`)
+	if fragment != "" || dry.Channel != tiny.Hex() {
+		t.Errorf("the link's key left in the address bar (%q), or the wrong channel %s", fragment, dry.Channel)
+	}
+	b.MustEval(nil, `document.getElementById('topupAmount').value = '0.00000000000002'; document.getElementById('topup').click()`)
+	b.Poll("playing again on a new channel", 40*time.Second,
+		`const s = window.livegate.state(); return !s.outOfCredit && !s.paused && s.channel !== '`+tiny.Hex()+`' && s.time > `+fmt.Sprint(dry.Time+3),
+		watchStateScript)
+	now := e.watchState(b)
+	ch, err = w.client.Channel(context.Background(), common.HexToHash(now.Channel), nil)
+	if err != nil || ch.Funder != crypto.PubkeyToAddress(w.viewers[0].PublicKey) || ch.Signer != crypto.PubkeyToAddress(burner.PublicKey) ||
+		ch.Deposit.Int64() != 20000 || wallet.transactions() != 3 {
+		t.Errorf("the new channel %+v (%v), %d transactions", ch, err, wallet.transactions())
+	}
+	if acc := e.srv.pay.ledger.Account(common.HexToHash(now.Channel)); acc.Spent.Sign() == 0 {
+		t.Errorf("nothing spent on the new channel: %+v", acc)
 	}
 }

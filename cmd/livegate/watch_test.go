@@ -173,6 +173,17 @@ func TestWatchPagePaysAsItPlays(t *testing.T) {
 	if n, _ := strconv.Atoi(metric(prom, `livegate_payment_required_total{stream="demo"}`)); n < 1 {
 		t.Errorf("/metrics: %d 402s after the tiny channel ran dry", n)
 	}
+
+	// The recording, replayed from its start and paid again in a new session.
+	rec := e.recordings("demo").Recordings[0]
+	before := e.srv.pay.ledger.Account(w.channels[0]).Spent
+	b.Open("about:blank")
+	b.Open(e.base + "/watch/demo/" + rec.ID + "#k=" + hexutil.Encode(crypto.FromECDSA(w.viewers[0])) + "&c=" + w.channels[0].Hex())
+	b.Poll("the replay plays from the start", 30*time.Second,
+		`const s = window.livegate.state(); return s.recording !== '' && s.time >= 3 && !s.paused`, watchStateScript)
+	if after := e.srv.pay.ledger.Account(w.channels[0]).Spent; after.Cmp(before) <= 0 {
+		t.Errorf("the replay was not charged: spent %v, then %v", before, after)
+	}
 }
 
 // metric is a series' value in a /metrics answer ("" when absent).

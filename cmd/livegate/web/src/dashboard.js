@@ -138,13 +138,13 @@ function start(t) {
 }
 
 function main() {
+  $('enter').addEventListener('click', () => start($('token').value));
   const frag = new URLSearchParams(location.hash.slice(1));
   if (frag.get('token')) {
     history.replaceState(null, '', location.pathname); // out of the address bar and history
     start(frag.get('token'));
     return;
   }
-  $('enter').addEventListener('click', () => start($('token').value));
   const saved = sessionStorage.getItem(KEY);
   if (saved) start(saved);
   else show('login');

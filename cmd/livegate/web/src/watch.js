@@ -14,14 +14,16 @@ const CHANNELS_ABI = [
   'function topUp(bytes32 channelId) payable',
 ];
 
+const enc = encodeURIComponent;
 const [, , stream, recording] = location.pathname.split('/').map(decodeURIComponent);
-const src = recording ? `/vod/${stream}/${recording}/index.m3u8` : `/live/${stream}/index.m3u8`;
+const pay = `/pay/${enc(stream)}`;
+const src = recording ? `/vod/${enc(stream)}/${enc(recording)}/index.m3u8` : `/live/${enc(stream)}/index.m3u8`;
 const video = $('video');
 
 // What the page knows of its payments; window.livegate exposes it to
 // people debugging and to the browser tests.
 const st = {
-  stream, recording: recording || '', free: false, terms: null, key: null, channel: null,
+  stream, recording: recording || '', free: false, terms: null, key: null, named: '', channel: null, funder: '',
   deposit: 0n, paid: 0n, spent: 0n, price: 0n, token: '', vouchers: 0, tips: 0n,
   outOfCredit: false, error: '',
 };
@@ -36,12 +38,25 @@ window.livegate = {
 };
 
 let hls = null;
+let native = false; // Safari's own player: no hls.js events to follow the spending
 let topping = null; // the top-up in flight
+let queue = Promise.resolve(); // voucher changes, one at a time
+
+// serial runs fn after every voucher change before it.
+function serial(fn) {
+  const p = queue.then(fn, fn);
+  queue = p.catch(() => {});
+  return p;
+}
 
 function message(text, kind) {
   const m = $('msg');
   m.textContent = text;
   m.className = 'msg show ' + (kind || 'warn');
+}
+
+function clearMessage() {
+  $('msg').className = 'msg';
 }
 
 function status(text) {
@@ -102,9 +117,11 @@ function pickChannel(channels) {
   return best ? best.c : null;
 }
 
+// loadChannel reads the key's channels and takes the best one (with what
+// the server holds for it). It reports whether there is one.
 async function loadChannel() {
-  const named = st.named ? `&channel=${st.named}` : '';
-  const t = await api('GET', `/pay/${stream}/terms?signer=${st.key.address}${named}`);
+  const named = st.named ? `&channel=${enc(st.named)}` : '';
+  const t = await api('GET', `${pay}/terms?signer=${st.key.address}${named}`);
   st.terms = t;
   const c = pickChannel(t.channels);
   if (!c) return false;
@@ -123,23 +140,24 @@ function target() {
   return amount;
 }
 
+// openSession starts a session on st.channel: a new voucher proves the key.
 async function openSession() {
   let amount = target();
-  if (amount <= st.paid) amount = st.paid + 1n; // a session needs a new voucher: it proves the key
+  if (amount <= st.paid) amount = st.paid + 1n;
   if (amount > st.deposit) {
-    outOfCredit('This channel is fully spent.');
+    outOfCredit('the channel\'s deposit is all spent.');
     return false;
   }
-  took(await api('POST', `/pay/${stream}/session`, await sign(amount)));
+  took(await api('POST', `${pay}/session`, await sign(amount)));
   return true;
 }
 
 // topUp signs more credit when less than LOW seconds are left (or
 // always, when forced by a 402). It returns whether credit remains to
-// play on. One top-up runs at a time.
+// play on. One top-up is asked for at a time.
 function topUp(force) {
   if (!topping) {
-    topping = raise(force).finally(() => {
+    topping = serial(() => raise(force, true)).finally(() => {
       topping = null;
       render();
     });
@@ -147,15 +165,23 @@ function topUp(force) {
   return topping;
 }
 
-async function raise(force) {
+async function raise(force, retry) {
   try {
     const credit = st.paid - st.spent;
     if (!force && credit >= LOW * st.price) return true;
     const amount = target();
     if (amount <= st.paid) return credit > 0n && !force;
-    took(await api('POST', `/pay/${stream}/voucher`, await sign(amount), st.token));
+    took(await api('POST', `${pay}/voucher`, await sign(amount), st.token));
     return true;
   } catch (e) {
+    if (retry && e.status === 401) {
+      // The session's token expired (a long pause): open another.
+      return openSession();
+    }
+    if (retry && e.reason === 'not_increasing') {
+      await loadChannel(); // another tab or a tip moved the voucher on
+      return raise(force, false);
+    }
     st.error = 'top-up refused: ' + e.message;
     status(st.error);
     return false;
@@ -186,10 +212,31 @@ function onPaymentRequired() {
   return true;
 }
 
-function play() {
-  const url = st.token ? `${src}?token=${encodeURIComponent(st.token)}` : src;
+// withToken puts the session's current token in a URL: hls.js reloads a
+// media playlist by the URL it first got, whose token expires, while
+// every top-up brings a fresh one.
+function withToken(url) {
+  if (!st.token) return url;
+  const u = new URL(url, location.href);
+  if (u.origin !== location.origin) return url;
+  u.searchParams.set('token', st.token);
+  return u.href;
+}
+
+function startPlayer() {
+  const url = withToken(src);
+  if (!Hls.isSupported() && video.canPlayType('application/vnd.apple.mpegurl')) {
+    native = true; // Safari: the token rides in every URI of the playlists
+    video.src = url;
+    video.play().catch(() => status('press play'));
+    return;
+  }
   const retry = { maxNumRetry: 4, retryDelayMs: 1000, maxRetryDelayMs: 4000 };
   hls = new Hls({
+    xhrSetup: (xhr, u) => {
+      const fresh = withToken(u);
+      if (fresh !== u) xhr.open('GET', fresh, true);
+    },
     fragLoadPolicy: {
       default: {
         maxTimeToFirstByteMs: 10000, maxLoadTimeMs: 120000,
@@ -203,6 +250,7 @@ function play() {
   });
   hls.on(Hls.Events.MANIFEST_PARSED, (_, d) => {
     const q = $('quality');
+    q.length = 1;
     d.levels.forEach((l, i) => {
       const o = document.createElement('option');
       o.value = String(i);
@@ -228,20 +276,40 @@ function play() {
       message(`Playback failed: ${d.details}.`, 'bad');
     }
   });
+  hls.loadSource(url);
+  hls.attachMedia(video);
+}
+
+// play starts the player and the upkeep of the credit.
+function play() {
+  startPlayer();
   $('quality').addEventListener('change', (e) => {
-    hls.currentLevel = Number(e.target.value);
+    if (hls) hls.currentLevel = Number(e.target.value);
   });
-  if (Hls.isSupported()) {
-    hls.loadSource(url);
-    hls.attachMedia(video);
-  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
-    video.src = url; // Safari: the token rides in every URI of the playlists
-    video.play().catch(() => status('press play'));
-  }
   video.addEventListener('playing', () => status(st.token ? 'playing, paying as you watch' : 'playing'));
-  setInterval(() => {
-    if (st.token && !st.outOfCredit) topUp(false);
-  }, 2000);
+  setInterval(async () => {
+    if (!st.token || st.outOfCredit) return;
+    if (native) {
+      // Safari's player reports nothing: ask the server what was spent.
+      try {
+        await loadChannel();
+      } catch (_) {
+        return;
+      }
+    }
+    topUp(false);
+  }, native ? 4000 : 2000);
+}
+
+// restart plays again after the channel or session changed.
+function restart() {
+  st.outOfCredit = false;
+  clearMessage();
+  if (hls) {
+    hls.destroy();
+    hls = null;
+  }
+  startPlayer();
 }
 
 async function startPaying() {
@@ -286,18 +354,21 @@ async function waitForChannel(ok) {
   return false;
 }
 
+function expiry() {
+  return Math.floor(Date.now() / 1000) + 7 * 24 * 3600;
+}
+
 async function connect() {
   $('connect').disabled = true;
   try {
     const { contract } = await wallet();
     message('Confirm the deposit in your wallet…', 'warn');
-    const expiry = Math.floor(Date.now() / 1000) + 7 * 24 * 3600;
-    const tx = await contract.open(st.key.address, st.terms.payee, expiry, { value: parseEther($('deposit').value) });
+    const tx = await contract.open(st.key.address, st.terms.payee, expiry(), { value: parseEther($('deposit').value) });
     message('Waiting for the deposit to be confirmed…', 'warn');
     await tx.wait();
     if (!(await waitForChannel(() => !!st.channel))) throw new Error('the server has not seen the channel yet');
     hide('connectBox');
-    $('msg').className = 'msg';
+    clearMessage();
     await startPaying();
   } catch (e) {
     message('Could not fund a channel: ' + (e.shortMessage || e.message), 'bad');
@@ -307,32 +378,30 @@ async function connect() {
 }
 
 // topUpWallet adds to the channel when the wallet funded it, and otherwise
-// opens a new channel for the same key.
+// (a prefunded link's channel) opens a new channel for the same key, on
+// which the page then opens a new session.
 async function topUpWallet() {
   $('topup').disabled = true;
   try {
     const { signer, contract } = await wallet();
     const value = parseEther($('topupAmount').value);
+    const was = st.channel;
     const before = st.deposit - st.paid;
     const mine = st.funder && (await signer.getAddress()).toLowerCase() === st.funder.toLowerCase();
+    message('Confirm the top-up in your wallet…', 'warn');
     const tx = mine
       ? await contract.topUp(st.channel, { value })
-      : await contract.open(st.key.address, st.terms.payee, Math.floor(Date.now() / 1000) + 7 * 24 * 3600, { value });
+      : await contract.open(st.key.address, st.terms.payee, expiry(), { value });
     message('Waiting for the top-up to be confirmed…', 'warn');
     await tx.wait();
-    if (!(await waitForChannel(() => st.deposit - st.paid > before))) throw new Error('the server has not seen the top-up yet');
-    st.outOfCredit = false;
-    $('msg').className = 'msg';
-    if (st.token) {
-      await topUp(true);
-    } else {
-      await openSession();
+    if (!(await waitForChannel(() => st.channel !== was || st.deposit - st.paid > before))) {
+      throw new Error('the server has not seen the top-up yet');
     }
-    if (!hls) play();
-    else {
-      hls.startLoad();
-      video.play();
-    }
+    const fresh = st.channel !== was || !st.token;
+    const ok = await serial(() => (fresh ? openSession() : raise(true, true)));
+    if (!ok) throw new Error('the server refused the new credit');
+    hide('topupBox');
+    restart();
   } catch (e) {
     message('Top-up failed: ' + (e.shortMessage || e.message), 'bad');
   } finally {
@@ -340,19 +409,41 @@ async function topUpWallet() {
   }
 }
 
-async function tip() {
-  const amount = BigInt($('tipAmount').value) * st.price;
-  let to = st.paid + amount;
-  if (to > st.deposit) to = st.deposit;
-  if (to <= st.paid) return;
-  const tipped = to - st.paid;
-  try {
-    took(await api('POST', `/pay/${stream}/tip`, await sign(to), st.token));
-    message(`Thank you: ${eth(tipped)} sent as a tip.`, 'good');
-  } catch (e) {
-    message('Tip refused: ' + e.message, 'bad');
+// tip raises the voucher by the chosen amount, on top of what is paid:
+// the server spends the raise as a tip at once.
+function tip() {
+  return serial(async () => {
+    const amount = BigInt($('tipAmount').value) * st.price;
+    if (st.paid + amount > st.deposit) {
+      message(`Not enough left in the channel for this tip (${eth(st.deposit - st.paid)} unsigned).`, 'warn');
+      return;
+    }
+    const tipped = amount;
+    try {
+      took(await api('POST', `${pay}/tip`, await sign(st.paid + amount), st.token));
+      message(`Thank you: ${eth(tipped)} sent as a tip.`, 'good');
+    } catch (e) {
+      message('Tip refused: ' + e.message, 'bad');
+    }
+    render();
+  });
+}
+
+// linkKey takes the burner key (and channel) from the link's fragment
+// into this tab's storage, and the fragment out of the address bar and
+// history, where it would be shared with the page's address.
+function linkKey() {
+  const name = `livegate.link.${stream}`;
+  const frag = new URLSearchParams(location.hash.slice(1));
+  if (frag.get('k')) {
+    sessionStorage.setItem(name, JSON.stringify({ k: frag.get('k'), c: frag.get('c') || '' }));
+    history.replaceState(null, '', location.pathname + location.search);
   }
-  render();
+  try {
+    return JSON.parse(sessionStorage.getItem(name) || 'null');
+  } catch (_) {
+    return null;
+  }
 }
 
 async function main() {
@@ -360,9 +451,10 @@ async function main() {
   $('connect').addEventListener('click', connect);
   $('topup').addEventListener('click', topUpWallet);
   $('tip').addEventListener('click', tip);
+  const link = linkKey();
   let terms;
   try {
-    terms = await api('GET', `/pay/${stream}/terms`);
+    terms = await api('GET', `${pay}/terms`);
   } catch (e) {
     if (e.status === 404) {
       st.free = true;
@@ -376,12 +468,10 @@ async function main() {
   st.terms = terms;
   st.price = BigInt(terms.pricePerSecond);
   render();
-  const frag = new URLSearchParams(location.hash.slice(1));
-  const k = frag.get('k');
-  st.named = frag.get('c') || ''; // the link's channel, when it names one
   try {
-    if (k) {
-      st.key = new Wallet(k);
+    if (link) {
+      st.key = new Wallet(link.k);
+      st.named = link.c; // the link's channel, when it names one
       // A link handed out moments after its channel was opened may come
       // before the server has seen the channel: wait for it a while.
       for (let i = 0; !(await startPaying()); i++) {
@@ -392,7 +482,7 @@ async function main() {
         message('Waiting for this link\'s channel to be confirmed on chain…', 'warn');
         await new Promise((r) => setTimeout(r, 2000));
       }
-      $('msg').className = 'msg';
+      if (!st.outOfCredit) clearMessage();
       return;
     }
     st.key = sessionKey(terms.contract);
