@@ -234,14 +234,15 @@ func (g *Gate) paymentRequired(w http.ResponseWriter, stream string, terms Terms
 
 // PlaylistArgs is what every URI of a playlist gets when the playlist was
 // fetched with a valid session token: the token itself, renewed when it
-// is past half its life, so players that send no headers (Safari, VLC)
-// carry it to every segment.
+// is past half its life (or expired less than RenewWithin ago: players
+// reload a playlist by its first URL), so players that send no headers
+// (Safari, VLC) carry a live token to every segment.
 func (g *Gate) PlaylistArgs(r *http.Request, stream string) string {
 	if _, ok := g.Streams[stream]; !ok {
 		return ""
 	}
 	tok := token(r)
-	claims, err := g.Sessions.Parse(tok, stream)
+	claims, err := g.Sessions.Renewable(tok, stream)
 	if err != nil {
 		return ""
 	}

@@ -37,10 +37,11 @@ const issuer = "livegate"
 // Sessions issues and checks session tokens: HS256 JWTs, short-lived, the
 // algorithm pinned so "none" or an RSA/HMAC confusion cannot get through.
 type Sessions struct {
-	secret []byte
-	TTL    time.Duration
-	Now    func() time.Time
-	parser *jwt.Parser
+	secret  []byte
+	TTL     time.Duration
+	Now     func() time.Time
+	parser  *jwt.Parser
+	renewer *jwt.Parser // parser, but taking tokens expired up to RenewWithin ago
 
 	// verified remembers tokens already checked, so a player's every
 	// segment does not cost an HMAC and a JSON parse. Only what passed the
@@ -52,14 +53,23 @@ type Sessions struct {
 // maxCached bounds the verified-token cache; past it, it starts over.
 const maxCached = 100_000
 
+// RenewWithin is how long after its expiry a session token still renews
+// through a playlist. Safari, iOS and VLC reload a media playlist by the
+// URL they first got, token and all, for as long as they play: the
+// playlist must keep handing out fresh tokens for its segments. The money
+// is guarded by the channel's credit, not by the token's age.
+const RenewWithin = 24 * time.Hour
+
 // NewSessions makes a token issuer with a secret of at least 32 bytes.
 func NewSessions(secret []byte, ttl time.Duration) (*Sessions, error) {
 	if len(secret) < 32 {
 		return nil, errors.New("session secret must be at least 32 bytes")
 	}
 	s := &Sessions{secret: secret, TTL: ttl, Now: time.Now}
-	s.parser = jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
-		jwt.WithIssuer(issuer), jwt.WithExpirationRequired(), jwt.WithTimeFunc(func() time.Time { return s.Now() }))
+	opts := []jwt.ParserOption{jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithIssuer(issuer), jwt.WithExpirationRequired(), jwt.WithTimeFunc(func() time.Time { return s.Now() })}
+	s.parser = jwt.NewParser(opts...)
+	s.renewer = jwt.NewParser(append(opts, jwt.WithLeeway(RenewWithin))...)
 	return s, nil
 }
 
@@ -138,6 +148,25 @@ func (s *Sessions) Parse(token, stream string) (*Claims, error) {
 	}
 	cc := c
 	s.verified.Store(token, &cc)
+	if c.Audience[0] != stream {
+		return nil, ErrOtherStream
+	}
+	return &c, nil
+}
+
+// Renewable checks a token for a playlist, which renews it: like Parse,
+// but a token expired less than RenewWithin ago passes.
+func (s *Sessions) Renewable(token, stream string) (*Claims, error) {
+	if c, err := s.Parse(token, stream); err == nil || !errors.Is(err, ErrBadToken) {
+		return c, err
+	}
+	var c Claims
+	if _, err := s.renewer.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return s.secret, nil }); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadToken, err)
+	}
+	if !isHash(c.Channel) || c.Session == "" || len(c.Audience) != 1 {
+		return nil, fmt.Errorf("%w: missing channel, session or stream", ErrBadToken)
+	}
 	if c.Audience[0] != stream {
 		return nil, ErrOtherStream
 	}

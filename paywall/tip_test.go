@@ -1,11 +1,14 @@
 package paywall_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/crypto"
 
@@ -154,4 +157,44 @@ func TestStatsCountAnswers(t *testing.T) {
 func voucherHeader(f *fixture, amount int64) string {
 	v := f.voucher(f.viewer, f.plain, amount)
 	return v["channel"] + ":" + v["amount"] + ":" + v["signature"]
+}
+
+// Players reload a media playlist by its first URL, token and all: a
+// playlist still renews a token expired up to RenewWithin ago, while a
+// segment never takes an expired token.
+func TestPlaylistsRenewExpiredTokens(t *testing.T) {
+	f := newFixture(t)
+	f.session("demo", f.plain, 100_000)
+	at := func(ago time.Duration) string {
+		old, _ := paywall.NewSessions(bytes.Repeat([]byte{7}, 32), time.Minute) // the fixture's secret
+		old.Now = func() time.Time { return time.Now().Add(-ago) }
+		tok, _, _ := old.Issue("demo", f.plain, "s1")
+		return tok
+	}
+	expired := at(time.Hour)
+	if a := f.do("GET", "/seg/demo/1", expired, nil); a.code != http.StatusUnauthorized {
+		t.Errorf("a segment with an expired token: %d", a.code)
+	}
+	args := f.gate.PlaylistArgs(httptest.NewRequest("GET", "/live/demo/index.m3u8?token="+expired, nil), "demo")
+	fresh, ok := strings.CutPrefix(args, "token=")
+	if !ok {
+		t.Fatalf("playlist args %q: no renewed token", args)
+	}
+	fresh, _ = url.QueryUnescape(fresh)
+	c, err := f.sessions.Parse(fresh, "demo")
+	if err != nil || c.Session != "s1" || c.ChannelID() != f.plain {
+		t.Fatalf("renewed token: %+v %v", c, err)
+	}
+	if a := f.do("GET", "/seg/demo/1", fresh, nil); a.code != 200 {
+		t.Errorf("a segment with the renewed token: %d %v", a.code, a.body)
+	}
+	for name, tok := range map[string]string{
+		"expired over a day ago": at(paywall.RenewWithin + 2*time.Hour),
+		"another stream's":       func() string { s, _, _ := f.sessions.Issue("other", f.plain, "s1"); return s }(),
+		"garbage":                "not.a.token",
+	} {
+		if args := f.gate.PlaylistArgs(httptest.NewRequest("GET", "/live/demo/index.m3u8?token="+tok, nil), "demo"); args != "" {
+			t.Errorf("%s token renewed: %q", name, args)
+		}
+	}
 }
