@@ -244,7 +244,9 @@ func crashChild(path string) {
 			}
 		}()
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Past a checkpoint (every second), so the log replayed holds records
+	// already moved into bbolt before the newer ones.
+	time.Sleep(checkpointEvery + 300*time.Millisecond)
 	_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
 	wg.Wait()
 }

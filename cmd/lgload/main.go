@@ -52,6 +52,7 @@ type options struct {
 	publishers int
 	clients    int
 	duration   time.Duration
+	rounds     int
 	watchTime  time.Duration
 	work       string
 }
@@ -64,6 +65,7 @@ func main() {
 	flag.IntVar(&o.publishers, "publishers", whipPublishers, "WHIP publishers in the whip scenario (at most 10)")
 	flag.IntVar(&o.clients, "clients", 32, "concurrent clients in the throughput and topups scenarios")
 	flag.DurationVar(&o.duration, "duration", 8*time.Second, "length of each throughput and topups round")
+	flag.IntVar(&o.rounds, "rounds", 6, "throughput rounds, free and paid alternating (even, 2 to 40)")
 	flag.DurationVar(&o.watchTime, "watch", 40*time.Second, "how long the viewers watch, and the renditions stream runs")
 	flag.StringVar(&o.work, "dir", "", "working directory (default: a new temporary one)")
 	flag.StringVar(&clipPath, "clip", "", "an FLV clip to publish in a loop (default: 6 s of 720p30 at 4 Mb/s made with ffmpeg, as OBS sends; testdata/clip.flv without ffmpeg)")

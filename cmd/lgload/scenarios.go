@@ -198,7 +198,7 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 	fmt.Printf("recordings of %d segments (%s of video each)\n", segs, time.Duration(loops)*6067*time.Millisecond)
 	var free, paid []float64
 	nextSession := big.NewInt(1 << 40)
-	const rounds = 6 // free and paid alternating, three each: the machine drifts
+	rounds := min(max(o.rounds/2*2, 2), 40) // free and paid alternating, as many each: the machine drifts
 	for round := range rounds {
 		stream := []string{"free", "paid"}[round%2]
 		base := srv.base + "/vod/" + stream + "/" + ids[stream] + "/source/"
