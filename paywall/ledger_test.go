@@ -250,3 +250,22 @@ func crashChild(path string) {
 	_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
 	wg.Wait()
 }
+
+// An account written before money was kept per stream reads back with
+// none (and no error), and what it gains later is kept per stream.
+func TestLedgerReadsAccountsWithoutStreams(t *testing.T) {
+	ch := common.Hash{9}
+	old := accountJSON{Amount: "1000", Signature: "0x" + strings.Repeat("ab", 65), Spent: "400", Preview: map[string]int64{"demo": 2000}}
+	a, err := decodeAccount(ch, old)
+	if err != nil || a.Paid().Int64() != 1000 || a.Spent.Int64() != 400 || len(a.Streams) != 0 || a.Preview["demo"] != 2*time.Second {
+		t.Fatalf("old account: %+v, %v", a, err)
+	}
+	a.add("demo", nil, big.NewInt(200), nil)
+	back, err := decodeAccount(ch, encodeAccount(&a))
+	if err != nil || back.Streams["demo"].Spent.Int64() != 200 || back.Streams["demo"].Paid.Sign() != 0 || back.Spent.Int64() != 400 {
+		t.Errorf("round trip: %+v %+v, %v", back, back.Streams["demo"], err)
+	}
+	if _, err := decodeAccount(ch, accountJSON{Spent: "0", Streams: map[string][3]string{"demo": {"1", "x", "0"}}}); err == nil {
+		t.Error("a damaged per-stream amount was accepted")
+	}
+}
