@@ -2,7 +2,7 @@
 // with EIP-712 vouchers signed here, by a key that never leaves the
 // browser: the burner key in the link's fragment (#k=0x…), or a session
 // key the page makes and a wallet (MetaMask) funds once.
-import Hls from 'hls.js';
+import Hls from 'hls.js/light'; // no subtitles, alternate audio or DRM: livegate's streams have none
 import { BrowserProvider, Contract, Wallet, formatEther, parseEther } from 'ethers';
 import { $, api, show, hide, fmtDuration } from './common.js';
 
