@@ -42,6 +42,21 @@ func TestTips(t *testing.T) {
 			t.Errorf("tip of %d: %d %v, want %d", c.amount, a.code, a.body, c.code)
 		}
 	}
+	// ...a forged tip, a tip drawn on another channel than the session's,
+	// one above the deposit, and a malformed one.
+	for name, c := range map[string]struct {
+		body any
+		code int
+	}{
+		"signed by someone else": {f.voucher(f.other, f.plain, 10000), http.StatusUnauthorized},
+		"another channel":        {f.voucher(f.viewer, f.small, 100), http.StatusForbidden},
+		"above the deposit":      {f.voucher(f.viewer, f.plain, 2_000_000), http.StatusPaymentRequired},
+		"malformed":              {`{"channel":"0x12","amount":"1","signature":"0x"}`, http.StatusBadRequest},
+	} {
+		if a := f.do("POST", "/pay/demo/tip", tok, c.body); a.code != c.code || a.body["error"] == nil {
+			t.Errorf("tip %s: %d %v, want %d with a reason", name, a.code, a.body, c.code)
+		}
+	}
 	acc := f.ledger.Account(f.plain)
 	// Per stream: the session's 5000 and the tips' 4000 paid through demo;
 	// one segment (2000) and the tips spent there.

@@ -42,6 +42,7 @@ type streamState struct {
 	Protocol        string                 `json:"protocol"`
 	Bitrate         int                    `json:"bitrate"` // the source's, bits per second
 	Segments        uint64                 `json:"segments"`
+	Bytes           uint64                 `json:"bytes"` // source segment bytes since the server started
 	Renditions      []hls.RenditionStatus  `json:"renditions"`
 	Viewers         int                    `json:"viewers"`
 	PricePerSecond  string                 `json:"pricePerSecond"`
@@ -75,10 +76,12 @@ func (s *server) adminStateHandler(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(s.adminState())
+	_ = json.NewEncoder(w).Encode(s.adminState(true))
 }
 
-func (s *server) adminState() adminState {
+// adminState gathers the state; the recordings (a walk of the archive)
+// only when asked, since the metrics do not show them.
+func (s *server) adminState(recordings bool) adminState {
 	out := adminState{Time: time.Now().UTC(), Refused: map[string]uint64{}}
 	viewers := s.audience.counts()
 	money := map[string]*paywall.Money{}
@@ -94,7 +97,7 @@ func (s *server) adminState() adminState {
 	for _, sc := range s.cfg.Streams {
 		st := s.streams[sc.Name].Status()
 		ss := streamState{
-			Name: sc.Name, Live: st.Live, Protocol: st.Protocol, Segments: st.Segments, Renditions: st.Renditions,
+			Name: sc.Name, Live: st.Live, Protocol: st.Protocol, Segments: st.Segments, Bytes: st.Bytes, Renditions: st.Renditions,
 			Viewers: viewers[sc.Name], PricePerSecond: sc.terms().PricePerSecond.String(),
 			Paid: "0", Spent: "0", Tips: "0",
 			PaymentRequired: stats.PaymentRequired[sc.Name], Vouchers: stats.Accepted[sc.Name],
@@ -111,10 +114,12 @@ func (s *server) adminState() adminState {
 		if m := money[sc.Name]; m != nil {
 			ss.Paid, ss.Spent, ss.Tips = m.Paid.String(), m.Spent.String(), m.Tips.String()
 		}
-		for _, rec := range s.archive.Recordings(sc.Name) {
-			ss.Recordings = append(ss.Recordings, rec.Summary())
+		if recordings {
+			for _, rec := range s.archive.Recordings(sc.Name) {
+				ss.Recordings = append(ss.Recordings, rec.Summary())
+			}
+			slices.Reverse(ss.Recordings) // newest first
 		}
-		slices.Reverse(ss.Recordings) // newest first
 		out.Streams = append(out.Streams, ss)
 	}
 	return out

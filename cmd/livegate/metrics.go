@@ -71,16 +71,15 @@ func (m *metrics) Describe(chan<- *prometheus.Desc) {}
 // Collect reads the state now.
 func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 	s := m.srv
-	st := s.adminState()
+	st := s.adminState(false)
 	for _, ss := range st.Streams {
 		live := 0.0
 		if ss.Live {
 			live = 1
 		}
 		ch <- prometheus.MustNewConstMetric(mLive, prometheus.GaugeValue, live, ss.Name, ss.Protocol)
-		status := s.streams[ss.Name].Status()
-		ch <- prometheus.MustNewConstMetric(mSegs, prometheus.CounterValue, float64(status.Segments), ss.Name)
-		ch <- prometheus.MustNewConstMetric(mByte, prometheus.CounterValue, float64(status.Bytes), ss.Name)
+		ch <- prometheus.MustNewConstMetric(mSegs, prometheus.CounterValue, float64(ss.Segments), ss.Name)
+		ch <- prometheus.MustNewConstMetric(mByte, prometheus.CounterValue, float64(ss.Bytes), ss.Name)
 		for _, r := range ss.Renditions {
 			ch <- prometheus.MustNewConstMetric(mRate, prometheus.GaugeValue, float64(r.Bandwidth), ss.Name, r.Name)
 		}

@@ -1,5 +1,7 @@
 // What the pages share: element lookup, JSON calls to livegate's API
 // with its {"error": …} refusals turned into exceptions, and formatting.
+import { formatEther } from 'ethers';
+
 export const $ = (id) => document.getElementById(id);
 
 export function show(id) {
@@ -39,4 +41,14 @@ export function fmtDuration(s) {
   if (h > 0) return `${h} h ${m} min`;
   if (m > 0) return `${m} min`;
   return `${Math.floor(s)} s`;
+}
+
+// eth shows an amount of wei (a bigint or a decimal string) in the unit
+// that keeps it readable.
+export function eth(wei) {
+  const w = BigInt(wei || 0);
+  if (w === 0n) return '0';
+  if (w < 1000000n) return `${w} wei`;
+  if (w < 1000000000000n) return `${(Number(w) / 1e9).toPrecision(3)} gwei`;
+  return formatEther(w).replace(/(\.\d{1,6})\d*$/, '$1') + ' ETH';
 }

@@ -1,8 +1,7 @@
 // The organizer's dashboard: polls GET /admin/state with the admin token
 // (from the link's fragment, #token=…, or typed in) and shows streams,
 // viewers, money, channels and recordings as they change.
-import { formatEther } from 'ethers';
-import { $, api, show, hide, fmtDuration } from './common.js';
+import { $, api, show, hide, fmtDuration, eth } from './common.js';
 
 const KEY = 'livegate.adminToken';
 let token = '';
@@ -11,12 +10,6 @@ let timer = null;
 // window.livegate lets the browser tests read what was shown last.
 window.livegate = { state: null };
 
-function eth(wei) {
-  const w = BigInt(wei || '0');
-  if (w === 0n) return '0';
-  if (w < 1000000000000n) return `${w} wei`;
-  return formatEther(w).replace(/(\.\d{1,6})\d*$/, '$1') + ' ETH';
-}
 
 function short(hex) {
   return hex ? hex.slice(0, 10) + '…' : '—';

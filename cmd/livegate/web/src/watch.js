@@ -3,8 +3,8 @@
 // browser: the burner key in the link's fragment (#k=0x…), or a session
 // key the page makes and a wallet (MetaMask) funds once.
 import Hls from 'hls.js/light'; // no subtitles, alternate audio or DRM: livegate's streams have none
-import { BrowserProvider, Contract, Wallet, formatEther, parseEther } from 'ethers';
-import { $, api, show, hide, fmtDuration } from './common.js';
+import { BrowserProvider, Contract, Wallet, parseEther } from 'ethers';
+import { $, api, show, hide, fmtDuration, eth } from './common.js';
 
 const AHEAD = 30n; // seconds of credit signed ahead of need
 const LOW = 15n; // top up when less than this is left
@@ -61,13 +61,6 @@ function clearMessage() {
 
 function status(text) {
   $('status').textContent = text;
-}
-
-// eth shows an amount in the unit that keeps it readable.
-function eth(wei) {
-  if (wei !== 0n && wei < 1000000n) return `${wei} wei`;
-  if (wei !== 0n && wei < 1000000000000n) return `${(Number(wei) / 1e9).toPrecision(3)} gwei`;
-  return formatEther(wei).replace(/(\.\d{1,6})\d*$/, '$1') + ' ETH';
 }
 
 function render() {
@@ -418,10 +411,9 @@ function tip() {
       message(`Not enough left in the channel for this tip (${eth(st.deposit - st.paid)} unsigned).`, 'warn');
       return;
     }
-    const tipped = amount;
     try {
       took(await api('POST', `${pay}/tip`, await sign(st.paid + amount), st.token));
-      message(`Thank you: ${eth(tipped)} sent as a tip.`, 'good');
+      message(`Thank you: ${eth(amount)} sent as a tip.`, 'good');
     } catch (e) {
       message('Tip refused: ' + e.message, 'bad');
     }
