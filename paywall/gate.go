@@ -71,6 +71,10 @@ type Gate struct {
 	Directory Directory
 	// Stats counts the answers.
 	Stats Stats
+	// Admitted, when set, hears of every segment let through and who
+	// asked: "session:ID" on a paid stream, "addr:IP" on a free one. The
+	// audience counts viewers with it, without parsing the token again.
+	Admitted func(stream, viewer string)
 }
 
 // domainJSON is the EIP-712 domain vouchers are signed in, as wallets
@@ -111,6 +115,9 @@ func token(r *http.Request) string {
 func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	terms, ok := g.Streams[seg.Stream]
 	if !ok || (terms.free() && terms.Preview == 0) {
+		if g.Admitted != nil {
+			g.Admitted(seg.Stream, "addr:"+clientOf(r))
+		}
 		return true
 	}
 	price := terms.Price(seg.Duration)
@@ -155,6 +162,9 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	h.Set(hdrPaid, rc.Paid.String())
 	h.Set(hdrSpent, rc.Spent.String())
 	h.Set("Cache-Control", "private, max-age=86400") // bought by this viewer; no shared cache may hand it on
+	if g.Admitted != nil {
+		g.Admitted(seg.Stream, "session:"+claims.Session)
+	}
 	return true
 }
 

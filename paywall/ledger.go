@@ -8,7 +8,9 @@ package paywall
 import (
 	"bufio"
 	"context"
+	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -176,13 +178,40 @@ type account struct {
 	Account
 }
 
-// record is one durable change: the account as it is after the change,
-// and the charge it made (if any).
+// record is one durable change: the account as it is after the change
+// (its accountJSON, encoded once by the caller: the log and bbolt store
+// the same bytes), and the charge it made (if any).
 type record struct {
-	Channel common.Hash `json:"ch"`
-	Account accountJSON `json:"acc"`
-	Day     string      `json:"day,omitempty"` // charge bucket
-	Key     []byte      `json:"key,omitempty"` // charge key
+	Channel common.Hash     `json:"ch"`
+	Account json.RawMessage `json:"acc"`
+	Day     string          `json:"day,omitempty"` // charge bucket
+	Key     []byte          `json:"key,omitempty"` // charge key
+}
+
+// newRecord encodes a change.
+func newRecord(ch common.Hash, a *Account, day string, key []byte) record {
+	acc, _ := json.Marshal(encodeAccount(a)) // strings, maps and numbers: cannot fail
+	return record{Channel: ch, Account: acc, Day: day, Key: key}
+}
+
+// appendLine appends r as one line of the log: the JSON that
+// json.Marshal makes of it, written out by hand because the single writer
+// goroutine does it for every change (a third of its time, with
+// reflection). Every part but Account is hex, base64 or a bucket name.
+func (r record) appendLine(buf []byte) []byte {
+	buf = append(buf, `{"ch":"`...)
+	buf = hex.AppendEncode(append(buf, "0x"...), r.Channel[:]) // as common.Hash marshals
+	buf = append(buf, `","acc":`...)
+	buf = append(buf, r.Account...)
+	if r.Day != "" {
+		buf = append(append(append(buf, `,"day":"`...), r.Day...), '"')
+	}
+	if len(r.Key) > 0 { // omitempty
+		buf = append(buf, `,"key":"`...)
+		buf = base64.StdEncoding.AppendEncode(buf, r.Key)
+		buf = append(buf, '"')
+	}
+	return append(buf, "}\n"...)
 }
 
 type op struct {
@@ -193,13 +222,14 @@ type op struct {
 var bucketAccounts = []byte("accounts")
 
 // maxBatch bounds one group commit; checkpointEvery bounds the log.
-// commitDelay is how long a busy writer waits to fill a group commit:
-// under load, a sync here costs about 0.7 ms of a device shared with
-// every segment sent, and halving the syncs lifted paid throughput from
-// 0.85 to 0.92 of free (BENCHMARKS.md).
+// commitDelay is how long a busy writer waits to fill a group commit (see
+// gather): a segment's answer waits that much longer, a few milliseconds
+// of a 2 s segment. After a wait that brought nothing, the writer does not
+// wait again for calmCommits commits.
 const (
-	commitDelay     = time.Millisecond
-	minBatch        = 4
+	commitDelay     = 8 * time.Millisecond
+	minBatch        = 16
+	calmCommits     = 64
 	maxBatch        = 1024
 	checkpointEvery = time.Second
 	checkpointAfter = 8192 // records
@@ -302,14 +332,19 @@ func seqOf(seg, path string) int {
 	return n
 }
 
-// applyRecords writes records into bbolt, in order: later account
-// snapshots win, charges are added.
+// applyRecords writes records into bbolt, in order: an account's last
+// snapshot wins (the only one written), charges are added.
 func applyRecords(tx *bolt.Tx, recs []record) error {
 	accounts := tx.Bucket(bucketAccounts)
-	for _, r := range recs {
-		b, _ := json.Marshal(r.Account)
-		if err := accounts.Put(r.Channel[:], b); err != nil {
-			return err
+	last := make(map[common.Hash]int, len(recs))
+	for i, r := range recs {
+		last[r.Channel] = i
+	}
+	for i, r := range recs {
+		if last[r.Channel] == i {
+			if err := accounts.Put(r.Channel[:], r.Account); err != nil {
+				return err
+			}
 		}
 		if r.Key != nil {
 			day, err := tx.CreateBucketIfNotExists([]byte(r.Day))
@@ -355,13 +390,18 @@ func (l *BoltLedger) writer() {
 	defer close(l.done)
 	var buf []byte
 	last := 0 // changes in the last group commit
+	calm := 0 // commits left before the writer waits for more again
 	for first := range l.ops {
-		batch := l.gather(first, last)
+		batch, fruitless := l.gather(first, last, calm == 0)
 		last = len(batch)
+		if fruitless {
+			calm = calmCommits
+		} else if calm > 0 {
+			calm--
+		}
 		buf = buf[:0]
 		for _, o := range batch {
-			b, _ := json.Marshal(o.rec)
-			buf = append(append(buf, b...), '\n')
+			buf = o.rec.appendLine(buf)
 		}
 		l.walMu.Lock()
 		var err error
@@ -405,49 +445,55 @@ func (l *BoltLedger) writer() {
 	}
 }
 
-// gather collects a group commit: first and whatever is waiting. When
-// the last group commit carried several changes (viewers arriving
-// together), it also waits for more as they arrive, until it has as many
-// as last time and at least minBatch, or for commitDelay at most: one
-// sync then serves more of them. A change alone (the last commit carried
-// one) is written at once, and writers that all wait on every commit (a
-// closed loop) refill the batch in microseconds.
-func (l *BoltLedger) gather(first op, last int) []op {
-	batch := []op{first}
+// gather collects a group commit: first and whatever is waiting. A busy
+// writer (the last commit carried several changes) also waits for more,
+// until it has as many as last time and at least minBatch, or for
+// commitDelay at most: one sync then serves them all. Under load a sync
+// costs the machine more CPU than the charges it carries (the flush and
+// its interrupts; BENCHMARKS.md), so fewer syncs leave more for sending
+// segments. A lone change is written at once. It reports a wait that
+// was in vain: nothing came in its second half. Writers that all wait on
+// each commit (a closed loop) come back at once, and nobody else comes.
+func (l *BoltLedger) gather(first op, last int, patient bool) (batch []op, fruitless bool) {
+	batch = []op{first}
 	want := 1
-	if last > 1 {
+	if patient && last > 1 {
 		want = max(last, minBatch)
 	}
-	var wait <-chan time.Time
+	var timeout <-chan time.Time
+	var quiet time.Time // from then on, a change arriving shows others are coming
 	for len(batch) < maxBatch {
 		select {
 		case o, ok := <-l.ops:
 			if !ok {
-				return batch
+				return batch, false
 			}
 			batch = append(batch, o)
 			continue
 		default:
 		}
 		if len(batch) >= want {
-			return batch
+			return batch, false
 		}
-		if wait == nil {
+		if timeout == nil {
 			t := time.NewTimer(commitDelay)
 			defer t.Stop()
-			wait = t.C
+			timeout, quiet = t.C, time.Now().Add(commitDelay/2)
 		}
 		select {
 		case o, ok := <-l.ops:
 			if !ok {
-				return batch
+				return batch, false
 			}
 			batch = append(batch, o)
-		case <-wait:
-			return batch
+			if time.Now().After(quiet) {
+				quiet = time.Time{}
+			}
+		case <-timeout:
+			return batch, !quiet.IsZero()
 		}
 	}
-	return batch
+	return batch, false
 }
 
 // checkpointer moves synced records into bbolt every second (or sooner
@@ -634,7 +680,7 @@ func (l *BoltLedger) pay(v *chain.Voucher, stream string, tip bool) (Account, er
 		next.add(stream, inc, nil, nil)
 	}
 	next.Best = &chain.Voucher{Channel: v.Channel, Amount: new(big.Int).Set(v.Amount), Signature: append([]byte(nil), v.Signature...)}
-	if err := l.commit(record{Channel: v.Channel, Account: encodeAccount(&next)}); err != nil {
+	if err := l.commit(newRecord(v.Channel, &next, "", nil)); err != nil {
 		return a.clone(), fmt.Errorf("ledger: %w", err)
 	}
 	a.Account = next
@@ -661,25 +707,43 @@ func (l *BoltLedger) Charge(_ context.Context, c Charge) (Receipt, error) {
 		rc.Already = true
 		return rc, nil
 	}
-	next := a.clone()
-	if used := a.Preview[c.Stream]; c.Preview > 0 && used < c.Preview {
-		next.Preview[c.Stream] = used + c.Duration
+	// The account changes in place, and back if the commit fails: a.mu
+	// is held throughout, so nobody sees it in between (a copy per charge
+	// was a fifth of the ledger's time).
+	var undo func()
+	if used, ok := a.Preview[c.Stream]; c.Preview > 0 && used < c.Preview {
+		a.Preview[c.Stream] = used + c.Duration
+		undo = func() {
+			if ok {
+				a.Preview[c.Stream] = used
+			} else {
+				delete(a.Preview, c.Stream)
+			}
+		}
 		rc.Free = true
 	} else {
 		if a.Credit().Cmp(c.Price) < 0 {
 			rc.Price.Set(c.Price)
 			return rc, ErrInsufficientCredit
 		}
-		next.Spent.Add(next.Spent, c.Price)
-		next.add(c.Stream, nil, c.Price, nil)
+		_, had := a.Streams[c.Stream]
+		a.Spent.Add(a.Spent, c.Price)
+		a.add(c.Stream, nil, c.Price, nil)
+		undo = func() {
+			a.Spent.Sub(a.Spent, c.Price)
+			if had {
+				a.add(c.Stream, nil, new(big.Int).Neg(c.Price), nil)
+			} else {
+				delete(a.Streams, c.Stream)
+			}
+		}
 		rc.Price.Set(c.Price)
 	}
-	err = l.commit(record{Channel: c.Channel, Account: encodeAccount(&next), Day: string(dayBucket(now)), Key: key})
-	if err != nil {
+	if err := l.commit(newRecord(c.Channel, &a.Account, string(dayBucket(now)), key)); err != nil {
+		undo()
 		return Receipt{}, fmt.Errorf("ledger: %w", err)
 	}
-	a.Account = next
-	rc.Spent.Set(next.Spent)
+	rc.Spent.Set(a.Spent)
 	return rc, nil
 }
 

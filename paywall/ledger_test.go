@@ -3,6 +3,7 @@ package paywall
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -267,5 +268,74 @@ func TestLedgerReadsAccountsWithoutStreams(t *testing.T) {
 	}
 	if _, err := decodeAccount(ch, accountJSON{Spent: "0", Streams: map[string][3]string{"demo": {"1", "x", "0"}}}); err == nil {
 		t.Error("a damaged per-stream amount was accepted")
+	}
+}
+
+// The log's lines are written by hand; they must read back as the
+// records they were made from, and match what encoding/json would write.
+func TestLogLinesAreTheRecordsJSON(t *testing.T) {
+	a := newAccount()
+	a.Best = voucher(common.HexToHash("0xabc"), 5_000)
+	a.Spent.SetInt64(1_234)
+	a.add(`odd "name" <&>`, big.NewInt(5_000), big.NewInt(1_234), big.NewInt(7))
+	a.Preview["live"] = 4 * time.Second
+	ch := common.HexToHash("0x00ff00000000000000000000000000000000000000000000000000000000beef")
+	for _, r := range []record{
+		newRecord(ch, &a, "", nil),
+		newRecord(ch, &a, string(dayBucket(time.Date(2026, 11, 22, 23, 59, 0, 0, time.UTC))), chargeKey(ch, "s\x00\xff", "live/rec/720p/17")),
+		newRecord(ch, &Account{Spent: new(big.Int)}, "charges-2026-11-23", []byte{}),
+	} {
+		line := string(r.appendLine(nil))
+		want, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line != string(want)+"\n" {
+			t.Errorf("line\n%s\nencoding/json\n%s", line, want)
+		}
+		var back record
+		if err := json.Unmarshal([]byte(line), &back); err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		if back.Channel != r.Channel || string(back.Account) != string(r.Account) || back.Day != r.Day || string(back.Key) != string(r.Key) {
+			t.Errorf("read back %+v, wrote %+v", back, r)
+		}
+	}
+}
+
+// A charge the log cannot take leaves the account as it was: the spend
+// is made in place and undone, preview and per-stream money included.
+func TestLedgerFailedChargeChangesNothing(t *testing.T) {
+	l := openLedger(t, filepath.Join(t.TempDir(), "ledger.db"))
+	ch := common.Hash{7}
+	if _, err := l.Pay(ctx, voucher(ch, 1000), "demo"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Charge(ctx, charge(ch, "s", "seg0", 100)); err != nil {
+		t.Fatal(err)
+	}
+	before := l.Account(ch)
+	// The log's file, opened read-only: the writer's next write fails.
+	l.walMu.Lock()
+	ro, err := os.Open(l.wal.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.wal.Close()
+	l.wal = ro
+	l.walMu.Unlock()
+	other := charge(ch, "s", "seg1", 100)
+	other.Stream = "other"
+	preview := charge(ch, "s", "seg2", 100)
+	preview.Preview = 10 * time.Second
+	for _, c := range []Charge{charge(ch, "s", "seg1", 100), other, preview} {
+		if _, err := l.Charge(ctx, c); err == nil {
+			t.Fatalf("%+v: charged with a broken log", c)
+		}
+	}
+	after := l.Account(ch)
+	if after.Spent.Cmp(before.Spent) != 0 || len(after.Streams) != len(before.Streams) || len(after.Preview) != 0 ||
+		after.Streams["demo"].Spent.Cmp(before.Streams["demo"].Spent) != 0 {
+		t.Errorf("after failed charges: %+v, before: %+v", after, before)
 	}
 }

@@ -2,7 +2,6 @@ package paywall
 
 import (
 	"maps"
-	"net/http"
 	"sync"
 )
 
@@ -41,15 +40,3 @@ func (s *Stats) inc(m *map[string]uint64, key string) {
 func (s *Stats) paymentRequired(stream string) { s.inc(&s.required, stream) }
 func (s *Stats) voucherAccepted(stream string) { s.inc(&s.accepted, stream) }
 func (s *Stats) refusal(reason string)         { s.inc(&s.refused, reason) }
-
-// Viewer names who asks for a segment of stream: the session of a valid
-// token, or else the client's address. The audience counts distinct
-// viewers with it.
-func (g *Gate) Viewer(r *http.Request, stream string) string {
-	if tok := token(r); tok != "" {
-		if c, err := g.Sessions.Parse(tok, stream); err == nil {
-			return "session:" + c.Session
-		}
-	}
-	return "addr:" + clientOf(r)
-}

@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -158,14 +160,34 @@ func TestStatsCountAnswers(t *testing.T) {
 	if s.PaymentRequired["demo"] != 2 || s.Accepted["demo"] != 2 || s.Refused["not_increasing"] != 1 || s.Refused["bad_signature"] != 1 {
 		t.Errorf("stats %+v", s)
 	}
-	req := httptest.NewRequest("GET", "/seg/demo/3?token="+tok, nil)
-	if v := f.gate.Viewer(req, "demo"); !strings.HasPrefix(v, "session:") {
-		t.Errorf("viewer with a token: %q", v)
+}
+
+// Every segment let through names its viewer to Admitted: the session on
+// a paid stream, the address on a free one; refused ones name nobody.
+func TestAdmittedNamesTheViewer(t *testing.T) {
+	f := newFixture(t)
+	var mu sync.Mutex
+	var seen []string
+	f.gate.Admitted = func(stream, viewer string) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, stream+" "+viewer)
 	}
-	req = httptest.NewRequest("GET", "/seg/demo/3", nil)
-	req.RemoteAddr = "192.0.2.7:5555"
-	if v := f.gate.Viewer(req, "demo"); v != "addr:192.0.2.7" {
-		t.Errorf("viewer without a token: %q", v)
+	f.do("GET", "/seg/demo/1", "", nil) // 402
+	tok := f.session("demo", f.plain, 3000)
+	f.do("GET", "/seg/demo/1", tok, nil)
+	f.do("GET", "/seg/demo/2", tok, nil)           // 402: 1000 left
+	f.do("GET", "/seg/free/1", "", nil)            // not paywalled
+	f.do("GET", "/seg/demo/1", "forged."+tok, nil) // 401
+	claims, err := f.gate.Sessions.Parse(tok, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"demo session:" + claims.Session, "free addr:127.0.0.1"}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(seen, want) {
+		t.Errorf("admitted %q, want %q", seen, want)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -196,13 +197,14 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 		ids[s], segs = id, n
 	}
 	fmt.Printf("recordings of %d segments (%s of video each)\n", segs, time.Duration(loops)*6067*time.Millisecond)
-	var free, paid []float64
+	var free, paid, freeCPU, paidCPU []float64
 	nextSession := big.NewInt(1 << 40)
 	rounds := min(max(o.rounds/2*2, 2), 40) // free and paid alternating, as many each: the machine drifts
 	for round := range rounds {
 		stream := []string{"free", "paid"}[round%2]
 		base := srv.base + "/vod/" + stream + "/" + ids[stream] + "/source/"
 		var reqs, bytes, failures atomic.Int64
+		srvCPU, ownCPU := srv.cpu(), procCPU(os.Getpid())
 		deadline := time.Now().Add(o.duration)
 		var wg sync.WaitGroup
 		for c := range o.clients {
@@ -237,12 +239,17 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 		}
 		wg.Wait()
 		rate := float64(reqs.Load()) / o.duration.Seconds()
-		fmt.Printf("round %d %-4s  %8.0f segments/s  %7.1f MB/s  failures %d\n", round+1, stream, rate,
-			float64(bytes.Load())/o.duration.Seconds()/1e6, failures.Load())
+		// CPU per segment says where a difference comes from: the two
+		// processes share the 2 cores, so a round's rate is about 2 cores
+		// over the sum of both.
+		perSeg := func(d time.Duration) float64 { return float64(d.Microseconds()) / max(float64(reqs.Load()), 1) }
+		sc, oc := perSeg(srv.cpu()-srvCPU), perSeg(procCPU(os.Getpid())-ownCPU)
+		fmt.Printf("round %d %-4s  %8.0f segments/s  %7.1f MB/s  failures %d  CPU µs/segment: server %.0f, load %.0f\n", round+1, stream, rate,
+			float64(bytes.Load())/o.duration.Seconds()/1e6, failures.Load(), sc, oc)
 		if stream == "free" {
-			free = append(free, rate)
+			free, freeCPU = append(free, rate), append(freeCPU, sc)
 		} else {
-			paid = append(paid, rate)
+			paid, paidCPU = append(paid, rate), append(paidCPU, sc)
 		}
 	}
 	mean := func(x []float64) float64 {
@@ -252,6 +259,7 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 		}
 		return s / float64(len(x))
 	}
+	fmt.Printf("server CPU per segment: free %.0f µs, paid %.0f µs\n", mean(freeCPU), mean(paidCPU))
 	fmt.Printf("gated / ungated = %.0f / %.0f = %.3f\n", mean(paid), mean(free), mean(paid)/mean(free))
 	return nil
 }

@@ -69,27 +69,19 @@ func (a *audience) prune(now time.Time) {
 	a.pruned = now
 }
 
-// countingGate is the origin's gate with the audience counted: every
-// segment let through counts its viewer.
+// countingGate is the open gate of a server without payments, with the
+// audience counted by client address (viewers behind one NAT count
+// once). With payments, the paywall's gate counts (paywall.Gate.Admitted).
 type countingGate struct {
-	hls.Gate
-	aud    *audience
-	viewer func(r *http.Request, stream string) string
+	hls.OpenGate
+	aud *audience
 }
 
 func (g countingGate) Admit(w http.ResponseWriter, r *http.Request, seg hls.SegmentRef) bool {
-	if !g.Gate.Admit(w, r, seg) {
-		return false
-	}
-	g.aud.saw(seg.Stream, g.viewer(r, seg.Stream))
-	return true
-}
-
-// addrViewer names a viewer of a free server by its address.
-func addrViewer(r *http.Request, _ string) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return "addr:" + r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return "addr:" + host
+	g.aud.saw(seg.Stream, "addr:"+host)
+	return true
 }

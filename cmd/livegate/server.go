@@ -101,9 +101,10 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	s.whip = &whip.Server{Hub: s.hub, Logger: log, Segment: time.Duration(cfg.Segment), FFmpeg: ffmpeg, Loopback: true}
 
 	mux := http.NewServeMux()
-	gate := countingGate{Gate: hls.OpenGate{}, aud: s.audience, viewer: addrViewer}
+	var gate hls.Gate = countingGate{aud: s.audience}
 	if s.pay != nil {
-		gate.Gate, gate.viewer = hlsGate{s.pay.gate}, s.pay.gate.Viewer
+		s.pay.gate.Admitted = s.audience.saw
+		gate = hlsGate{s.pay.gate}
 		s.pay.gate.Register(mux)
 		mux.HandleFunc("POST /admin/settle", s.adminSettle)
 	}
