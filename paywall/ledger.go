@@ -224,12 +224,10 @@ var bucketAccounts = []byte("accounts")
 // maxBatch bounds one group commit; checkpointEvery bounds the log.
 // commitDelay is how long a busy writer waits to fill a group commit (see
 // gather): a segment's answer waits that much longer, a few milliseconds
-// of a 2 s segment. After a wait that brought nothing, the writer does not
-// wait again for calmCommits commits.
+// of a 2 s segment.
 const (
 	commitDelay     = 8 * time.Millisecond
 	minBatch        = 16
-	calmCommits     = 64
 	maxBatch        = 1024
 	checkpointEvery = time.Second
 	checkpointAfter = 8192 // records
@@ -389,16 +387,11 @@ func (l *BoltLedger) rotate() error {
 func (l *BoltLedger) writer() {
 	defer close(l.done)
 	var buf []byte
-	last := 0 // changes in the last group commit
-	calm := 0 // commits left before the writer waits for more again
+	last, active := 0, 0 // changes in the last group commit; accounts changing lately
+	var accounts changing
 	for first := range l.ops {
-		batch, fruitless := l.gather(first, last, calm == 0)
-		last = len(batch)
-		if fruitless {
-			calm = calmCommits
-		} else if calm > 0 {
-			calm--
-		}
+		batch := l.gather(first, last, active)
+		last, active = len(batch), accounts.saw(batch)
 		buf = buf[:0]
 		for _, o := range batch {
 			buf = o.rec.appendLine(buf)
@@ -451,49 +444,64 @@ func (l *BoltLedger) writer() {
 // commitDelay at most: one sync then serves them all. Under load a sync
 // costs the machine more CPU than the charges it carries (the flush and
 // its interrupts; BENCHMARKS.md), so fewer syncs leave more for sending
-// segments. A lone change is written at once. It reports a wait that
-// was in vain: nothing came in its second half. Writers that all wait on
-// each commit (a closed loop) come back at once, and nobody else comes.
-func (l *BoltLedger) gather(first op, last int, patient bool) (batch []op, fruitless bool) {
-	batch = []op{first}
+// segments. It never waits for more changes than there are accounts
+// changing: an account has one change in flight at a time (its lock is
+// held through the commit), so with writers that all wait on each commit
+// (a closed loop) the batch is full once they are all in. A lone change
+// is written at once.
+func (l *BoltLedger) gather(first op, last, active int) []op {
+	batch := []op{first}
 	want := 1
-	if patient && last > 1 {
-		want = max(last, minBatch)
+	if last > 1 {
+		want = min(max(last, minBatch), active)
 	}
 	var timeout <-chan time.Time
-	var quiet time.Time // from then on, a change arriving shows others are coming
 	for len(batch) < maxBatch {
 		select {
 		case o, ok := <-l.ops:
 			if !ok {
-				return batch, false
+				return batch
 			}
 			batch = append(batch, o)
 			continue
 		default:
 		}
 		if len(batch) >= want {
-			return batch, false
+			return batch
 		}
 		if timeout == nil {
 			t := time.NewTimer(commitDelay)
 			defer t.Stop()
-			timeout, quiet = t.C, time.Now().Add(commitDelay/2)
+			timeout = t.C
 		}
 		select {
 		case o, ok := <-l.ops:
 			if !ok {
-				return batch, false
+				return batch
 			}
 			batch = append(batch, o)
-			if time.Now().After(quiet) {
-				quiet = time.Time{}
-			}
 		case <-timeout:
-			return batch, !quiet.IsZero()
+			return batch
 		}
 	}
-	return batch, false
+	return batch
+}
+
+// changing counts the accounts changed lately: those of this second and
+// of the last, in two generations.
+type changing struct {
+	cur, prev map[common.Hash]struct{}
+	since     time.Time
+}
+
+func (c *changing) saw(batch []op) int {
+	if now := time.Now(); now.Sub(c.since) > time.Second {
+		c.prev, c.cur, c.since = c.cur, make(map[common.Hash]struct{}, len(c.cur)), now
+	}
+	for _, o := range batch {
+		c.cur[o.rec.Channel] = struct{}{}
+	}
+	return max(len(c.cur), len(c.prev))
 }
 
 // checkpointer moves synced records into bbolt every second (or sooner
