@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -190,8 +191,7 @@ type record struct {
 
 // newRecord encodes a change.
 func newRecord(ch common.Hash, a *Account, day string, key []byte) record {
-	acc, _ := json.Marshal(encodeAccount(a)) // strings, maps and numbers: cannot fail
-	return record{Channel: ch, Account: acc, Day: day, Key: key}
+	return record{Channel: ch, Account: appendAccount(nil, a), Day: day, Key: key}
 }
 
 // appendLine appends r as one line of the log: the JSON that
@@ -835,6 +835,63 @@ func encodeAccount(a *Account) accountJSON {
 		}
 	}
 	return j
+}
+
+// appendAccount appends the account's accountJSON as encoding/json
+// writes it, without reflection or the maps and strings in between: an
+// account is encoded on every charge. A name that JSON would escape takes
+// the slow way.
+func appendAccount(buf []byte, a *Account) []byte {
+	for _, k := range slices.Concat(slices.Collect(maps.Keys(a.Preview)), slices.Collect(maps.Keys(a.Streams))) {
+		if !plainJSON(k) {
+			j, _ := json.Marshal(encodeAccount(a)) // strings, maps and numbers: cannot fail
+			return append(buf, j...)
+		}
+	}
+	if a.Best != nil {
+		buf = a.Best.Amount.Append(append(buf, `{"amount":"`...), 10)
+		buf = hex.AppendEncode(append(buf, `","signature":"0x`...), a.Best.Signature)
+		buf = append(buf, `","spent":"`...)
+	} else {
+		buf = append(buf, `{"spent":"`...)
+	}
+	buf = append(a.Spent.Append(buf, 10), '"')
+	if len(a.Preview) > 0 {
+		buf = append(buf, `,"preview":{`...)
+		for i, k := range slices.Sorted(maps.Keys(a.Preview)) {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(append(append(buf, '"'), k...), `":`...)
+			buf = strconv.AppendInt(buf, a.Preview[k].Milliseconds(), 10)
+		}
+		buf = append(buf, '}')
+	}
+	if len(a.Streams) > 0 {
+		buf = append(buf, `,"streams":{`...)
+		for i, k := range slices.Sorted(maps.Keys(a.Streams)) {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			m := a.Streams[k]
+			buf = append(append(append(buf, '"'), k...), `":["`...)
+			buf = append(m.Paid.Append(buf, 10), `","`...)
+			buf = append(m.Spent.Append(buf, 10), `","`...)
+			buf = append(m.Tips.Append(buf, 10), `"]`...)
+		}
+		buf = append(buf, '}')
+	}
+	return append(buf, '}')
+}
+
+// plainJSON reports whether encoding/json writes s as it is, in quotes.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 func decodeAccount(ch common.Hash, j accountJSON) (Account, error) {

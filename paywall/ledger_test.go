@@ -339,3 +339,32 @@ func TestLedgerFailedChargeChangesNothing(t *testing.T) {
 		t.Errorf("after failed charges: %+v, before: %+v", after, before)
 	}
 }
+
+// Accounts are encoded by hand too: the bytes must be encoding/json's,
+// names JSON would escape included (they take the slow way).
+func TestAccountsEncodeAsEncodingJSONDoes(t *testing.T) {
+	empty := newAccount()
+	paid := newAccount()
+	paid.Best = &chain.Voucher{Channel: common.Hash{1}, Amount: new(big.Int).Lsh(big.NewInt(1), 200), Signature: []byte{}}
+	paid.Spent.SetInt64(999)
+	full := newAccount()
+	full.Best = voucher(common.Hash{2}, 123_456_789)
+	full.Spent.SetInt64(42)
+	for _, name := range []string{"zeta", "demo", "a-b_c.d", "Z9"} {
+		full.add(name, big.NewInt(int64(len(name))), big.NewInt(2), big.NewInt(0))
+		full.Preview[name] = time.Duration(len(name)) * 1500 * time.Millisecond
+	}
+	odd := full.clone()
+	odd.add("<b>&\"quoted\"\\ é\u2028", big.NewInt(1), big.NewInt(1), big.NewInt(1))
+	oddPreview := newAccount()
+	oddPreview.Preview["tab\there"] = time.Second
+	for i, a := range []Account{empty, paid, full, odd, oddPreview} {
+		want, err := json.Marshal(encodeAccount(&a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendAccount([]byte("prefix"), &a); string(got) != "prefix"+string(want) {
+			t.Errorf("account %d:\n%s\nencoding/json:\n%s", i, got, want)
+		}
+	}
+}
