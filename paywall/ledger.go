@@ -842,11 +842,16 @@ func encodeAccount(a *Account) accountJSON {
 // account is encoded on every charge. A name that JSON would escape takes
 // the slow way.
 func appendAccount(buf []byte, a *Account) []byte {
-	for _, k := range slices.Concat(slices.Collect(maps.Keys(a.Preview)), slices.Collect(maps.Keys(a.Streams))) {
-		if !plainJSON(k) {
-			j, _ := json.Marshal(encodeAccount(a)) // strings, maps and numbers: cannot fail
-			return append(buf, j...)
-		}
+	plain := true
+	for k := range a.Preview {
+		plain = plain && plainJSON(k)
+	}
+	for k := range a.Streams {
+		plain = plain && plainJSON(k)
+	}
+	if !plain {
+		j, _ := json.Marshal(encodeAccount(a)) // strings, maps and numbers: cannot fail
+		return append(buf, j...)
 	}
 	if a.Best != nil {
 		buf = a.Best.Amount.Append(append(buf, `{"amount":"`...), 10)
