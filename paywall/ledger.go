@@ -409,6 +409,10 @@ func (l *BoltLedger) writer() {
 		}
 		if err == nil {
 			l.walOff += int64(len(buf))
+		} else {
+			// Some of buf may be on disk anyway; the next batch starts a
+			// new segment rather than write over (and after) it.
+			l.walOff = walSize
 		}
 		if err == nil {
 			for _, o := range batch {
@@ -495,8 +499,12 @@ type changing struct {
 }
 
 func (c *changing) saw(batch []op) int {
-	if now := time.Now(); now.Sub(c.since) > time.Second {
+	now := time.Now()
+	if idle := now.Sub(c.since); idle > time.Second {
 		c.prev, c.cur, c.since = c.cur, make(map[common.Hash]struct{}, len(c.cur)), now
+		if idle > 2*time.Second {
+			c.prev = nil // the last generation is older than a second ago
+		}
 	}
 	for _, o := range batch {
 		c.cur[o.rec.Channel] = struct{}{}

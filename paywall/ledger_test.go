@@ -314,29 +314,44 @@ func TestLedgerFailedChargeChangesNothing(t *testing.T) {
 	if _, err := l.Charge(ctx, charge(ch, "s", "seg0", 100)); err != nil {
 		t.Fatal(err)
 	}
-	before := l.Account(ch)
-	// The log's file, opened read-only: the writer's next write fails.
-	l.walMu.Lock()
-	ro, err := os.Open(l.wal.Name())
-	if err != nil {
-		t.Fatal(err)
+	previewed := charge(ch, "s", "seg0p", 100)
+	previewed.Stream, previewed.Preview = "previewed", 10*time.Second
+	if rc, err := l.Charge(ctx, previewed); err != nil || !rc.Free {
+		t.Fatalf("preview charge: %+v %v", rc, err)
 	}
-	l.wal.Close()
-	l.wal = ro
-	l.walMu.Unlock()
+	before := l.Account(ch)
+	// The log's file, opened read-only: the writer's next write fails
+	// (and the one after starts a new segment).
+	breakLog := func() {
+		l.walMu.Lock()
+		defer l.walMu.Unlock()
+		ro, err := os.Open(l.wal.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.wal.Close()
+		l.wal, l.walOff = ro, 0
+	}
 	other := charge(ch, "s", "seg1", 100)
 	other.Stream = "other"
 	preview := charge(ch, "s", "seg2", 100)
 	preview.Preview = 10 * time.Second
-	for _, c := range []Charge{charge(ch, "s", "seg1", 100), other, preview} {
+	previewed.Segment = "seg3p"
+	for _, c := range []Charge{charge(ch, "s", "seg1", 100), other, preview, previewed} {
+		breakLog()
 		if _, err := l.Charge(ctx, c); err == nil {
 			t.Fatalf("%+v: charged with a broken log", c)
 		}
 	}
 	after := l.Account(ch)
-	if after.Spent.Cmp(before.Spent) != 0 || len(after.Streams) != len(before.Streams) || len(after.Preview) != 0 ||
+	if after.Spent.Cmp(before.Spent) != 0 || len(after.Streams) != len(before.Streams) ||
+		len(after.Preview) != 1 || after.Preview["previewed"] != 2*time.Second ||
 		after.Streams["demo"].Spent.Cmp(before.Streams["demo"].Spent) != 0 {
 		t.Errorf("after failed charges: %+v, before: %+v", after, before)
+	}
+	// The writer moved on to a new segment: charging works again.
+	if rc, err := l.Charge(ctx, charge(ch, "s", "seg1", 100)); err != nil || rc.Spent.Int64() != 200 {
+		t.Errorf("after the failures: %+v %v", rc, err)
 	}
 }
 
@@ -354,11 +369,16 @@ func TestAccountsEncodeAsEncodingJSONDoes(t *testing.T) {
 		full.add(name, big.NewInt(int64(len(name))), big.NewInt(2), big.NewInt(0))
 		full.Preview[name] = time.Duration(len(name)) * 1500 * time.Millisecond
 	}
-	odd := full.clone()
-	odd.add("<b>&\"quoted\"\\ é\u2028", big.NewInt(1), big.NewInt(1), big.NewInt(1))
-	oddPreview := newAccount()
-	oddPreview.Preview["tab\there"] = time.Second
-	for i, a := range []Account{empty, paid, full, odd, oddPreview} {
+	accounts := []Account{empty, paid, full}
+	// One name per kind of character encoding/json escapes (or rejects).
+	for _, name := range []string{`a"b`, `a\b`, "a<b", "a>b", "a&b", "a\tb", "a\x00b", "a\x7fb", "é", "\u2028", "\xff"} {
+		odd := full.clone()
+		odd.add(name, big.NewInt(1), big.NewInt(1), big.NewInt(1))
+		oddPreview := newAccount()
+		oddPreview.Preview[name] = time.Second
+		accounts = append(accounts, odd, oddPreview)
+	}
+	for i, a := range accounts {
 		want, err := json.Marshal(encodeAccount(&a))
 		if err != nil {
 			t.Fatal(err)
@@ -366,5 +386,32 @@ func TestAccountsEncodeAsEncodingJSONDoes(t *testing.T) {
 		if got := appendAccount([]byte("prefix"), &a); string(got) != "prefix"+string(want) {
 			t.Errorf("account %d:\n%s\nencoding/json:\n%s", i, got, want)
 		}
+	}
+}
+
+// The writer's count of accounts changing: this second's and the last's,
+// none left over from before an idle spell.
+func TestChangingCountsRecentAccounts(t *testing.T) {
+	batch := func(chs ...byte) []op {
+		var b []op
+		for _, c := range chs {
+			b = append(b, op{rec: record{Channel: common.Hash{c}}})
+		}
+		return b
+	}
+	var c changing
+	if n := c.saw(batch(1, 2, 3)); n != 3 {
+		t.Errorf("first batch: %d", n)
+	}
+	if n := c.saw(batch(3, 4)); n != 4 {
+		t.Errorf("same second: %d", n)
+	}
+	c.since = c.since.Add(-1500 * time.Millisecond) // the next second
+	if n := c.saw(batch(5)); n != 4 {
+		t.Errorf("the next second counts the last one's: %d", n)
+	}
+	c.since = c.since.Add(-5 * time.Second) // idle
+	if n := c.saw(batch(6)); n != 1 {
+		t.Errorf("after an idle spell: %d", n)
 	}
 }

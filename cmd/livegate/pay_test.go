@@ -217,6 +217,9 @@ func TestEndToEndPaidStream(t *testing.T) {
 	if resp, _ = getWith(t, segs[0]); resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "2000" {
 		t.Errorf("the same segment again was charged again: %v", resp.Header)
 	}
+	if n := e.srv.audience.counts()["demo"]; n != 1 {
+		t.Errorf("viewers counted after one session's segments: %d (a 402 counts nobody)", n)
+	}
 	// The credit is spent: 402.
 	resp, body = getWith(t, segs[1])
 	if resp.StatusCode != http.StatusPaymentRequired || !strings.Contains(string(body), "insufficient_credit") ||
