@@ -788,8 +788,28 @@ func (l *BoltLedger) charged(key []byte, now time.Time) (bool, error) {
 }
 
 // Charges are kept in one bucket per UTC day; a segment fetched again is
-// looked up in today's and yesterday's, and older days are dropped.
-func dayBucket(t time.Time) []byte { return []byte("charges-" + t.UTC().Format("2006-01-02")) }
+// looked up in today's and yesterday's, and older days are dropped. The
+// names are cached (formatting dates showed in every charge's profile);
+// callers only read them.
+func dayBucket(t time.Time) []byte {
+	day := t.UTC().Truncate(24 * time.Hour)
+	dayNames.Lock()
+	defer dayNames.Unlock()
+	if name, ok := dayNames.m[day]; ok {
+		return name
+	}
+	if len(dayNames.m) >= 4 || dayNames.m == nil {
+		dayNames.m = map[time.Time][]byte{}
+	}
+	name := []byte("charges-" + day.Format("2006-01-02"))
+	dayNames.m[day] = name
+	return name
+}
+
+var dayNames struct {
+	sync.Mutex
+	m map[time.Time][]byte
+}
 
 func (l *BoltLedger) prune(tx *bolt.Tx) error {
 	keep := map[string]bool{string(dayBucket(l.now())): true, string(dayBucket(l.now().Add(-24 * time.Hour))): true}

@@ -415,3 +415,22 @@ func TestChangingCountsRecentAccounts(t *testing.T) {
 		t.Errorf("after an idle spell: %d", n)
 	}
 }
+
+// Day buckets are named by the UTC date, cache or not.
+func TestDayBucketNames(t *testing.T) {
+	paris, now := time.FixedZone("CET", 3600), time.Now()
+	for range 2 { // the second time from the cache
+		for at, want := range map[time.Time]string{
+			time.Date(2026, 11, 22, 23, 59, 59, 0, time.UTC): "charges-2026-11-22",
+			time.Date(2026, 11, 23, 0, 30, 0, 0, paris):      "charges-2026-11-22",
+			time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC):    "charges-2026-11-23",
+			time.Date(2024, 2, 29, 12, 0, 0, 0, time.UTC):    "charges-2024-02-29",
+			time.Date(2027, 1, 1, 0, 0, 0, 1, time.UTC):      "charges-2027-01-01",
+			now: "charges-" + now.UTC().Format("2006-01-02"),
+		} {
+			if got := string(dayBucket(at)); got != want {
+				t.Errorf("%v: %s, want %s", at, got, want)
+			}
+		}
+	}
+}
