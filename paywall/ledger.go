@@ -714,7 +714,8 @@ func (l *BoltLedger) Charge(_ context.Context, c Charge) (Receipt, error) {
 	defer a.mu.Unlock()
 	key := chargeKey(c.Channel, c.Session, c.Segment)
 	now := l.now()
-	already, err := l.charged(key, now)
+	today, yesterday := dayBucket(now), dayBucket(now.Add(-24*time.Hour))
+	already, err := l.charged(key, today, yesterday)
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -755,7 +756,7 @@ func (l *BoltLedger) Charge(_ context.Context, c Charge) (Receipt, error) {
 		}
 		rc.Price.Set(c.Price)
 	}
-	if err := l.commit(newRecord(c.Channel, &a.Account, string(dayBucket(now)), key)); err != nil {
+	if err := l.commit(newRecord(c.Channel, &a.Account, string(today), key)); err != nil {
 		undo()
 		return Receipt{}, fmt.Errorf("ledger: %w", err)
 	}
@@ -765,8 +766,8 @@ func (l *BoltLedger) Charge(_ context.Context, c Charge) (Receipt, error) {
 
 // charged reports whether a charge key was recorded today or yesterday:
 // in the log not yet moved to bbolt, or in bbolt.
-func (l *BoltLedger) charged(key []byte, now time.Time) (bool, error) {
-	days := [][]byte{dayBucket(now), dayBucket(now.Add(-24 * time.Hour))}
+func (l *BoltLedger) charged(key, today, yesterday []byte) (bool, error) {
+	days := [][]byte{today, yesterday}
 	l.pendMu.Lock()
 	for _, d := range days {
 		if l.pending[string(d)+string(key)] > 0 {
