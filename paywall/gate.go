@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,7 +54,7 @@ type Segment struct {
 // durations. A player that switches quality, and so fetches a segment in
 // two renditions, pays for its seconds once.
 func (s Segment) key() string {
-	return fmt.Sprintf("%s/%s/%d", s.Stream, s.Recording, s.Seq)
+	return s.Stream + "/" + s.Recording + "/" + strconv.FormatUint(s.Seq, 10)
 }
 
 // Gate charges segments of priced streams to sessions. Free streams pass.
@@ -159,8 +160,8 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 		writeRefusal(w, refuse(http.StatusServiceUnavailable, "ledger_unavailable", err, "cannot record the charge; try again"))
 		return false
 	}
-	h.Set(hdrPaid, rc.Paid.String())
-	h.Set(hdrSpent, rc.Spent.String())
+	h.Set(hdrPaid, decimal(rc.Paid))
+	h.Set(hdrSpent, decimal(rc.Spent))
 	h.Set("Cache-Control", "private, max-age=86400") // bought by this viewer; no shared cache may hand it on
 	if g.Admitted != nil {
 		g.Admitted(seg.Stream, "session:"+claims.Session)

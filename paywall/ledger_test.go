@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"os"
 	"os/exec"
@@ -362,6 +363,7 @@ func TestAccountsEncodeAsEncodingJSONDoes(t *testing.T) {
 	paid := newAccount()
 	paid.Best = &chain.Voucher{Channel: common.Hash{1}, Amount: new(big.Int).Lsh(big.NewInt(1), 200), Signature: []byte{}}
 	paid.Spent.SetInt64(999)
+	paid.add("demo", new(big.Int).SetUint64(math.MaxUint64), new(big.Int).Lsh(big.NewInt(1), 64), big.NewInt(0))
 	full := newAccount()
 	full.Best = voucher(common.Hash{2}, 123_456_789)
 	full.Spent.SetInt64(42)
@@ -385,6 +387,20 @@ func TestAccountsEncodeAsEncodingJSONDoes(t *testing.T) {
 		}
 		if got := appendAccount([]byte("prefix"), &a); string(got) != "prefix"+string(want) {
 			t.Errorf("account %d:\n%s\nencoding/json:\n%s", i, got, want)
+		}
+	}
+}
+
+// Amounts are written in decimal as big.Int writes them, on either side of
+// 64 bits.
+func TestDecimal(t *testing.T) {
+	max64 := new(big.Int).SetUint64(math.MaxUint64)
+	for _, x := range []*big.Int{big.NewInt(0), big.NewInt(7), max64, new(big.Int).Add(max64, big.NewInt(1)), new(big.Int).Lsh(big.NewInt(3), 200), big.NewInt(-5)} {
+		if got := decimal(x); got != x.String() {
+			t.Errorf("decimal(%s) = %s", x, got)
+		}
+		if got := string(appendDecimal([]byte("n="), x)); got != "n="+x.String() {
+			t.Errorf("appendDecimal(%s) = %s", x, got)
 		}
 	}
 }

@@ -1,0 +1,91 @@
+package paywall
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// charged remembers which segments one session has been charged for, so
+// that a charge looks in memory rather than in bbolt (a read transaction
+// per segment was a fifth of what a paid segment costs the server more
+// than a free one). A segment key ends in a sequence number
+// (stream/recording/seq, see Segment.key) and a viewer's segments mostly
+// follow one another, so each prefix keeps sorted, disjoint runs of
+// numbers: a live viewer's whole session is one run.
+type charged struct {
+	runs  map[string][]run    // by the key up to and including its last '/'
+	other map[string]struct{} // keys that do not end in a plain number
+	used  time.Time           // the last charge asked for, to forget idle sessions
+}
+
+type run struct{ lo, hi int64 } // inclusive
+
+// splitSeq splits a key into its prefix and its sequence number, when it
+// ends in one written plainly (no sign, no leading zero), so that two keys
+// share a run only when they differ in that number alone.
+func splitSeq(key string) (prefix string, seq int64, ok bool) {
+	i := strings.LastIndexByte(key, '/') + 1
+	digits := key[i:]
+	if digits == "" || len(digits) > 18 || (digits[0] == '0' && len(digits) > 1) {
+		return "", 0, false
+	}
+	for _, d := range []byte(digits) {
+		if d < '0' || d > '9' {
+			return "", 0, false
+		}
+		seq = seq*10 + int64(d-'0')
+	}
+	return key[:i], seq, true
+}
+
+// find returns the index of the first run ending at or after n.
+func find(rs []run, n int64) int {
+	i, _ := slices.BinarySearchFunc(rs, n, func(r run, n int64) int {
+		if r.hi < n {
+			return -1
+		}
+		return 1
+	})
+	return i
+}
+
+func (c *charged) has(key string) bool {
+	prefix, n, ok := splitSeq(key)
+	if !ok {
+		_, in := c.other[key]
+		return in
+	}
+	rs := c.runs[prefix]
+	i := find(rs, n)
+	return i < len(rs) && rs[i].lo <= n
+}
+
+func (c *charged) add(key string) {
+	prefix, n, ok := splitSeq(key)
+	if !ok {
+		if c.other == nil {
+			c.other = map[string]struct{}{}
+		}
+		c.other[strings.Clone(key)] = struct{}{}
+		return
+	}
+	if c.runs == nil {
+		c.runs = map[string][]run{}
+	}
+	rs, known := c.runs[prefix]
+	if !known {
+		prefix = strings.Clone(prefix) // not the caller's whole key
+	}
+	switch i := find(rs, n-1); {
+	case i < len(rs) && rs[i].lo <= n+1: // n is in, or next to, run i
+		rs[i].lo, rs[i].hi = min(rs[i].lo, n), max(rs[i].hi, n)
+		if i+1 < len(rs) && rs[i+1].lo <= rs[i].hi+1 { // n filled the gap to the next
+			rs[i].hi = rs[i+1].hi
+			c.runs[prefix] = slices.Delete(rs, i+1, i+2)
+		}
+		// else changed in place: a live viewer's next segment
+	default:
+		c.runs[prefix] = slices.Insert(rs, i, run{n, n})
+	}
+}

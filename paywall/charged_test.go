@@ -1,0 +1,122 @@
+package paywall
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// The runs answer as a set of the keys added would, whatever the order,
+// and stay sorted, disjoint and apart (touching runs are merged).
+func TestChargedIsASetOfKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	// Keys that must not share a number with another: no sign, no leading
+	// zero, not a number, an empty one.
+	odd := []string{"seg0", "a/b/", "a/b/00", "a/b/007", "a/b/-1", "a/b/+1", "a/b/1x", "7", "a/b/99999999999999999999", "a//3"}
+	for round := range 50 {
+		var c charged
+		set := map[string]bool{}
+		keys := []string{}
+		for range 300 {
+			var k string
+			switch rng.IntN(10) {
+			case 0:
+				k = odd[rng.IntN(len(odd))]
+			case 1, 2:
+				k = fmt.Sprintf("a/c/%d", rng.IntN(40))
+			default: // a live viewer: mostly in order, some skipped, some fetched again
+				k = fmt.Sprintf("a/b/%d", len(keys)/2+rng.IntN(6)-3+10)
+			}
+			keys = append(keys, k)
+			if c.has(k) != set[k] {
+				t.Fatalf("round %d: before adding, has(%q) = %v, want %v", round, k, c.has(k), set[k])
+			}
+			c.add(k)
+			set[k] = true
+			for _, probe := range append([]string{k, "a/b/0", "a/b/7", "a/b/70", "a/c/0", "a/c/39"}, odd...) {
+				if c.has(probe) != set[probe] {
+					t.Fatalf("round %d, after %v: has(%q) = %v, want %v (runs %v)", round, keys, probe, c.has(probe), set[probe], c.runs)
+				}
+			}
+			for prefix, rs := range c.runs {
+				for i, r := range rs {
+					if r.lo > r.hi || (i > 0 && rs[i-1].hi+1 >= r.lo) {
+						t.Fatalf("round %d: runs of %q not sorted and apart: %v", round, prefix, rs)
+					}
+				}
+			}
+		}
+	}
+}
+
+// A session followed live is one run, however long.
+func TestChargedLiveSessionIsOneRun(t *testing.T) {
+	var c charged
+	for seq := range 10_000 {
+		c.add(fmt.Sprintf("live/rec/%d", seq))
+	}
+	if rs := c.runs["live/rec/"]; len(c.runs) != 1 || !slices.Equal(rs, []run{{0, 9999}}) {
+		t.Errorf("runs %v", c.runs)
+	}
+}
+
+// A session idle for sessionIdle is forgotten once its charges are in
+// bbolt, and loaded from there again; one whose last charges are still in
+// the log only is kept. Either way a segment is charged once.
+func TestLedgerForgetsIdleSessionsNotTheirCharges(t *testing.T) {
+	l := openLedger(t, t.TempDir()+"/ledger.db")
+	// The test moves the log into bbolt itself: the checkpointer rests.
+	close(l.ckptStop)
+	<-l.ckptDone
+	t.Cleanup(func() { // before Close, which stops it again
+		l.ckptStop, l.ckptDone = make(chan struct{}), make(chan struct{})
+		go l.checkpointer()
+	})
+	ch := common.Hash{9}
+	if _, err := l.Pay(ctx, voucher(ch, 1_000_000), ""); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	l.now = func() time.Time { return now }
+	kept := func() bool {
+		a := l.account(ch)
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return a.sessions["s"] != nil
+	}
+	for i := range 40 {
+		seg := fmt.Sprintf("demo/rec/%d", i)
+		if rc, err := l.Charge(ctx, charge(ch, "s", seg, 10)); err != nil || rc.Already {
+			t.Fatalf("first charge of %s: %+v, %v", seg, rc, err)
+		}
+		inBolt := i%3 == 0
+		if inBolt {
+			if err := l.checkpoint(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		l.forgetIdle(now.Add(sessionIdle - time.Second))
+		if !kept() {
+			t.Fatalf("%s: a session idle for less than sessionIdle was forgotten", seg)
+		}
+		l.forgetIdle(now.Add(sessionIdle))
+		if kept() == inBolt {
+			t.Fatalf("%s: kept %v with its charges in bbolt %v", seg, kept(), inBolt)
+		}
+		for _, again := range []string{seg, "demo/rec/0"} {
+			if rc, err := l.Charge(ctx, charge(ch, "s", again, 10)); err != nil || !rc.Already {
+				t.Fatalf("%s charged again after forgetting: %+v, %v", again, rc, err)
+			}
+		}
+		if rc, err := l.Charge(ctx, charge(ch, "other", seg, 10)); err != nil || rc.Already {
+			t.Fatalf("%s: another session found it paid: %+v, %v", seg, rc, err)
+		}
+	}
+	if got := l.Account(ch).Spent.Int64(); got != 800 {
+		t.Errorf("spent %d, want 800 (40 segments, once in each of two sessions)", got)
+	}
+}
