@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/big"
+	"math/bits"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -31,6 +33,19 @@ func (t Terms) free() bool { return t.PricePerSecond == nil || t.PricePerSecond.
 func (t Terms) Price(d time.Duration) *big.Int {
 	if t.free() {
 		return new(big.Int)
+	}
+	// In 64 bits when it fits, as it does for any sane price: a paid
+	// segment's every request asks.
+	if t.PricePerSecond.IsUint64() && d >= 0 {
+		hi, lo := bits.Mul64(t.PricePerSecond.Uint64(), uint64(d))
+		if hi < uint64(time.Second) {
+			q, r := bits.Div64(hi, lo, uint64(time.Second))
+			if r == 0 {
+				return new(big.Int).SetUint64(q)
+			} else if q < math.MaxUint64 {
+				return new(big.Int).SetUint64(q + 1)
+			}
+		}
 	}
 	p := new(big.Int).Mul(t.PricePerSecond, big.NewInt(int64(d)))
 	q, r := p.QuoRem(p, big.NewInt(int64(time.Second)), new(big.Int))
@@ -100,11 +115,31 @@ const (
 
 // token finds a session token: ?token= or Authorization: Bearer.
 func token(r *http.Request) string {
-	if t := r.URL.Query().Get("token"); t != "" {
+	if t := queryToken(r.URL.RawQuery); t != "" {
 		return t
 	}
 	if a := r.Header.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
 		return strings.TrimSpace(a[7:])
+	}
+	return ""
+}
+
+// queryToken is url.ParseQuery(query).Get("token"), without building the
+// map of every parameter: a paid segment's every request carries one.
+func queryToken(query string) string {
+	for query != "" {
+		var pair string
+		pair, query, _ = strings.Cut(query, "&")
+		if pair == "" || strings.Contains(pair, ";") { // ParseQuery skips these
+			continue
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		if key, err := url.QueryUnescape(key); err != nil || key != "token" {
+			continue
+		}
+		if value, err := url.QueryUnescape(value); err == nil {
+			return value
+		}
 	}
 	return ""
 }
@@ -123,7 +158,7 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	}
 	price := terms.Price(seg.Duration)
 	h := w.Header()
-	h.Set(hdrPrice, price.String())
+	h.Set(hdrPrice, decimal(price))
 	claims, err := g.Sessions.Parse(token(r), seg.Stream)
 	switch {
 	case errors.Is(err, ErrNoToken):

@@ -27,10 +27,17 @@ type Claims struct {
 	Channel string `json:"ch"`
 	Session string `json:"sid"`
 	jwt.RegisteredClaims
+
+	channel common.Hash // Channel decoded, once Parse has checked it
 }
 
 // ChannelID is the channel the session spends from.
-func (c *Claims) ChannelID() common.Hash { return common.HexToHash(c.Channel) }
+func (c *Claims) ChannelID() common.Hash {
+	if c.channel != (common.Hash{}) {
+		return c.channel
+	}
+	return common.HexToHash(c.Channel)
+}
 
 const issuer = "livegate"
 
@@ -146,6 +153,7 @@ func (s *Sessions) Parse(token, stream string) (*Claims, error) {
 		s.verified.Clear()
 		s.cached.Store(1)
 	}
+	c.channel = common.HexToHash(c.Channel)
 	cc := c
 	s.verified.Store(token, &cc)
 	if c.Audience[0] != stream {

@@ -211,7 +211,7 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				token := ""
+				query := "" // ?token=, escaped once per session
 				for i := 0; time.Now().Before(deadline); i++ {
 					seq := i % segs
 					u := base + strconv.Itoa(seq) + ".ts"
@@ -223,9 +223,9 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 								failures.Add(1)
 								return
 							}
-							token = t
+							query = "?token=" + url.QueryEscape(t)
 						}
-						u += "?token=" + url.QueryEscape(token)
+						u += query
 					}
 					code, n, _, err := fetch(u)
 					if err != nil || code != 200 {

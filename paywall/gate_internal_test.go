@@ -1,0 +1,52 @@
+package paywall
+
+import (
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"net/url"
+	"testing"
+	"time"
+)
+
+// The token is found in a query as url.ParseQuery finds it.
+func TestQueryToken(t *testing.T) {
+	for _, q := range []string{"", "token=a", "x=1&token=b", "token=&token=c", "tok%65n=d", "token=a%2Bb+c", "token=%zz&token=e",
+		"a;b=1&token=f", "token=g;h", "token", "&&token=i&", "%zz=1&token=j", "token=k=l", "x=token%3Dm"} {
+		want, _ := url.ParseQuery(q)
+		if got := queryToken(q); got != want.Get("token") {
+			t.Errorf("queryToken(%q) = %q, url.ParseQuery finds %q", q, got, want.Get("token"))
+		}
+	}
+}
+
+// A price comes out as big.Int arithmetic says, in 64 bits or not.
+func TestPriceInSixtyFourBits(t *testing.T) {
+	slow := func(pps *big.Int, d time.Duration) *big.Int {
+		p := new(big.Int).Mul(pps, big.NewInt(int64(d)))
+		q, r := p.QuoRem(p, big.NewInt(int64(time.Second)), new(big.Int))
+		if r.Sign() > 0 {
+			q.Add(q, big.NewInt(1))
+		}
+		return q
+	}
+	max64 := new(big.Int).SetUint64(math.MaxUint64)
+	rates := []*big.Int{big.NewInt(1), big.NewInt(999_999_999), big.NewInt(1_000_000_000), big.NewInt(1e15), max64,
+		new(big.Int).Add(max64, big.NewInt(1)), new(big.Int).Lsh(big.NewInt(1), 100)}
+	durations := []time.Duration{0, 1, time.Millisecond, 2 * time.Second, 2002 * time.Millisecond, time.Second + 1, 1<<63 - 1, -time.Second}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 1000 {
+		rates = append(rates, new(big.Int).SetUint64(rng.Uint64()>>rng.IntN(64)))
+		durations = append(durations, time.Duration(rng.Int64()>>rng.IntN(63)))
+	}
+	for i, pps := range rates {
+		for j, d := range durations {
+			if i > 20 && j > 20 && i != j {
+				continue // random pairs, not all of them
+			}
+			if got, want := (Terms{PricePerSecond: pps}).Price(d), slow(pps, d); got.Cmp(want) != 0 {
+				t.Fatalf("%s wei/s for %v: %s, want %s", pps, d, got, want)
+			}
+		}
+	}
+}
