@@ -14,9 +14,14 @@ import (
 // follow one another, so each prefix keeps sorted, disjoint runs of
 // numbers: a live viewer's whole session is one run.
 type charged struct {
-	runs  map[string][]run    // by the key up to and including its last '/'
-	other map[string]struct{} // keys that do not end in a plain number
-	used  time.Time           // the last charge asked for, to forget idle sessions
+	// The runs of the first prefix (the key up to and including its last
+	// '/') are kept here, others in more: a session mostly watches one
+	// recording, and a map for it would be most of the session's memory.
+	prefix string
+	runs   []run // nil until the first is added
+	more   map[string][]run
+	other  map[string]struct{} // keys that do not end in a plain number
+	used   time.Time           // the last charge asked for, to forget idle sessions
 }
 
 type run struct{ lo, hi int64 } // inclusive
@@ -56,9 +61,35 @@ func (c *charged) has(key string) bool {
 		_, in := c.other[key]
 		return in
 	}
-	rs := c.runs[prefix]
+	rs := c.runsOf(prefix)
 	i := find(rs, n)
 	return i < len(rs) && rs[i].lo <= n
+}
+
+func (c *charged) runsOf(prefix string) []run {
+	if c.runs != nil && c.prefix == prefix {
+		return c.runs
+	}
+	return c.more[prefix]
+}
+
+// set stores a prefix's runs, copying the prefix the first time: it is
+// part of a caller's key.
+func (c *charged) set(prefix string, rs []run) {
+	switch {
+	case c.runs == nil:
+		c.prefix, c.runs = strings.Clone(prefix), rs
+	case c.prefix == prefix:
+		c.runs = rs
+	default:
+		if c.more == nil {
+			c.more = map[string][]run{}
+		}
+		if _, known := c.more[prefix]; !known {
+			prefix = strings.Clone(prefix)
+		}
+		c.more[prefix] = rs
+	}
 }
 
 func (c *charged) add(key string) {
@@ -70,22 +101,16 @@ func (c *charged) add(key string) {
 		c.other[strings.Clone(key)] = struct{}{}
 		return
 	}
-	if c.runs == nil {
-		c.runs = map[string][]run{}
-	}
-	rs, known := c.runs[prefix]
-	if !known {
-		prefix = strings.Clone(prefix) // not the caller's whole key
-	}
+	rs := c.runsOf(prefix)
 	switch i := find(rs, n-1); {
 	case i < len(rs) && rs[i].lo <= n+1: // n is in, or next to, run i
 		rs[i].lo, rs[i].hi = min(rs[i].lo, n), max(rs[i].hi, n)
 		if i+1 < len(rs) && rs[i+1].lo <= rs[i].hi+1 { // n filled the gap to the next
 			rs[i].hi = rs[i+1].hi
-			c.runs[prefix] = slices.Delete(rs, i+1, i+2)
+			c.set(prefix, slices.Delete(rs, i+1, i+2))
 		}
 		// else changed in place: a live viewer's next segment
 	default:
-		c.runs[prefix] = slices.Insert(rs, i, run{n, n})
+		c.set(prefix, slices.Insert(rs, i, run{n, n}))
 	}
 }

@@ -2,6 +2,7 @@ package paywall
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -39,10 +40,15 @@ func TestChargedIsASetOfKeys(t *testing.T) {
 			set[k] = true
 			for _, probe := range append([]string{k, "a/b/0", "a/b/7", "a/b/70", "a/c/0", "a/c/39"}, odd...) {
 				if c.has(probe) != set[probe] {
-					t.Fatalf("round %d, after %v: has(%q) = %v, want %v (runs %v)", round, keys, probe, c.has(probe), set[probe], c.runs)
+					t.Fatalf("round %d, after %v: has(%q) = %v, want %v (runs %q %v, %v)", round, keys, probe, c.has(probe), set[probe], c.prefix, c.runs, c.more)
 				}
 			}
-			for prefix, rs := range c.runs {
+			all := map[string][]run{}
+			maps.Copy(all, c.more)
+			if c.runs != nil {
+				all[c.prefix] = c.runs
+			}
+			for prefix, rs := range all {
 				for i, r := range rs {
 					if r.lo > r.hi || (i > 0 && rs[i-1].hi+1 >= r.lo) {
 						t.Fatalf("round %d: runs of %q not sorted and apart: %v", round, prefix, rs)
@@ -59,8 +65,8 @@ func TestChargedLiveSessionIsOneRun(t *testing.T) {
 	for seq := range 10_000 {
 		c.add(fmt.Sprintf("live/rec/%d", seq))
 	}
-	if rs := c.runs["live/rec/"]; len(c.runs) != 1 || !slices.Equal(rs, []run{{0, 9999}}) {
-		t.Errorf("runs %v", c.runs)
+	if c.prefix != "live/rec/" || !slices.Equal(c.runs, []run{{0, 9999}}) || c.more != nil {
+		t.Errorf("runs %q %v, more %v", c.prefix, c.runs, c.more)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -205,6 +206,8 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 		base := srv.base + "/vod/" + stream + "/" + ids[stream] + "/source/"
 		var reqs, bytes, failures atomic.Int64
 		srvCPU, ownCPU := srv.cpu(), procCPU(os.Getpid())
+		busy, steal := machineCPU()
+		start := time.Now()
 		deadline := time.Now().Add(o.duration)
 		var wg sync.WaitGroup
 		for c := range o.clients {
@@ -244,8 +247,10 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 		// over the sum of both.
 		perSeg := func(d time.Duration) float64 { return float64(d.Microseconds()) / max(float64(reqs.Load()), 1) }
 		sc, oc := perSeg(srv.cpu()-srvCPU), perSeg(procCPU(os.Getpid())-ownCPU)
-		fmt.Printf("round %d %-4s  %8.0f segments/s  %7.1f MB/s  failures %d  CPU µs/segment: server %.0f, load %.0f\n", round+1, stream, rate,
-			float64(bytes.Load())/o.duration.Seconds()/1e6, failures.Load(), sc, oc)
+		busy2, steal2 := machineCPU()
+		ticks := float64(runtime.NumCPU()) * time.Since(start).Seconds() * 100 // /proc/stat counts 100 a second
+		fmt.Printf("round %d %-4s  %8.0f segments/s  %7.1f MB/s  failures %d  CPU µs/segment: server %.0f, load %.0f  machine: busy %.0f%%, stolen %.0f%%\n", round+1, stream, rate,
+			float64(bytes.Load())/o.duration.Seconds()/1e6, failures.Load(), sc, oc, 100*float64(busy2-busy)/ticks, 100*float64(steal2-steal)/ticks)
 		if stream == "free" {
 			free, freeCPU = append(free, rate), append(freeCPU, sc)
 		} else {
