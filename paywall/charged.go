@@ -27,8 +27,9 @@ type charged struct {
 type run struct{ lo, hi int64 } // inclusive
 
 // splitSeq splits a key into its prefix and its sequence number, when it
-// ends in one written plainly (no sign, no leading zero), so that two keys
-// share a run only when they differ in that number alone.
+// ends in one written plainly (no sign, no leading zero) in at most 18
+// digits (so n±1 cannot overflow), so that two keys share a run only when
+// they differ in that number alone. Other keys are kept whole.
 func splitSeq(key string) (prefix string, seq int64, ok bool) {
 	i := strings.LastIndexByte(key, '/') + 1
 	digits := key[i:]

@@ -17,7 +17,8 @@ func TestChargedIsASetOfKeys(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	// Keys that must not share a number with another: no sign, no leading
 	// zero, not a number, an empty one.
-	odd := []string{"seg0", "a/b/", "a/b/00", "a/b/007", "a/b/-1", "a/b/+1", "a/b/1x", "7", "a/b/99999999999999999999", "a//3"}
+	odd := []string{"seg0", "a/b/", "a/b/00", "a/b/007", "a/b/-1", "a/b/+1", "a/b/1x", "7", "a/b/99999999999999999999", "a//3",
+		"a/b/999999999999999999", "a/b/999999999999999998", "a/b/1000000000000000000"} // 18 digits are numbers, 19 are not
 	for round := range 50 {
 		var c charged
 		set := map[string]bool{}
@@ -70,18 +71,60 @@ func TestChargedLiveSessionIsOneRun(t *testing.T) {
 	}
 }
 
-// A session idle for sessionIdle is forgotten once its charges are in
-// bbolt, and loaded from there again; one whose last charges are still in
-// the log only is kept. Either way a segment is charged once.
-func TestLedgerForgetsIdleSessionsNotTheirCharges(t *testing.T) {
+// quietLedger opens a ledger whose checkpointer rests: the test moves the
+// log into bbolt itself.
+func quietLedger(t *testing.T) *BoltLedger {
 	l := openLedger(t, t.TempDir()+"/ledger.db")
-	// The test moves the log into bbolt itself: the checkpointer rests.
 	close(l.ckptStop)
 	<-l.ckptDone
 	t.Cleanup(func() { // before Close, which stops it again
 		l.ckptStop, l.ckptDone = make(chan struct{}), make(chan struct{})
 		go l.checkpointer()
 	})
+	return l
+}
+
+// A session loaded again after midnight finds yesterday's charges; two
+// days on, bbolt has let them go and a reloaded session pays again (one
+// still in memory would not).
+func TestLedgerReloadsYesterdaysCharges(t *testing.T) {
+	l := quietLedger(t)
+	ch := common.Hash{10}
+	if _, err := l.Pay(ctx, voucher(ch, 1_000_000), ""); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, 23, 59, 0, 0, time.UTC)
+	l.now = func() time.Time { return now }
+	if rc, err := l.Charge(ctx, charge(ch, "s", "demo/rec/1", 10)); err != nil || rc.Already {
+		t.Fatalf("first charge: %+v, %v", rc, err)
+	}
+	if err := l.checkpoint(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		at      time.Time
+		already bool
+	}{
+		{time.Date(2026, 11, 23, 0, 10, 0, 0, time.UTC), true},  // yesterday's bucket
+		{time.Date(2026, 11, 24, 23, 0, 0, 0, time.UTC), false}, // the day before yesterday's
+	} {
+		l.forgetIdle(c.at)
+		now = c.at
+		rc, err := l.Charge(ctx, charge(ch, "s", "demo/rec/1", 10))
+		if err != nil || rc.Already != c.already {
+			t.Errorf("at %v: already %v, want %v (%v)", c.at, rc.Already, c.already, err)
+		}
+		if err := l.checkpoint(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A session idle for sessionIdle is forgotten once its charges are in
+// bbolt, and loaded from there again; one whose last charges are still in
+// the log only is kept. Either way a segment is charged once.
+func TestLedgerForgetsIdleSessionsNotTheirCharges(t *testing.T) {
+	l := quietLedger(t)
 	ch := common.Hash{9}
 	if _, err := l.Pay(ctx, voucher(ch, 1_000_000), ""); err != nil {
 		t.Fatal(err)

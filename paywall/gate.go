@@ -125,7 +125,8 @@ func token(r *http.Request) string {
 }
 
 // queryToken is url.ParseQuery(query).Get("token"), without building the
-// map of every parameter: a paid segment's every request carries one.
+// map of every parameter (a paid segment's every request carries one),
+// and without ParseQuery's limit on the number of parameters.
 func queryToken(query string) string {
 	for query != "" {
 		var pair string

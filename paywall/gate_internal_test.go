@@ -34,6 +34,10 @@ func TestPriceInSixtyFourBits(t *testing.T) {
 	rates := []*big.Int{big.NewInt(1), big.NewInt(999_999_999), big.NewInt(1_000_000_000), big.NewInt(1e15), max64,
 		new(big.Int).Add(max64, big.NewInt(1)), new(big.Int).Lsh(big.NewInt(1), 100)}
 	durations := []time.Duration{0, 1, time.Millisecond, 2 * time.Second, 2002 * time.Millisecond, time.Second + 1, 1<<63 - 1, -time.Second}
+	// The quotient is the largest 64 bits hold, with a remainder: rounding
+	// up leaves 64 bits.
+	rates = append(rates, big.NewInt(2_000_000_002))
+	durations = append(durations, 9_223_372_027_631_403_780)
 	rng := rand.New(rand.NewPCG(3, 4))
 	for range 1000 {
 		rates = append(rates, new(big.Int).SetUint64(rng.Uint64()>>rng.IntN(64)))

@@ -108,7 +108,7 @@ func (a *Account) clone() Account {
 type Charge struct {
 	Channel  common.Hash
 	Session  string // the session's id: a segment is charged once per session
-	Segment  string // names the segment: stream/recording/rendition/seq
+	Segment  string // names the segment: stream/recording/seq (renditions share it)
 	Stream   string
 	Price    *big.Int
 	Duration time.Duration
@@ -420,13 +420,8 @@ func (l *BoltLedger) writer() {
 			l.walOff = walSize
 		}
 		if err == nil {
-			for _, o := range batch {
-				l.unapplied = append(l.unapplied, o.rec)
-			}
-		}
-		big := len(l.unapplied) >= checkpointAfter
-		l.walMu.Unlock()
-		if err == nil {
+			// Counted pending before a checkpoint can take them (it
+			// subtracts what it applied), or a count could stay up.
 			l.pendMu.Lock()
 			for _, o := range batch {
 				if o.rec.Key != nil {
@@ -434,7 +429,12 @@ func (l *BoltLedger) writer() {
 				}
 			}
 			l.pendMu.Unlock()
+			for _, o := range batch {
+				l.unapplied = append(l.unapplied, o.rec)
+			}
 		}
+		big := len(l.unapplied) >= checkpointAfter
+		l.walMu.Unlock()
 		for _, o := range batch {
 			o.done <- err
 		}
@@ -777,9 +777,12 @@ func (l *BoltLedger) Charge(_ context.Context, c Charge) (Receipt, error) {
 
 // charged returns the segments a session has been charged for, loading
 // them from bbolt's last two days on the session's first charge in this
-// process. Call with a.mu held. Whatever a session was charged before it
-// was last forgotten is in bbolt by then (see forgetIdle), and nothing is
-// charged to it meanwhile, since a.mu is held.
+// process (or since it was forgotten). Call with a.mu held. Whatever a
+// session was charged before it was last forgotten is in bbolt by then
+// (see forgetIdle), as far as bbolt keeps it (today and yesterday), and
+// nothing is charged to it meanwhile, since a.mu is held. A session that
+// keeps watching remembers all it was charged in this process; one
+// loaded again, today's and yesterday's charges only.
 func (l *BoltLedger) charged(a *account, ch common.Hash, session string, now time.Time) (*charged, error) {
 	if c, ok := a.sessions[session]; ok {
 		c.used = now
@@ -810,8 +813,10 @@ func (l *BoltLedger) charged(a *account, ch common.Hash, session string, now tim
 	return c, nil
 }
 
-// sessionIdle is how long a session's charges stay in memory after its
-// last charge; forgetting them costs its next charge a look in bbolt.
+// sessionIdle is how long at least a session's charges stay in memory
+// after its last charge (the sweep runs every sessionIdle/4, and skips a
+// session with charges still in the log); forgetting them costs its next
+// charge a look in bbolt.
 const sessionIdle = 5 * time.Minute
 
 // forgetIdle drops from memory the charges of sessions idle since before
@@ -839,8 +844,8 @@ func (l *BoltLedger) forgetIdle(now time.Time) {
 	}
 }
 
-// Charges are kept in one bucket per UTC day; a segment fetched again is
-// looked up in today's and yesterday's, and older days are dropped. The
+// Charges are kept in bbolt in one bucket per UTC day; a session loaded
+// from bbolt reads today's and yesterday's, and older days are dropped. The
 // names are cached (formatting dates showed in every charge's profile);
 // callers only read them.
 func dayBucket(t time.Time) []byte {

@@ -151,6 +151,9 @@ func TestLedgerSurvivesReopen(t *testing.T) {
 	if _, err := l.Charge(ctx, charge(ch, "s", "seg2", 10)); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := l.Charge(ctx, charge(ch, "s", "demo/rec/7", 10)); err != nil { // a key kept as a run
+		t.Fatal(err)
+	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -162,11 +165,16 @@ func TestLedgerSurvivesReopen(t *testing.T) {
 	}
 	l = openLedger(t, path)
 	a := l.Account(ch)
-	if a.Paid().Int64() != 1000 || a.Spent.Int64() != 10 || a.Preview["demo"] != 2*time.Second || string(a.Best.Signature) != string(voucher(ch, 1000).Signature) {
+	if a.Paid().Int64() != 1000 || a.Spent.Int64() != 20 || a.Preview["demo"] != 2*time.Second || string(a.Best.Signature) != string(voucher(ch, 1000).Signature) {
 		t.Errorf("reopened account %+v", a)
 	}
-	if rc, _ := l.Charge(ctx, charge(ch, "s", "seg2", 10)); !rc.Already {
-		t.Error("a segment paid before the restart is charged again")
+	for _, seg := range []string{"seg2", "demo/rec/7"} {
+		if rc, _ := l.Charge(ctx, charge(ch, "s", seg, 10)); !rc.Already {
+			t.Errorf("%s, paid before the restart, is charged again", seg)
+		}
+	}
+	if rc, _ := l.Charge(ctx, charge(ch, "s", "demo/rec/8", 10)); rc.Already {
+		t.Error("the next segment counts as paid after the restart")
 	}
 	if _, err := OpenBoltLedger(path); err == nil || !strings.Contains(err.Error(), "in use") {
 		t.Errorf("a second process on the same ledger: %v", err)
@@ -217,6 +225,17 @@ func TestLedgerCrash(t *testing.T) {
 		}
 		if a.Paid().Int64() != 1_000_000 {
 			t.Errorf("channel %s: the acknowledged voucher is gone", ch)
+		}
+		// Each acknowledged charge (1 wei, segments 0, 1, …) is known as
+		// paid: fetched again, none is charged twice.
+		for i := range spent {
+			rc, err := l.Charge(ctx, charge(common.HexToHash(ch), "s", fmt.Sprint(i), 1))
+			if err != nil || !rc.Already {
+				t.Fatalf("channel %s: segment %d, acknowledged before the crash, charged again: %+v, %v", ch, i, rc, err)
+			}
+		}
+		if after := l.Account(common.HexToHash(ch)).Spent; after.Cmp(a.Spent) != 0 {
+			t.Errorf("channel %s: spent %s after fetching again, %s before", ch, after, a.Spent)
 		}
 	}
 }

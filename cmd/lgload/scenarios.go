@@ -11,7 +11,6 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"os"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -206,7 +205,7 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 		base := srv.base + "/vod/" + stream + "/" + ids[stream] + "/source/"
 		var reqs, bytes, failures atomic.Int64
 		srvCPU, ownCPU := srv.cpu(), procCPU(os.Getpid())
-		busy, steal := machineCPU()
+		busy, steal, _ := machineCPU()
 		start := time.Now()
 		deadline := time.Now().Add(o.duration)
 		var wg sync.WaitGroup
@@ -247,8 +246,8 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 		// over the sum of both.
 		perSeg := func(d time.Duration) float64 { return float64(d.Microseconds()) / max(float64(reqs.Load()), 1) }
 		sc, oc := perSeg(srv.cpu()-srvCPU), perSeg(procCPU(os.Getpid())-ownCPU)
-		busy2, steal2 := machineCPU()
-		ticks := float64(runtime.NumCPU()) * time.Since(start).Seconds() * 100 // /proc/stat counts 100 a second
+		busy2, steal2, cpus := machineCPU()
+		ticks := float64(max(cpus, 1)) * time.Since(start).Seconds() * 100
 		fmt.Printf("round %d %-4s  %8.0f segments/s  %7.1f MB/s  failures %d  CPU µs/segment: server %.0f, load %.0f  machine: busy %.0f%%, stolen %.0f%%\n", round+1, stream, rate,
 			float64(bytes.Load())/o.duration.Seconds()/1e6, failures.Load(), sc, oc, 100*float64(busy2-busy)/ticks, 100*float64(steal2-steal)/ticks)
 		if stream == "free" {

@@ -244,22 +244,28 @@ func procCPU(pid int) time.Duration {
 }
 
 // machineCPU is the machine's CPU time since boot from /proc/stat, in
-// ticks: busy (everything but idle, iowait and steal) and stolen by the
-// hypervisor. A round's steal says how much of the noise between rounds
-// is the host's: a vCPU waiting for a physical one runs nobody's code.
-func machineCPU() (busy, steal int64) {
+// USER_HZ ticks (100 a second on Linux): busy (everything but idle, iowait
+// and steal) and stolen by the hypervisor, summed over the online CPUs,
+// whose number it returns too. A round's steal says how much of the noise between rounds is the
+// host's: a vCPU waiting for a physical one runs nobody's code.
+func machineCPU() (busy, steal int64, cpus int) {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
-		return 0, 0
+		return 0, 0, 0
 	}
-	line, _, _ := strings.Cut(string(b), "\n")
-	f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal ...
+	lines := strings.Split(string(b), "\n")
+	for _, l := range lines[1:] {
+		if strings.HasPrefix(l, "cpu") {
+			cpus++
+		}
+	}
+	f := strings.Fields(lines[0]) // cpu user nice system idle iowait irq softirq steal ...
 	if len(f) < 9 || f[0] != "cpu" {
-		return 0, 0
+		return 0, 0, 0
 	}
 	n := make([]int64, 9)
 	for i := 1; i < 9; i++ {
 		n[i], _ = strconv.ParseInt(f[i], 10, 64)
 	}
-	return n[1] + n[2] + n[3] + n[6] + n[7], n[8]
+	return n[1] + n[2] + n[3] + n[6] + n[7], n[8], cpus
 }
