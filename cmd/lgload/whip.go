@@ -246,8 +246,9 @@ func procCPU(pid int) time.Duration {
 // machineCPU is the machine's CPU time since boot from /proc/stat, in
 // USER_HZ ticks (100 a second on Linux): busy (everything but idle, iowait
 // and steal) and stolen by the hypervisor, summed over the online CPUs,
-// whose number it returns too. A round's steal says how much of the noise between rounds is the
-// host's: a vCPU waiting for a physical one runs nobody's code.
+// whose number it returns too. A round's steal says how much of the noise
+// between rounds is the host's: a vCPU waiting for a physical one runs
+// nobody's code.
 func machineCPU() (busy, steal int64, cpus int) {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
