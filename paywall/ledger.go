@@ -170,7 +170,7 @@ type BoltLedger struct {
 	walOff    int64    // where the next record goes in the preallocated segment
 	unapplied []record // synced to the log, not yet in bbolt, oldest first
 
-	pendMu  sync.Mutex
+	pendMu  sync.Mutex     // taken last: inside walMu (the writer) or an account's lock (forgetIdle)
 	pending map[string]int // charges in unapplied records, per session (by chargeKey(ch, session, ""))
 
 	kick     chan struct{}
