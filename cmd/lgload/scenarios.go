@@ -207,7 +207,7 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 		srvCPU, ownCPU := srv.cpu(), procCPU(os.Getpid())
 		busy, steal, _ := machineCPU()
 		start := time.Now()
-		deadline := time.Now().Add(o.duration)
+		deadline := start.Add(o.duration)
 		var wg sync.WaitGroup
 		for c := range o.clients {
 			wg.Add(1)
