@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -468,4 +469,103 @@ func TestDayBucketNames(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestLogIsWrittenOverZeros checks that records land on blocks the
+// filesystem already holds as written (zeros written ahead by the writer),
+// never into the log's preallocated, unwritten space, whose first write
+// costs each sync a journal commit. It asks the filesystem for the log's
+// extents (FIEMAP) before the next record, and again once the log has gone
+// past the first zeroStep.
+func TestLogIsWrittenOverZeros(t *testing.T) {
+	l := openLedger(t, filepath.Join(t.TempDir(), "ledger.db"))
+	ch := common.Hash{9}
+	if _, err := l.Pay(ctx, voucher(ch, 1<<40), "demo"); err != nil {
+		t.Fatal(err)
+	}
+	// The blocks from the start to this far past the next record must be
+	// written.
+	const ahead = 64 << 10
+	check := func() {
+		t.Helper()
+		l.walMu.Lock()
+		name, end := l.wal.Name(), l.walOff+ahead
+		l.walMu.Unlock()
+		unwritten, err := unwrittenExtents(name, end)
+		if errors.Is(err, syscall.EOPNOTSUPP) || errors.Is(err, syscall.ENOTTY) {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("the filesystem of %s cannot map extents (FIEMAP); CI needs one that can, such as ext4", name)
+			}
+			t.Skipf("the filesystem of %s cannot map extents (FIEMAP): %v", name, err)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(unwritten) > 0 {
+			t.Fatalf("the log's first %d bytes include unwritten extents %v", end, unwritten)
+		}
+	}
+	check()
+	for i := 0; ; i++ {
+		if i == 10000 {
+			t.Fatal("10000 charges did not fill a zeroStep of log")
+		}
+		if _, err := l.Charge(ctx, charge(ch, "s", strconv.Itoa(i), 1)); err != nil {
+			t.Fatal(err)
+		}
+		l.walMu.Lock()
+		past := l.walOff > zeroStep
+		l.walMu.Unlock()
+		if past {
+			break
+		}
+	}
+	check()
+}
+
+// unwrittenExtents returns the [start, end) byte ranges of the file's
+// extents within its first n bytes that the filesystem has allocated but
+// not written (FIEMAP_EXTENT_UNWRITTEN).
+func unwrittenExtents(path string, n int64) ([][2]uint64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	const (
+		fsIocFiemap     = 0xC020660B // _IOWR('f', 11, struct fiemap)
+		fiemapFlagSync  = 0x1
+		extentLast      = 0x1
+		extentUnwritten = 0x800
+		maxExtents      = 64
+	)
+	// struct fiemap (32 bytes) followed by maxExtents struct fiemap_extent
+	// (56 bytes each), as 64-bit words.
+	buf := make([]uint64, 4+maxExtents*7)
+	var out [][2]uint64
+	for start := uint64(0); start < uint64(n); {
+		clear(buf)
+		buf[0], buf[1] = start, uint64(n)-start // fm_start, fm_length
+		buf[2] = fiemapFlagSync                 // fm_flags, fm_mapped_extents (0)
+		buf[3] = uint64(maxExtents)             // fm_extent_count, fm_reserved
+		if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), fsIocFiemap, uintptr(unsafe.Pointer(&buf[0]))); e != 0 {
+			return nil, e
+		}
+		mapped := int(buf[2] >> 32)
+		if mapped == 0 {
+			break
+		}
+		for i := range mapped {
+			e := buf[4+i*7:]
+			logical, length, flags := e[0], e[2], uint32(e[5])
+			if flags&extentUnwritten != 0 {
+				out = append(out, [2]uint64{logical, logical + length})
+			}
+			start = logical + length
+			if flags&extentLast != 0 {
+				return out, nil
+			}
+		}
+	}
+	return out, nil
 }
