@@ -69,6 +69,7 @@ func main() {
 	flag.DurationVar(&o.watchTime, "watch", 40*time.Second, "how long the viewers watch, and the renditions stream runs")
 	flag.StringVar(&o.work, "dir", "", "working directory (default: a new temporary one)")
 	flag.StringVar(&clipPath, "clip", "", "an FLV clip to publish in a loop (default: 6 s of 720p30 at 4 Mb/s made with ffmpeg, as OBS sends; testdata/clip.flv without ffmpeg)")
+	flag.IntVar(&readSize, "read", 0, "bytes a client reads of a segment per call (default: io.Copy's 8 KB)")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "lgload:", err)

@@ -167,9 +167,40 @@ func fetch(u string, hdr ...string) (int, int64, time.Duration, error) {
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	n, err := io.Copy(io.Discard, resp.Body)
+	n, err := discard(resp.Body)
 	resp.Body.Close()
 	return resp.StatusCode, n, first.Sub(start), err
+}
+
+// readSize is how much fetch reads of a body per call; 0 reads as io.Copy
+// to io.Discard does, 8 KB at a time. On loopback the read size moves
+// where, and how much, the kernel works for the bytes: a reader's window
+// updates make the server's socket send the next piece inside the reader's
+// system call. With 64 KB reads the client costs half as much per segment
+// and the gated/ungated ratio comes out lower, since the server's extra
+// per paid segment then weighs more (BENCHMARKS.md, issue 4).
+var readSize int
+
+var readBufs = sync.Pool{New: func() any { b := make([]byte, readSize); return &b }}
+
+// discard reads r to its end and returns how many bytes it held.
+func discard(r io.Reader) (int64, error) {
+	if readSize <= 0 {
+		return io.Copy(io.Discard, r)
+	}
+	buf := readBufs.Get().(*[]byte)
+	defer readBufs.Put(buf)
+	var n int64
+	for {
+		m, err := r.Read(*buf)
+		n += int64(m)
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
 }
 
 // throughput measures segments per second from the same server, same
