@@ -474,9 +474,9 @@ func TestDayBucketNames(t *testing.T) {
 // TestLogIsWrittenOverZeros checks that records land on blocks the
 // filesystem already holds as written (zeros written ahead by the writer),
 // never into the log's preallocated, unwritten space, whose first write
-// makes each sync write the file's metadata as well. It asks the filesystem for the log's
-// extents (FIEMAP) before the next record, and again once the log has gone
-// past the first zeroStep.
+// makes each sync write the file's metadata as well. It asks the
+// filesystem for the log's extents (FIEMAP) before the next record, and
+// again once the log has gone past the first zeroStep.
 func TestLogIsWrittenOverZeros(t *testing.T) {
 	l := openLedger(t, filepath.Join(t.TempDir(), "ledger.db"))
 	ch := common.Hash{9}
