@@ -30,6 +30,7 @@ func BenchmarkLedgerCharge(b *testing.B) {
 	}
 	b.SetParallelism(8) // with 2 CPUs: 16 goroutines
 	b.ResetTimer()
+	cpu0 := processCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		v := next.Add(1)
 		ch := common.Hash{byte(v), 1}
@@ -40,6 +41,7 @@ func BenchmarkLedgerCharge(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "charges/s")
+	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 }
 
 // BenchmarkLogSync is one group commit's disk work, a 6.4 KB write (16

@@ -104,6 +104,43 @@ func TestLedgerPreview(t *testing.T) {
 }
 
 // TestLedgerNeverOverspends races 100 charges for credit enough for 37.
+// The commit stats count what was made durable, and nothing else: a
+// segment already paid for and a refused charge write nothing.
+func TestCommitStatsCountWhatWasSynced(t *testing.T) {
+	l := openLedger(t, filepath.Join(t.TempDir(), "ledger.db"))
+	ch := common.Hash{9}
+	if _, err := l.Pay(ctx, voucher(ch, 100), ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, seg := range []string{"a", "b", "c", "c"} {
+		if _, err := l.Charge(ctx, charge(ch, "s", seg, 30)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := l.Charge(ctx, charge(ch, "s", "d", 30)); !errors.Is(err, ErrInsufficientCredit) {
+		t.Fatalf("a charge above the credit: %v", err)
+	}
+	// One change at a time: each is its own commit.
+	st := l.CommitStats()
+	if st.Commits != 4 || st.Changes != 4 || st.Sync <= 0 || st.Wait < st.Sync {
+		t.Fatalf("after a voucher and three charges, one at a time: %+v", st)
+	}
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := l.Pay(ctx, voucher(common.Hash{10, byte(i)}, 5), ""); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := l.CommitStats(); got.Changes != 20 || got.Commits <= 4 || got.Commits > 20 || got.Wait <= st.Wait {
+		t.Errorf("after 16 more changes at once: %+v", got)
+	}
+}
+
 func TestLedgerNeverOverspends(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ledger.db")
 	l := openLedger(t, path)

@@ -228,7 +228,7 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 		ids[s], segs = id, n
 	}
 	fmt.Printf("recordings of %d segments (%s of video each)\n", segs, time.Duration(loops)*6067*time.Millisecond)
-	var free, paid, freeCPU, paidCPU []float64
+	var free, paid, freeCPU, paidCPU, waits []float64
 	nextSession := big.NewInt(1 << 40)
 	rounds := min(max(o.rounds/2*2, 2), 40) // free and paid alternating, as many each: the machine drifts
 	for round := range rounds {
@@ -237,6 +237,7 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 		var reqs, bytes, failures atomic.Int64
 		srvCPU, ownCPU := srv.cpu(), procCPU(os.Getpid())
 		busy, steal, _ := machineCPU()
+		ledger0 := ledgerCommits(srv)
 		start := time.Now()
 		deadline := start.Add(o.duration)
 		var wg sync.WaitGroup
@@ -279,8 +280,16 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 		sc, oc := perSeg(srv.cpu()-srvCPU), perSeg(procCPU(os.Getpid())-ownCPU)
 		busy2, steal2, cpus := machineCPU()
 		ticks := float64(max(cpus, 1)) * time.Since(start).Seconds() * 100
-		fmt.Printf("round %d %-4s  %8.0f segments/s  %7.1f MB/s  failures %d  CPU µs/segment: server %.0f, load %.0f  machine: busy %.0f%%, stolen %.0f%%\n", round+1, stream, rate,
-			float64(bytes.Load())/o.duration.Seconds()/1e6, failures.Load(), sc, oc, 100*float64(busy2-busy)/ticks, 100*float64(steal2-steal)/ticks)
+		commits := ""
+		if l := ledgerCommits(srv).minus(ledger0); stream == "paid" && l.changes > 0 {
+			// What a paid segment waited for its charge's sync: in a closed
+			// loop, that wait is what payment costs in throughput.
+			commits = fmt.Sprintf("  ledger: %.0f syncs/s of %.1f changes, wait %.1f ms", l.commits/o.duration.Seconds(),
+				l.changes/max(l.commits, 1), 1000*l.wait/l.changes)
+			waits = append(waits, 1000*l.wait/l.changes)
+		}
+		fmt.Printf("round %d %-4s  %8.0f segments/s  %7.1f MB/s  failures %d  CPU µs/segment: server %.0f, load %.0f  machine: busy %.0f%%, stolen %.0f%%%s\n", round+1, stream, rate,
+			float64(bytes.Load())/o.duration.Seconds()/1e6, failures.Load(), sc, oc, 100*float64(busy2-busy)/ticks, 100*float64(steal2-steal)/ticks, commits)
 		if stream == "free" {
 			free, freeCPU = append(free, rate), append(freeCPU, sc)
 		} else {
@@ -295,8 +304,44 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 		return s / float64(len(x))
 	}
 	fmt.Printf("server CPU per segment: free %.0f µs, paid %.0f µs\n", mean(freeCPU), mean(paidCPU))
+	if len(waits) > 0 {
+		fmt.Printf("a paid segment waited %.1f ms for its charge's sync, on average over the paid rounds\n", mean(waits))
+	}
 	fmt.Printf("gated / ungated = %.0f / %.0f = %.3f\n", mean(paid), mean(free), mean(paid)/mean(free))
 	return nil
+}
+
+// commitCounts are the server's ledger counters from /metrics.
+type commitCounts struct{ commits, changes, wait float64 }
+
+func (c commitCounts) minus(d commitCounts) commitCounts {
+	return commitCounts{c.commits - d.commits, c.changes - d.changes, c.wait - d.wait}
+}
+
+// ledgerCommits reads the ledger's counters from the server's /metrics
+// (zero when it cannot: the round's line then says nothing of them).
+func ledgerCommits(srv *server) commitCounts {
+	code, body, err := fetchBody(srv.base + "/metrics")
+	if err != nil || code != http.StatusOK {
+		return commitCounts{}
+	}
+	var c commitCounts
+	for line := range strings.Lines(string(body)) {
+		name, value, _ := strings.Cut(strings.TrimSpace(line), " ")
+		v, err := strconv.ParseFloat(value, 64)
+		if err != nil {
+			continue
+		}
+		switch name {
+		case "livegate_ledger_commits_total":
+			c.commits = v
+		case "livegate_ledger_changes_total":
+			c.changes = v
+		case "livegate_ledger_wait_seconds_total":
+			c.wait = v
+		}
+	}
+	return c
 }
 
 // topups measures vouchers per second through POST /pay/paid/voucher, each

@@ -12,7 +12,7 @@ import (
 
 // metrics is GET /metrics: Prometheus series named livegate_…. Most are
 // read from the components when scraped (streams, viewers, the paywall's
-// counters, the ledger's money, the chain); the transcode delay is a
+// counters, the ledger's money and commits, the chain); the transcode delay is a
 // histogram observed as segments come back.
 type metrics struct {
 	srv       *server
@@ -62,6 +62,11 @@ var (
 	mOwed = prometheus.NewDesc("livegate_unclaimed_wei", "Best vouchers above what was claimed: what settlement will claim, in wei.", nil, nil)
 	mHead = prometheus.NewDesc("livegate_chain_confirmed_block", "The last block whose events count.", nil, nil)
 	mFail = prometheus.NewDesc("livegate_chain_sync_failures", "Consecutive failed reads of the chain.", nil, nil)
+	mCmts = prometheus.NewDesc("livegate_ledger_commits_total", "The ledger's group commits: log writes, each synced.", nil, nil)
+	mChgs = prometheus.NewDesc("livegate_ledger_changes_total", "Changes the ledger made durable: charges, vouchers, tips.", nil, nil)
+	mWait = prometheus.NewDesc("livegate_ledger_wait_seconds_total",
+		"Time changes waited for their sync, summed; over livegate_ledger_changes_total, what a paid segment's answer waits on average.", nil, nil)
+	mSync = prometheus.NewDesc("livegate_ledger_sync_seconds_total", "Time the ledger's log writes and syncs took, summed.", nil, nil)
 )
 
 // Describe sends nothing: the series vary with the config (an unchecked
@@ -115,6 +120,11 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(mClmd, prometheus.GaugeValue, bigFloat(claimed))
 	ch <- prometheus.MustNewConstMetric(mOwed, prometheus.GaugeValue, bigFloat(owed))
+	cs := s.pay.ledger.CommitStats()
+	ch <- prometheus.MustNewConstMetric(mCmts, prometheus.CounterValue, float64(cs.Commits))
+	ch <- prometheus.MustNewConstMetric(mChgs, prometheus.CounterValue, float64(cs.Changes))
+	ch <- prometheus.MustNewConstMetric(mWait, prometheus.CounterValue, cs.Wait.Seconds())
+	ch <- prometheus.MustNewConstMetric(mSync, prometheus.CounterValue, cs.Sync.Seconds())
 	ws := s.pay.watcher.Status()
 	ch <- prometheus.MustNewConstMetric(mHead, prometheus.GaugeValue, float64(ws.Confirmed))
 	ch <- prometheus.MustNewConstMetric(mFail, prometheus.GaugeValue, float64(ws.Failures))

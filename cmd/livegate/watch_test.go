@@ -131,7 +131,9 @@ func TestWatchPagePaysAsItPlays(t *testing.T) {
 		t.Errorf("dashboard's channels %+v", board.Channels)
 	}
 	shoot(t, b, "dashboard.png")
+	committed := e.srv.pay.ledger.CommitStats()
 	_, _, prom := e.get("/metrics")
+	committing := e.srv.pay.ledger.CommitStats() // the page goes on paying meanwhile
 	for series, want := range map[string]string{
 		`livegate_stream_live{protocol="rtmp",stream="demo"}`: "1",
 		`livegate_viewers{stream="demo"}`:                     "1",
@@ -147,6 +149,15 @@ func TestWatchPagePaysAsItPlays(t *testing.T) {
 		if got := metric(prom, series); got != want {
 			t.Errorf("/metrics %s = %q, want %s", series, got, want)
 		}
+	}
+	// Every voucher and charge so far went through the ledger's log.
+	changes, _ := strconv.ParseFloat(metric(prom, "livegate_ledger_changes_total"), 64)
+	commits, _ := strconv.ParseFloat(metric(prom, "livegate_ledger_commits_total"), 64)
+	wait, _ := strconv.ParseFloat(metric(prom, "livegate_ledger_wait_seconds_total"), 64)
+	if committed.Changes < 3 || changes < float64(committed.Changes) || changes > float64(committing.Changes) ||
+		commits < float64(committed.Commits) || commits > float64(committing.Commits) || wait < committed.Wait.Seconds() || wait <= 0 {
+		t.Errorf("/metrics on the ledger's commits: %v changes, %v commits, %v s waited; the ledger counted %+v before and %+v after",
+			changes, commits, wait, committed, committing)
 	}
 	if n, _ := strconv.Atoi(metric(prom, `livegate_ingest_segments_total{stream="demo"}`)); n < 10 {
 		t.Errorf("/metrics: %d segments cut", n)
