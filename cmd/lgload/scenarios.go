@@ -235,9 +235,9 @@ func throughput(ctx context.Context, o options, w *world, srv *server) error {
 		stream := []string{"free", "paid"}[round%2]
 		base := srv.base + "/vod/" + stream + "/" + ids[stream] + "/source/"
 		var reqs, bytes, failures atomic.Int64
+		ledger0 := ledgerCommits(srv) // before the CPU counters: the scrape is not the round's
 		srvCPU, ownCPU := srv.cpu(), procCPU(os.Getpid())
 		busy, steal, _ := machineCPU()
-		ledger0 := ledgerCommits(srv)
 		start := time.Now()
 		deadline := start.Add(o.duration)
 		var wg sync.WaitGroup
