@@ -103,9 +103,9 @@ func TestLedgerPreview(t *testing.T) {
 	}
 }
 
-// TestLedgerNeverOverspends races 100 charges for credit enough for 37.
-// The commit stats count what was made durable, and nothing else: a
-// segment already paid for and a refused charge write nothing.
+// TestCommitStatsCountWhatWasSynced: the commit stats count what was
+// made durable, and nothing else; a segment already paid for and a
+// refused charge write nothing.
 func TestCommitStatsCountWhatWasSynced(t *testing.T) {
 	l := openLedger(t, filepath.Join(t.TempDir(), "ledger.db"))
 	ch := common.Hash{9}
@@ -141,6 +141,7 @@ func TestCommitStatsCountWhatWasSynced(t *testing.T) {
 	}
 }
 
+// TestLedgerNeverOverspends races 100 charges for credit enough for 37.
 func TestLedgerNeverOverspends(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ledger.db")
 	l := openLedger(t, path)

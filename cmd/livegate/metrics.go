@@ -12,8 +12,8 @@ import (
 
 // metrics is GET /metrics: Prometheus series named livegate_…. Most are
 // read from the components when scraped (streams, viewers, the paywall's
-// counters, the ledger's money and commits, the chain); the transcode delay is a
-// histogram observed as segments come back.
+// counters, the ledger's money and commits, the chain); the transcode
+// delay is a histogram observed as segments come back.
 type metrics struct {
 	srv       *server
 	reg       *prometheus.Registry
