@@ -230,14 +230,26 @@ func (r *Recording) Append(rendition string, seg *Segment) {
 	r.queue <- job{rendition, seg}
 }
 
+// ErrRecordingFinished: the recording has ended (or was loaded from disk);
+// its journals are closed for good and nothing more is added to it.
+var ErrRecordingFinished = errors.New("archive: the recording has finished")
+
 // AddRendition starts a journal for another rendition (a transcoded one).
+// Once the recording has finished it refuses with ErrRecordingFinished: a
+// late rendition must not reopen a finished journal (a second header line
+// in it would read back as a bogus segment).
 func (r *Recording) AddRendition(info RenditionInfo) error {
+	r.qmu.Lock() // Finish sets finished under qmu before it closes the journals
+	defer r.qmu.Unlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.addRenditionLocked(info)
 }
 
 func (r *Recording) addRenditionLocked(info RenditionInfo) error {
+	if !r.active || r.finished {
+		return fmt.Errorf("%w: rendition %s not added", ErrRecordingFinished, info.Name)
+	}
 	if !ValidName(info.Name) {
 		return fmt.Errorf("archive: bad rendition name %q", info.Name)
 	}
@@ -448,10 +460,14 @@ func readJournal(dir string) (RenditionInfo, []SegmentInfo, error) {
 		if _, err := os.Stat(filepath.Join(dir, SegmentName(s.Seq))); err != nil {
 			continue
 		}
-		if len(segs) == 0 {
-			s.Discontinuity = false
-		}
 		segs = append(segs, s)
+	}
+	// Lookups search by sequence number: keep the list sorted, and the
+	// first line of a number a damaged journal repeats.
+	sort.SliceStable(segs, func(i, j int) bool { return segs[i].Seq < segs[j].Seq })
+	segs = slices.CompactFunc(segs, func(a, b SegmentInfo) bool { return a.Seq == b.Seq })
+	if len(segs) > 0 {
+		segs[0].Discontinuity = false
 	}
 	return info, segs, sc.Err()
 }

@@ -254,11 +254,8 @@ func (o *Origin) vodSegment(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "segment not in this recording", http.StatusNotFound)
 		return
 	}
-	ref := SegmentRef{Stream: s.Name, Recording: rec.ID, Rendition: rend, Seq: seq,
-		Duration: time.Duration(info.Duration * float64(time.Second))}
-	if !o.Gate.Admit(w, r, ref) {
-		return
-	}
+	// Open the file before the gate charges for it: a viewer never pays
+	// for a segment that then cannot be served. A refusal closes it.
 	f, err := os.Open(path)
 	if err != nil {
 		o.Logger.Error("archive: opening segment", "path", path, "err", err)
@@ -266,6 +263,11 @@ func (o *Origin) vodSegment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
+	ref := SegmentRef{Stream: s.Name, Recording: rec.ID, Rendition: rend, Seq: seq,
+		Duration: time.Duration(info.Duration * float64(time.Second))}
+	if !o.Gate.Admit(w, r, ref) {
+		return
+	}
 	h := w.Header()
 	h.Set("Content-Type", segmentType)
 	if h.Get("Cache-Control") == "" {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -263,5 +265,34 @@ func TestOriginCORSPreflight(t *testing.T) {
 	if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Access-Control-Allow-Origin") != "*" ||
 		!strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Range") {
 		t.Errorf("preflight: %d %v", resp.StatusCode, resp.Header)
+	}
+}
+
+// A recorded segment whose file cannot be opened is answered 500 without
+// the gate being asked: a viewer is never charged for what is not served.
+func TestOriginNeverChargesForAnUnopenableSegment(t *testing.T) {
+	f := newOrigin(t)
+	base := "/vod/demo/" + f.rec.ID + "/source/"
+	if err := os.Remove(filepath.Join(f.rec.dir, SourceRendition, SegmentName(2))); err != nil {
+		t.Fatal(err)
+	}
+	resp, _ := f.get(t, "GET", base+"2.ts")
+	if resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("a segment whose file is gone: %d, want 500", resp.StatusCode)
+	}
+	// Segment 0 still opens: the gate is asked for it, and only for it.
+	if resp, body := f.get(t, "GET", base+"0.ts"); resp.StatusCode != 200 || len(body) == 0 {
+		t.Errorf("segment 0: %d, %d bytes", resp.StatusCode, len(body))
+	}
+	f.gate.mu.Lock()
+	defer f.gate.mu.Unlock()
+	var asked []uint64
+	for _, ref := range f.gate.asked {
+		if ref.Recording == f.rec.ID {
+			asked = append(asked, ref.Seq)
+		}
+	}
+	if len(asked) != 1 || asked[0] != 0 {
+		t.Errorf("the gate was asked for recorded segments %v, want only [0]", asked)
 	}
 }

@@ -161,7 +161,12 @@ func (s *Stream) transcodeOne(j transcodeJob) {
 		if archive {
 			rec, name := j.rec, o.Name
 			appends = append(appends, func() {
-				if err := rec.AddRendition(info); err != nil {
+				if err := rec.AddRendition(info); errors.Is(err, ErrRecordingFinished) {
+					// The publication ended while this segment was being
+					// transcoded: the recording is closed; live viewers had it.
+					s.log.Info("archive: rendition segment after the recording finished, not stored", "rendition", name, "seq", r.Seq)
+					return
+				} else if err != nil {
 					s.log.Error("archive: rendition", "rendition", name, "err", err)
 					return
 				}
