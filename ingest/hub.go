@@ -1,10 +1,12 @@
 package ingest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 )
 
 // Target is a stream that accepts publications. The HLS side implements it;
@@ -45,13 +47,32 @@ type Credentials struct {
 
 // Hub admits publishers: it checks stream keys and keeps one publisher per
 // stream. It is safe for concurrent use by every protocol server.
+//
+// A wrong key is answered only after FailureDelay and counted against its
+// client (see ClientKey); a client with FailureLimit wrong keys within
+// FailureWindow is refused at once, whatever key it sends, until the
+// oldest of them leaves the window. Keys cannot be guessed at line rate,
+// and no other client is slowed or refused meanwhile. Set these fields
+// before the hub is shared; NewHub fills in the defaults.
 type Hub struct {
+	// FailureDelay is how long the answer to a wrong key waits (negative:
+	// not at all). It is spent outside every lock.
+	FailureDelay time.Duration
+	// FailureLimit wrong keys per client within FailureWindow lock the
+	// client out (negative: never).
+	FailureLimit  int
+	FailureWindow time.Duration
+	// Now is the clock for the failure window (nil: time.Now).
+	Now func() time.Time
+
 	logger *slog.Logger
 
-	mu     sync.Mutex
-	byKey  map[string]Route
-	live   map[string]*Session
-	closed bool
+	mu       sync.Mutex
+	byKey    map[string]Route
+	live     map[string]*Session
+	closed   bool
+	failures map[string][]time.Time // client -> its recent wrong keys, oldest first
+	swept    time.Time
 }
 
 // NewHub builds a Hub over routes. Stream names and keys must be unique.
@@ -59,7 +80,10 @@ func NewHub(routes []Route, logger *slog.Logger) (*Hub, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	h := &Hub{logger: logger, byKey: map[string]Route{}, live: map[string]*Session{}}
+	h := &Hub{
+		FailureDelay: DefaultFailureDelay, FailureLimit: DefaultFailureLimit, FailureWindow: DefaultFailureWindow,
+		logger: logger, byKey: map[string]Route{}, live: map[string]*Session{}, failures: map[string][]time.Time{},
+	}
 	names := map[string]bool{}
 	for _, r := range routes {
 		switch {
@@ -79,24 +103,49 @@ func NewHub(routes []Route, logger *slog.Logger) (*Hub, error) {
 	return h, nil
 }
 
-// Claim admits a publisher and reserves its stream until the returned
-// Session is closed. It fails with ErrUnknownKey, ErrWrongStream,
-// ErrAlreadyLive or ErrClosed.
+// Claim is ClaimContext without a context: the wait after a wrong key
+// runs to its end.
 func (h *Hub) Claim(cred Credentials, protocol, remote string) (*Session, error) {
+	return h.ClaimContext(context.Background(), cred, protocol, remote)
+}
+
+// ClaimContext admits a publisher and reserves its stream until the
+// returned Session is closed. remote is the publisher's address, by which
+// wrong keys are counted. It fails with ErrUnknownKey or ErrWrongStream
+// (after FailureDelay, or when ctx ends), ErrTooManyFailures (at once),
+// ErrAlreadyLive or ErrClosed. No error names another client.
+func (h *Hub) ClaimContext(ctx context.Context, cred Credentials, protocol, remote string) (*Session, error) {
+	client := ClientKey(remote)
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if h.closed {
+		h.mu.Unlock()
 		return nil, ErrClosed
 	}
+	now := h.now()
+	if err := h.lockedOutLocked(client, now); err != nil {
+		h.mu.Unlock()
+		return nil, err
+	}
 	r, ok := h.byKey[cred.Key]
-	if !ok {
-		return nil, ErrUnknownKey
+	var wrong error
+	switch {
+	case !ok:
+		wrong = ErrUnknownKey
+	case cred.Stream != "" && cred.Stream != r.Stream:
+		wrong = ErrWrongStream
 	}
-	if cred.Stream != "" && cred.Stream != r.Stream {
-		return nil, ErrWrongStream
+	if wrong != nil {
+		delay := h.failLocked(client, now)
+		h.mu.Unlock()
+		sleep(ctx, delay)
+		return nil, wrong
 	}
+	defer h.mu.Unlock()
 	if cur, busy := h.live[r.Stream]; busy {
-		return nil, fmt.Errorf("%w (%s from %s)", ErrAlreadyLive, cur.protocol, cur.remote)
+		// Who publishes is for the operator's log, not for the refused.
+		h.logger.Info("ingest: second publisher refused", "stream", r.Stream, "protocol", protocol, "remote", remote,
+			"live_protocol", cur.protocol, "live_remote", cur.remote)
+		return nil, ErrAlreadyLive
 	}
 	s := &Session{hub: h, route: r, protocol: protocol, remote: remote}
 	h.live[r.Stream] = s
