@@ -66,18 +66,18 @@ type sessionJSON struct {
 
 // requestVoucher reads the voucher a request's body carries, or answers
 // the refusal and returns false.
-func (g *Gate) requestVoucher(w http.ResponseWriter, r *http.Request) (*chain.Voucher, bool) {
+func (g *Gate) requestVoucher(w http.ResponseWriter, r *http.Request, party string) (*chain.Voucher, bool) {
 	var vj voucherJSON
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&vj); err != nil {
-		g.refused(w, r, refuse(http.StatusBadRequest, "malformed", err,
+		g.refused(w, r, party, refuse(http.StatusBadRequest, "malformed", err,
 			`malformed request: want {"channel":"0x…","amount":"<wei>","signature":"0x…"} (%v)`, err))
 		return nil, false
 	}
 	v, err := parseVoucher(vj.Channel, vj.Amount, vj.Signature)
 	if err != nil {
-		g.refused(w, r, err)
+		g.refused(w, r, party, err)
 		return nil, false
 	}
 	return v, true
@@ -92,7 +92,8 @@ func (g *Gate) session(w http.ResponseWriter, r *http.Request) {
 		writeRefusal(w, refuse(http.StatusNotFound, "unknown_stream", nil, "stream %q is unknown or free: no session needed", stream))
 		return
 	}
-	if blocked, wait := g.Limiter.Blocked(r); blocked {
+	party := g.hostParty(r)
+	if blocked, wait := g.Limiter.Blocked(party); blocked {
 		writeRefusal(w, tooMany(wait))
 		return
 	}
@@ -101,13 +102,13 @@ func (g *Gate) session(w http.ResponseWriter, r *http.Request) {
 			"the chain cannot be read right now (%v): open sessions keep playing, new ones must wait; try again shortly", st.Err))
 		return
 	}
-	v, ok := g.requestVoucher(w, r)
+	v, ok := g.requestVoucher(w, r, party)
 	if !ok {
 		return
 	}
 	acc, err := g.Cashier.Accept(r.Context(), v, stream)
 	if err != nil {
-		g.refused(w, r, err)
+		g.refused(w, r, party, err)
 		return
 	}
 	g.issue(w, stream, terms, acc, NewSessionID())
@@ -134,21 +135,24 @@ func (g *Gate) raise(w http.ResponseWriter, r *http.Request, accept func(context
 		writeRefusal(w, refuse(http.StatusUnauthorized, "bad_token", err, "%v: open a new session", err))
 		return
 	}
-	if blocked, wait := g.Limiter.Blocked(r); blocked {
+	// A valid token: failures count against its channel, not the
+	// address, so whoever else shares the address cannot lock it out.
+	party := channelParty(claims.ChannelID())
+	if blocked, wait := g.Limiter.Blocked(party); blocked {
 		writeRefusal(w, tooMany(wait))
 		return
 	}
-	v, ok := g.requestVoucher(w, r)
+	v, ok := g.requestVoucher(w, r, party)
 	if !ok {
 		return
 	}
 	if v.Channel != claims.ChannelID() {
-		g.refused(w, r, refuse(http.StatusForbidden, "other_channel", nil, "the voucher is for another channel than the session's"))
+		g.refused(w, r, party, refuse(http.StatusForbidden, "other_channel", nil, "the voucher is for another channel than the session's"))
 		return
 	}
 	acc, err := accept(r.Context(), v)
 	if err != nil {
-		g.refused(w, r, err)
+		g.refused(w, r, party, err)
 		return
 	}
 	g.issue(w, stream, terms, acc, claims.Session)
@@ -240,14 +244,15 @@ func (g *Gate) terms(w http.ResponseWriter, r *http.Request) {
 			writeRefusal(w, refuse(http.StatusBadRequest, "malformed", nil, "channel must be 0x and 64 hex digits"))
 			return
 		}
-		if blocked, wait := g.Limiter.Blocked(r); blocked {
+		party := g.hostParty(r)
+		if blocked, wait := g.Limiter.Blocked(party); blocked {
 			writeRefusal(w, tooMany(wait))
 			return
 		}
 		ch, err := g.Cashier.Channels.Load(r.Context(), common.HexToHash(v))
 		switch {
 		case errors.Is(err, chain.ErrUnknown):
-			g.Limiter.Refused(r)
+			g.Limiter.Failed(r.Context(), party)
 		case err != nil:
 			writeRefusal(w, refuse(http.StatusServiceUnavailable, "chain_unreachable", ErrChainDown, "cannot read the channel from the chain: %v", err))
 			return

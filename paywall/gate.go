@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"math/bits"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/livegate/livegate/chain"
+	"github.com/livegate/livegate/internal/clientaddr"
 )
 
 // Terms are what a stream costs.
@@ -79,6 +81,9 @@ type Gate struct {
 	Ledger   Ledger
 	Cashier  *Cashier
 	Limiter  *Limiter
+	// Clients finds a request's client (behind trusted proxies, the
+	// forwarded address): charging, previews and limits go by it.
+	Clients *clientaddr.Resolver
 	Domain   *chain.Domain // chain id and contract, for the 402 answer
 	Payee    common.Address
 	Logger   *slog.Logger
@@ -88,10 +93,26 @@ type Gate struct {
 	// Stats counts the answers.
 	Stats Stats
 	// Admitted, when set, hears of every segment let through and who
-	// asked: "session:ID" on a paid stream, "addr:IP" on a free one. The
-	// audience counts viewers with it, without parsing the token again.
+	// asked: "session:ID@NET" on a paid stream, "net:NET" on a free one,
+	// NET being the viewer's client network. The audience counts viewers
+	// with it, without parsing the token again.
 	Admitted func(stream, viewer string)
+
+	previews previews
 }
+
+// client is the request's client address.
+func (g *Gate) client(r *http.Request) netip.Addr { return g.Clients.Of(r) }
+
+// hostParty is who a failure without a session counts against: the
+// client's host (an IPv6 client by its /64).
+func (g *Gate) hostParty(r *http.Request) string {
+	return "host:" + clientaddr.Host(g.client(r)).String()
+}
+
+// channelParty is who a failure with a valid session counts against: its
+// channel, so others at the same address are not locked out with it.
+func channelParty(ch common.Hash) string { return "ch:" + ch.Hex() }
 
 // domainJSON is the EIP-712 domain vouchers are signed in, as wallets
 // and ethers take it.
@@ -147,13 +168,16 @@ func queryToken(query string) string {
 
 // Admit charges the segment to the request's session, or answers 402
 // (no token, not enough credit), 401 (a bad or expired token), 403
-// (another stream's token). HEAD and Range requests are charged like GET;
-// a session pays for a segment once, however many times it fetches it.
+// (another stream's token). HEAD and Range requests are charged like GET.
+// A session pays for a segment once per viewer (client network), however
+// many times that viewer fetches it: a token shared with another network
+// pays again for what that viewer watches.
 func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	terms, ok := g.Streams[seg.Stream]
+	viewer := clientaddr.Viewer(g.client(r)).String()
 	if !ok || (terms.free() && terms.Preview == 0) {
 		if g.Admitted != nil {
-			g.Admitted(seg.Stream, "addr:"+clientOf(r))
+			g.Admitted(seg.Stream, "net:"+viewer)
 		}
 		return true
 	}
@@ -177,14 +201,24 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	h.Set(hdrChannel, ch.Hex())
 	if v := r.Header.Get(hdrVoucher); v != "" {
 		if err := g.headerVoucher(r, seg.Stream, ch, v); err != nil {
-			g.refused(w, r, err)
+			g.refused(w, r, channelParty(ch), err)
 			return false
 		}
 	}
+	// A free preview is the viewer's, once per stream, whatever channels
+	// it opens; the channel's own preview allowance is kept by the ledger.
+	pv := viewer + "/" + seg.Stream
+	preview := terms.Preview
+	if preview > 0 && g.previews.used(pv) >= preview {
+		preview = 0
+	}
 	rc, err := g.Ledger.Charge(r.Context(), Charge{
-		Channel: ch, Session: claims.Session, Segment: seg.key(), Stream: seg.Stream,
-		Price: price, Duration: seg.Duration, Preview: terms.Preview,
+		Channel: ch, Session: claims.Session + "@" + viewer, Segment: seg.key(), Stream: seg.Stream,
+		Price: price, Duration: seg.Duration, Preview: preview,
 	})
+	if err == nil && rc.Free && !rc.Already {
+		g.previews.add(pv, seg.Duration)
+	}
 	switch {
 	case errors.Is(err, ErrInsufficientCredit):
 		g.paymentRequired(w, seg.Stream, terms, price, &ch, &rc,
@@ -200,7 +234,7 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	h.Set(hdrSpent, decimal(rc.Spent))
 	h.Set("Cache-Control", "private, max-age=86400") // bought by this viewer; no shared cache may hand it on
 	if g.Admitted != nil {
-		g.Admitted(seg.Stream, "session:"+claims.Session)
+		g.Admitted(seg.Stream, "session:"+claims.Session+"@"+viewer)
 	}
 	return true
 }
@@ -223,7 +257,7 @@ func (g *Gate) headerVoucher(r *http.Request, stream string, ch common.Hash, val
 	if best, ok := g.Ledger.Best(ch); ok && best.Amount.Cmp(v.Amount) == 0 && bytes.Equal(best.Signature, v.Signature) {
 		return nil
 	}
-	if blocked, wait := g.Limiter.Blocked(r); blocked {
+	if blocked, wait := g.Limiter.Blocked(channelParty(ch)); blocked {
 		return tooMany(wait)
 	}
 	if _, err = g.Cashier.Accept(r.Context(), v, stream); err == nil {
@@ -234,18 +268,27 @@ func (g *Gate) headerVoucher(r *http.Request, stream string, ch common.Hash, val
 
 func tooMany(wait time.Duration) *Refusal {
 	return refuse(http.StatusTooManyRequests, "too_many_refused", nil,
-		"too many refused vouchers from this address: wait %v", wait.Round(time.Second))
+		"too many forged vouchers from this address or for this channel: wait %v", wait.Round(time.Second))
 }
 
-// refused answers a refusal and counts it against the client when it was
-// the client's fault.
-func (g *Gate) refused(w http.ResponseWriter, r *http.Request, err error) {
+// authFailure says whether a refusal is a failed authentication, which
+// the limiter counts: a signature that does not recover the channel's
+// signer, a channel that does not exist. A malformed request, a voucher
+// that is merely not larger than the last, or a server-side failure is
+// not one.
+func authFailure(rf *Refusal) bool {
+	return rf.Reason == "bad_signature" || rf.Reason == "unknown_channel"
+}
+
+// refused answers a refusal; a failed authentication is counted against
+// party and answered after the limiter's delay.
+func (g *Gate) refused(w http.ResponseWriter, r *http.Request, party string, err error) {
 	var rf *Refusal
 	if !errors.As(err, &rf) {
 		rf = refuse(http.StatusInternalServerError, "internal", err, "%v", err)
 	}
-	if rf.Status < 500 && rf.Status != http.StatusTooManyRequests {
-		g.Limiter.Refused(r)
+	if authFailure(rf) {
+		g.Limiter.Failed(r.Context(), party)
 	}
 	g.Stats.refusal(rf.Reason)
 	writeRefusal(w, rf)

@@ -162,8 +162,9 @@ func TestStatsCountAnswers(t *testing.T) {
 	}
 }
 
-// Every segment let through names its viewer to Admitted: the session on
-// a paid stream, the address on a free one; refused ones name nobody.
+// Every segment let through names its viewer to Admitted: the session and
+// client network on a paid stream, the network on a free one; refused ones
+// name nobody.
 func TestAdmittedNamesTheViewer(t *testing.T) {
 	f := newFixture(t)
 	var mu sync.Mutex
@@ -183,7 +184,7 @@ func TestAdmittedNamesTheViewer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"demo session:" + claims.Session, "free addr:127.0.0.1"}
+	want := []string{"demo session:" + claims.Session + "@127.0.0.0/24", "free net:127.0.0.0/24"}
 	mu.Lock()
 	defer mu.Unlock()
 	if !slices.Equal(seen, want) {

@@ -1,0 +1,85 @@
+package connlimit
+
+import (
+	"bufio"
+	"net"
+	"net/http"
+	"net/netip"
+	"testing"
+	"time"
+)
+
+// dialFrom connects from a chosen loopback address and returns the
+// connection and what the server answered first (if it answered before
+// the deadline: a refused connection gets a 503 at once).
+func dialFrom(t *testing.T, local, addr string) net.Conn {
+	t.Helper()
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}, Timeout: 5 * time.Second}
+	c, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// refused reports whether the server answered c with a 503 and closed it.
+func refused(t *testing.T, c net.Conn) bool {
+	t.Helper()
+	_, _ = c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode == http.StatusServiceUnavailable
+}
+
+func TestCaps(t *testing.T) {
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &Listener{Listener: inner, Name: "test", Total: 5, PerClient: 2, Refuse: HTTPRefusal,
+		Exempt: func(a netip.Addr) bool { return a == netip.MustParseAddr("127.0.0.9") }}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(204) })}
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	addr := inner.Addr().String()
+
+	a1, a2 := dialFrom(t, "127.0.0.1", addr), dialFrom(t, "127.0.0.1", addr)
+	if refused(t, a1) || refused(t, a2) {
+		t.Fatal("the first two from one client were refused")
+	}
+	a3 := dialFrom(t, "127.0.0.1", addr)
+	if !refused(t, a3) {
+		t.Fatal("a third from one client was let in")
+	}
+	b1 := dialFrom(t, "127.0.0.2", addr)
+	if refused(t, b1) {
+		t.Fatal("another client was refused")
+	}
+	// The exempt peer (a trusted proxy) may hold more than PerClient.
+	e1, e2 := dialFrom(t, "127.0.0.9", addr), dialFrom(t, "127.0.0.9", addr)
+	if refused(t, e1) || refused(t, e2) {
+		t.Fatal("the exempt peer was refused")
+	}
+	// Five open: the total is reached for everyone.
+	if c := dialFrom(t, "127.0.0.3", addr); !refused(t, c) {
+		t.Fatal("past the total, a new client was let in")
+	}
+	// Closing gives slots back.
+	_ = a1.Close()
+	_ = e1.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for l.Open() > 3 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := l.Open(); n != 3 {
+		t.Fatalf("%d open after two closed, want 3", n)
+	}
+	if c := dialFrom(t, "127.0.0.1", addr); refused(t, c) {
+		t.Fatal("a slot freed by the client was not given back")
+	}
+}
