@@ -84,9 +84,9 @@ type Gate struct {
 	// Clients finds a request's client (behind trusted proxies, the
 	// forwarded address): charging, previews and limits go by it.
 	Clients *clientaddr.Resolver
-	Domain   *chain.Domain // chain id and contract, for the 402 answer
-	Payee    common.Address
-	Logger   *slog.Logger
+	Domain  *chain.Domain // chain id and contract, for the 402 answer
+	Payee   common.Address
+	Logger  *slog.Logger
 	// Directory, when set, lets GET /pay/{stream}/terms list a signer's
 	// channels.
 	Directory Directory
