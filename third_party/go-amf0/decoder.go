@@ -21,6 +21,8 @@ import (
 // Decoder Read from the reader and decode them into objects in Golang
 type Decoder struct {
 	r io.Reader
+
+	depth int // livegate patch: nesting of the value being decoded
 }
 
 // NewDecoder Create a new instance of Decoder
@@ -33,6 +35,7 @@ func NewDecoder(r io.Reader) *Decoder {
 // Decode Decode objects
 func (dec *Decoder) Decode(v interface{}) error {
 	rv := reflect.ValueOf(v)
+	dec.depth = 0
 	return dec.decode(rv)
 }
 
@@ -42,6 +45,15 @@ func (dec *Decoder) Reset(r io.Reader) {
 }
 
 func (dec *Decoder) decode(rv reflect.Value) error {
+	// livegate patch: objects and arrays recurse; a few megabytes of
+	// nested markers overflowed the goroutine stack, which ends the
+	// process (a fatal error, not a recoverable panic).
+	if dec.depth >= MaxDepth {
+		return &DecodeError{Message: fmt.Sprintf("values nested deeper than %d levels", MaxDepth)}
+	}
+	dec.depth++
+	defer func() { dec.depth-- }()
+
 	marker, err := dec.readU8()
 	if err != nil {
 		return err
@@ -203,10 +215,11 @@ func (dec *Decoder) decodeObject(rv reflect.Value) error {
 
 	switch rv.Kind() {
 	case reflect.Interface:
-		if rv.IsNil() {
-			rv.Set(reflect.MakeMap(reflect.TypeOf(map[string]interface{}{})))
-			rv = rv.Elem()
-		}
+		// livegate patch: an interface already holding a value (nil or
+		// not) is overwritten; upstream skipped every property's value,
+		// reading it as the next key.
+		rv.Set(reflect.MakeMap(reflect.TypeOf(map[string]interface{}{})))
+		rv = rv.Elem()
 
 	case reflect.Map:
 		if rv.IsNil() {
@@ -214,7 +227,10 @@ func (dec *Decoder) decodeObject(rv reflect.Value) error {
 		}
 	}
 
-	for {
+	for n := 0; ; n++ {
+		if n >= MaxProperties { // livegate patch
+			return &DecodeError{Message: fmt.Sprintf("object of more than %d properties", MaxProperties)}
+		}
 		key, err := dec.readUTF8()
 		if err != nil {
 			return wrapEOF(err)
@@ -348,14 +364,16 @@ func (dec *Decoder) decodeECMAArray(rv reflect.Value) error {
 		}
 	}
 
-	if rv.IsNil() {
-		switch rv.Kind() {
-		case reflect.Interface:
-			rv.Set(reflect.MakeMap(reflect.TypeOf(ECMAArray{})))
-			rv = rv.Elem()
-		case reflect.Map:
-			rv.Set(reflect.MakeMap(rv.Type()))
-		}
+	// livegate patch: an interface already holding a value is overwritten
+	// like a nil one; upstream panicked on it (reflect: Elem of invalid
+	// type), which the reused property value below made reachable from
+	// the wire: an ECMA array after another property of an ECMA array.
+	switch {
+	case rv.Kind() == reflect.Interface:
+		rv.Set(reflect.MakeMap(reflect.TypeOf(ECMAArray{})))
+		rv = rv.Elem()
+	case rv.IsNil():
+		rv.Set(reflect.MakeMap(rv.Type()))
 	}
 
 	if rv.Kind() == reflect.Map {
@@ -376,9 +394,12 @@ func (dec *Decoder) decodeECMAArray(rv reflect.Value) error {
 	_ = numElems
 
 	var key string
-	value := reflect.New(rv.Type().Elem())
 
-	for {
+	for n := 0; ; n++ {
+		if n >= MaxProperties { // livegate patch
+			return &DecodeError{Message: fmt.Sprintf("ECMA array of more than %d entries", MaxProperties)}
+		}
+		value := reflect.New(rv.Type().Elem()) // livegate patch: one per entry
 		isEnd, err := dec.decodeObjectProperty(&key, value)
 		if err != nil {
 			return err
@@ -426,16 +447,29 @@ func (dec *Decoder) decodeStrictArray(rv reflect.Value) error {
 		return fmt.Errorf("strict array of %d elements refused (at most %d)", length, maxStrictArrayLength)
 	}
 
-	if rv.Kind() == reflect.Interface || rv.Kind() == reflect.Slice {
-		if rv.IsNil() {
-			switch rv.Kind() {
-			case reflect.Interface:
-				rv.Set(reflect.ValueOf(make([]interface{}, int(length))))
-				rv = rv.Elem()
-			case reflect.Slice:
-				rv.Set(reflect.MakeSlice(rv.Type(), int(length), int(length)))
-			}
+	// livegate patch: a nil slice grows as its elements arrive instead of
+	// being allocated at the announced length, so what the decoder holds
+	// stays proportional to the bytes it has read (5 bytes announcing
+	// 65,536 elements no longer cost 1 MiB, nested 32 deep 32 MiB).
+	if (rv.Kind() == reflect.Interface || rv.Kind() == reflect.Slice) && rv.IsNil() {
+		ty := rv.Type()
+		if rv.Kind() == reflect.Interface {
+			ty = reflect.TypeOf([]interface{}{})
 		}
+		capacity := length
+		if capacity > 16 {
+			capacity = 16
+		}
+		elems := reflect.MakeSlice(ty, 0, int(capacity))
+		for i := 0; i < int(length); i++ {
+			elem := reflect.New(ty.Elem())
+			if err := dec.decode(elem); err != nil {
+				return err
+			}
+			elems = reflect.Append(elems, elem.Elem())
+		}
+		rv.Set(elems)
+		return nil
 	}
 
 	if rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array {
@@ -485,7 +519,9 @@ func (dec *Decoder) decodeDate(rv reflect.Value) error {
 		return wrapEOF(err)
 	}
 
-	t := time.Unix(int64(unixMs)/1000, int64(unixMs)%1000*int64(time.Nanosecond)).In(time.UTC)
+	// livegate patch: upstream put the milliseconds in the nanoseconds, so a
+	// decoded date did not encode back to itself.
+	t := time.UnixMilli(int64(unixMs)).In(time.UTC)
 
 	// Timezone is specified
 	// if tz != 0x00 {
@@ -566,8 +602,17 @@ func (dec *Decoder) readDouble() (float64, error) {
 	return math.Float64frombits(bits), nil
 }
 
-// maxStrictArrayLength bounds strict arrays (livegate patch).
-const maxStrictArrayLength = 1 << 16
+// Bounds on what one Decode may build (livegate patch). Real RTMP
+// commands and FLV metadata nest two or three levels and carry tens of
+// properties; strings are already bounded by their 16-bit length.
+const (
+	// MaxDepth bounds the nesting of objects, ECMA arrays and strict arrays.
+	MaxDepth = 32
+	// MaxProperties bounds the properties of one object or ECMA array.
+	MaxProperties = 1 << 12
+	// maxStrictArrayLength bounds the elements of one strict array.
+	maxStrictArrayLength = 1 << 16
+)
 
 func (dec *Decoder) readUTF8Chars(len int) (string, error) {
 	str := make([]byte, len) // TODO: optimize

@@ -287,11 +287,13 @@ func (enc *Encoder) encodeDate(rv reflect.Value) error {
 	t := rv.Interface().(time.Time)
 	t = t.In(time.UTC) // Time zone is not supported yet, thus force convert to UTC. TODO: fix
 
-	if t.UnixNano()%int64(time.Millisecond) != 0 {
-		return fmt.Errorf("date time of nano sec is not supported: Expected = 0, Actual = %d", t.UnixNano()%int64(time.Millisecond))
+	// livegate patch: UnixNano overflows outside 1678-2262, which the
+	// decoder can produce; milliseconds do not.
+	if ns := t.Nanosecond() % int(time.Millisecond); ns != 0 {
+		return fmt.Errorf("date time of nano sec is not supported: Expected = 0, Actual = %d", ns)
 	}
 
-	unixMs := float64(t.UnixNano() / int64(time.Millisecond))
+	unixMs := float64(t.UnixMilli())
 	tz := int16(0x00)
 
 	if err := enc.writeU8(uint8(MarkerDate)); err != nil {
