@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -128,34 +127,22 @@ func (c *Client) once(ctx context.Context, req Request) ([]Rendition, error) {
 	if err != nil || mt != "multipart/mixed" || params["boundary"] == "" {
 		return nil, fmt.Errorf("answer is not multipart/mixed (%q)", resp.Header.Get("Content-Type"))
 	}
+	lim := answerCaps(req)
+	parts, err := readAnswer(resp.Body, params["boundary"], lim)
+	if err != nil {
+		return nil, fmt.Errorf("answer refused: %w", err)
+	}
 	byName := map[string][]byte{}
-	body := &tailReader{r: resp.Body, keep: len(params["boundary"]) + 8}
-	mr := multipart.NewReader(body, params["boundary"])
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("answer cut short before its closing boundary: %w", err)
-		}
-		data, err := readLimited(part)
-		if err != nil {
-			return nil, fmt.Errorf("rendition %q: %w", part.Header.Get("Rendition-Name"), err)
-		}
-		name := part.Header.Get("Rendition-Name")
+	total := 0
+	for _, part := range parts {
+		name, data := part.Header.Get("Rendition-Name"), part.Data
 		if pt, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type")); pt == "application/vnd+livepeer.uri" {
-			if data, err = c.fetch(ctx, strings.TrimSpace(string(data))); err != nil {
+			if data, err = c.fetch(ctx, strings.TrimSpace(string(data)), min(lim.PartBytes, lim.TotalBytes-total)); err != nil {
 				return nil, err
 			}
+			total += len(data)
 		}
 		byName[name] = data
-	}
-	// mime/multipart also ends cleanly on a body that stops right after a
-	// part's delimiter: only the closing boundary says the answer is whole.
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 4096))
-	if !bytes.HasSuffix(bytes.TrimRight(body.tail, "\r\n"), []byte("--"+params["boundary"]+"--")) {
-		return nil, errors.New("answer cut short: no closing boundary")
 	}
 	var out []Rendition
 	for _, p := range req.Profiles {
@@ -169,8 +156,18 @@ func (c *Client) once(ctx context.Context, req Request) ([]Rendition, error) {
 	return out, nil
 }
 
-// fetch reads a rendition the broadcaster stored elsewhere.
-func (c *Client) fetch(ctx context.Context, url string) ([]byte, error) {
+// answerCaps is what an answer to req may make the client hold: a part
+// per profile and a few more, a rendition up to four times the source
+// segment (at least 4 MiB, at most the largest segment), and as much for
+// each profile. The attempt's deadline bounds the time it may take.
+func answerCaps(req Request) answerLimits {
+	part := min(maxSegment, max(4*len(req.Segment), 4<<20))
+	return answerLimits{Parts: len(req.Profiles) + 4, HeaderBytes: 8 << 10, PartBytes: part, TotalBytes: part * max(len(req.Profiles), 1)}
+}
+
+// fetch reads a rendition the broadcaster stored elsewhere, refusing one
+// larger than limit.
+func (c *Client) fetch(ctx context.Context, url string, limit int) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, fmt.Errorf("rendition URI %q: %w", url, err)
@@ -183,30 +180,9 @@ func (c *Client) fetch(ctx context.Context, url string) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("rendition URI %s: %s", url, resp.Status)
 	}
-	return readLimited(resp.Body)
-}
-
-// readLimited reads a rendition, refusing one larger than any segment.
-func readLimited(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxSegment+1))
-	if err == nil && len(data) > maxSegment {
-		err = fmt.Errorf("larger than %d bytes", maxSegment)
+	data, err := io.ReadAll(io.LimitReader(resp.Body, int64(limit)+1))
+	if err == nil && len(data) > limit {
+		err = fmt.Errorf("rendition URI %s: %w: over %d bytes", url, errAnswerTooLarge, limit)
 	}
 	return data, err
-}
-
-// tailReader remembers the last keep bytes read through it.
-type tailReader struct {
-	r    io.Reader
-	keep int
-	tail []byte
-}
-
-func (t *tailReader) Read(p []byte) (int, error) {
-	n, err := t.r.Read(p)
-	t.tail = append(t.tail, p[:n]...)
-	if len(t.tail) > t.keep {
-		t.tail = append(t.tail[:0], t.tail[len(t.tail)-t.keep:]...)
-	}
-	return n, err
 }

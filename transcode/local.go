@@ -39,8 +39,30 @@ type Local struct {
 	waiting chan struct{} // a slot per request admitted, running or not
 }
 
-// maxSegment bounds an upload: LIVEPEER.md's 300 s at 8 Mb/s.
-const maxSegment = 300 * 8_000_000 / 8
+// What a client may send the local transcoder.
+const (
+	// maxSegment bounds an upload: LIVEPEER.md's 300 s at 8 Mb/s.
+	maxSegment = 300 * 8_000_000 / 8
+	// maxConfigHeader bounds Livepeer-Transcode-Configuration; a full
+	// ladder of named profiles takes under 1 KiB.
+	maxConfigHeader = 16 << 10
+	// maxProfiles bounds the renditions of one segment: each is an x264
+	// encoder in the one ffmpeg.
+	maxProfiles = 8
+	// maxManifestID bounds the stream's name in the path.
+	maxManifestID = 128
+	// uploadRate is the slowest upload allowed (a read deadline follows
+	// from it), and segmentRate the highest bit rate a segment may have
+	// for its Content-Duration (32 Mb/s, a 4K source's).
+	uploadRate  = 256 << 10
+	segmentRate = 4_000_000
+)
+
+// uploadLimit is the largest segment accepted for a duration: its bytes
+// at segmentRate, at least 8 MiB, at most maxSegment.
+func uploadLimit(dur time.Duration) int64 {
+	return min(maxSegment, max(8<<20, int64(dur.Seconds()*segmentRate)))
+}
 
 func (l *Local) init() {
 	if l.sem == nil {
@@ -77,7 +99,7 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/live/")
 	manifest, file, ok2 := strings.Cut(rest, "/")
-	if !ok || !ok2 || manifest == "" || strings.Contains(file, "/") || !strings.HasSuffix(file, ".ts") {
+	if !ok || !ok2 || manifest == "" || len(manifest) > maxManifestID || strings.Contains(file, "/") || !strings.HasSuffix(file, ".ts") {
 		http.Error(w, "want /live/{manifestID}/{seq}.ts", http.StatusBadRequest)
 		return
 	}
@@ -97,6 +119,10 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	var cfg transcodeConfig
 	if v := r.Header.Get("Livepeer-Transcode-Configuration"); v != "" {
+		if len(v) > maxConfigHeader {
+			http.Error(w, fmt.Sprintf("Livepeer-Transcode-Configuration over %d bytes", maxConfigHeader), http.StatusRequestHeaderFieldsTooLarge)
+			return
+		}
 		if err := json.Unmarshal([]byte(v), &cfg); err != nil {
 			http.Error(w, "bad Livepeer-Transcode-Configuration: "+err.Error(), http.StatusBadRequest)
 			return
@@ -104,6 +130,15 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(cfg.Profiles) == 0 {
 		cfg.Profiles, _ = Ladder(DefaultLadder)
+	}
+	if len(cfg.Profiles) > maxProfiles {
+		http.Error(w, fmt.Sprintf("%d profiles: at most %d a segment", len(cfg.Profiles), maxProfiles), http.StatusBadRequest)
+		return
+	}
+	limit := uploadLimit(dur)
+	if r.ContentLength > limit {
+		http.Error(w, fmt.Sprintf("a %v segment of %d bytes: at most %d", dur, r.ContentLength, limit), http.StatusRequestEntityTooLarge)
+		return
 	}
 	for _, p := range cfg.Profiles {
 		if err := p.check(); err != nil {
@@ -118,11 +153,21 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "busy: too many segments waiting for ffmpeg", http.StatusServiceUnavailable)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSegment))
+	// An upload slower than uploadRate gives up its place: a client
+	// trickling bytes cannot hold one for long.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(10*time.Second + time.Duration(limit/uploadRate)*time.Second))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
-		http.Error(w, "segment unreadable or too large: "+err.Error(), http.StatusBadRequest)
+		var tooLarge *http.MaxBytesError
+		code := http.StatusBadRequest
+		if errors.As(err, &tooLarge) {
+			code = http.StatusRequestEntityTooLarge
+		}
+		http.Error(w, "segment unreadable or too large: "+err.Error(), code)
 		return
 	}
+	_ = rc.SetReadDeadline(time.Time{})
 	select {
 	case l.sem <- struct{}{}:
 	case <-r.Context().Done():
@@ -140,6 +185,12 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "transcode failed: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
+	// A client that stops reading the answer does not hold it forever.
+	var size int
+	for _, o := range outs {
+		size += len(o)
+	}
+	_ = rc.SetWriteDeadline(time.Now().Add(10*time.Second + time.Duration(size/uploadRate)*time.Second))
 	mw := multipart.NewWriter(w)
 	w.Header().Set("Content-Type", "multipart/mixed; boundary="+mw.Boundary())
 	w.WriteHeader(http.StatusOK)

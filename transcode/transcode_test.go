@@ -302,6 +302,12 @@ func TestLocalRefusesBadRequests(t *testing.T) {
 		"negative rate": {"PUT", "/live/s/1.ts", segs[0], []string{"Livepeer-Transcode-Configuration",
 			`{"profiles":[{"name":"r","width":640,"height":360,"bitrate":1000000,"fps":-30}]}`}, 400},
 		"empty": {"PUT", "/live/s/1.ts", nil, nil, 422},
+		"too many profiles": {"PUT", "/live/s/1.ts", segs[0], []string{"Livepeer-Transcode-Configuration",
+			`{"profiles":[` + strings.Repeat(`{"name":"p","width":64,"height":36,"bitrate":100000},`, 8) + `{"name":"p","width":64,"height":36,"bitrate":100000}]}`}, 400},
+		"huge configuration": {"PUT", "/live/s/1.ts", segs[0], []string{"Livepeer-Transcode-Configuration",
+			`{"manifestID":"` + strings.Repeat("m", 20<<10) + `"}`}, 431},
+		"long manifest ID": {"PUT", "/live/" + strings.Repeat("m", 129) + "/1.ts", segs[0], nil, 400},
+		"larger than its duration allows": {"PUT", "/live/s/1.ts", make([]byte, 9<<20), []string{"Content-Duration", "2000"}, 413},
 		"other Accept (go-livepeer answers an empty 200)": {"PUT", "/live/s/1.ts", segs[0], []string{"Accept", "*/*"}, 200},
 	} {
 		if code, _ := do(c.method, c.path, c.body, c.hdr...); code != c.code {
