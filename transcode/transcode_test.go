@@ -306,8 +306,8 @@ func TestLocalRefusesBadRequests(t *testing.T) {
 			`{"profiles":[` + strings.Repeat(`{"name":"p","width":64,"height":36,"bitrate":100000},`, 8) + `{"name":"p","width":64,"height":36,"bitrate":100000}]}`}, 400},
 		"huge configuration": {"PUT", "/live/s/1.ts", segs[0], []string{"Livepeer-Transcode-Configuration",
 			`{"manifestID":"` + strings.Repeat("m", 20<<10) + `"}`}, 431},
-		"long manifest ID": {"PUT", "/live/" + strings.Repeat("m", 129) + "/1.ts", segs[0], nil, 400},
-		"larger than its duration allows": {"PUT", "/live/s/1.ts", make([]byte, 9<<20), []string{"Content-Duration", "2000"}, 413},
+		"long manifest ID":                                {"PUT", "/live/" + strings.Repeat("m", 129) + "/1.ts", segs[0], nil, 400},
+		"larger than its duration allows":                 {"PUT", "/live/s/1.ts", make([]byte, 9<<20), []string{"Content-Duration", "2000"}, 413},
 		"other Accept (go-livepeer answers an empty 200)": {"PUT", "/live/s/1.ts", segs[0], []string{"Accept", "*/*"}, 200},
 	} {
 		if code, _ := do(c.method, c.path, c.body, c.hdr...); code != c.code {
