@@ -7,9 +7,11 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -22,9 +24,10 @@ import (
 	"github.com/livegate/livegate/transcode"
 )
 
-// Config is livegate.yml. Every key has a default, and every scalar key
-// can be overridden by an environment variable named after its path:
-// LIVEGATE_HTTP, LIVEGATE_SEGMENT, LIVEGATE_RECONNECTGRACE, …
+// Config is livegate.yml. Every key has a default, and every key but
+// streams can be overridden by an environment variable named after its
+// path: LIVEGATE_HTTP, LIVEGATE_SEGMENT, LIVEGATE_METRICS_PUBLIC, lists
+// comma-separated (LIVEGATE_TRUSTEDPROXIES=10.0.0.0/8,192.0.2.7).
 type Config struct {
 	HTTP           string           `yaml:"http"`
 	RTMP           string           `yaml:"rtmp"`
@@ -37,6 +40,88 @@ type Config struct {
 	Transcoder     TranscoderConfig `yaml:"transcoder"`
 	Admin          AdminConfig      `yaml:"admin"`
 	Streams        []StreamConfig   `yaml:"streams"`
+	// TrustedProxies are the reverse proxies (addresses or CIDR
+	// prefixes) whose X-Forwarded-For and Forwarded headers are believed;
+	// from anyone else they are ignored.
+	TrustedProxies Prefixes      `yaml:"trustedProxies"`
+	Metrics        MetricsConfig `yaml:"metrics"`
+	Limits         LimitsConfig  `yaml:"limits"`
+}
+
+// MetricsConfig is metrics: in livegate.yml.
+type MetricsConfig struct {
+	// Public serves revenue and per-channel figures on /metrics to anyone;
+	// by default they need the admin token, and the rest is public.
+	Public bool `yaml:"public"`
+}
+
+// LimitsConfig is limits: in livegate.yml: connections each listener
+// (HTTP, RTMP, RTSP) holds open, per client and in all.
+type LimitsConfig struct {
+	ConnsPerClient int `yaml:"connsPerClient"` // from one client address (an IPv6 client by its /64)
+	Conns          int `yaml:"conns"`          // from everyone
+}
+
+// Prefixes reads a list of addresses and CIDR prefixes ("10.0.0.0/8",
+// "192.0.2.7", "2001:db8::/32"), an address standing for itself alone.
+type Prefixes []netip.Prefix
+
+// UnmarshalYAML reads a sequence of addresses and prefixes.
+func (p *Prefixes) UnmarshalYAML(n *yaml.Node) error {
+	var list []string
+	if err := n.Decode(&list); err != nil {
+		return fmt.Errorf("line %d: want a list of addresses or CIDR prefixes", n.Line)
+	}
+	out, err := parsePrefixes(list)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*p = out
+	return nil
+}
+
+// MarshalYAML writes the list back as text.
+func (p Prefixes) MarshalYAML() (any, error) {
+	out := make([]string, len(p))
+	for i, pr := range p {
+		out[i] = pr.String()
+	}
+	return out, nil
+}
+
+// Contains reports whether addr is in one of the prefixes.
+func (p Prefixes) Contains(addr netip.Addr) bool {
+	addr = addr.Unmap()
+	for _, pr := range p {
+		if pr.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+func parsePrefixes(list []string) (Prefixes, error) {
+	out := Prefixes{}
+	for _, s := range list {
+		s = strings.TrimSpace(s)
+		if pr, err := netip.ParsePrefix(s); err == nil {
+			if pr != pr.Masked() {
+				return nil, fmt.Errorf("%q has bits set past its prefix length (did you mean %s?)", s, pr.Masked())
+			}
+			if pr.Addr().Is4In6() && pr.Bits() >= 96 {
+				pr = netip.PrefixFrom(pr.Addr().Unmap(), pr.Bits()-96) // as IPv4 clients are seen
+			}
+			out = append(out, pr)
+			continue
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil || a.Zone() != "" {
+			return nil, fmt.Errorf("%q is not an address or a CIDR prefix like 10.0.0.0/8", s)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // AdminConfig guards the admin API (POST /admin/settle; the dashboard
@@ -86,6 +171,7 @@ func defaultConfig() Config {
 		Segment: Duration(2 * time.Second), Window: 6, ReconnectGrace: Duration(10 * time.Second),
 		Chain:      ChainConfig{Confirmations: 3, SettleMargin: Duration(time.Hour)},
 		Transcoder: TranscoderConfig{Mode: "local", Ladder: append([]string(nil), transcode.DefaultLadder...)},
+		Limits:     LimitsConfig{ConnsPerClient: 256, Conns: 16384},
 	}
 }
 
@@ -111,20 +197,48 @@ func loadConfig(path string) (Config, error) {
 	return cfg, nil
 }
 
-// applyEnv sets scalar fields from LIVEGATE_{PATH} variables.
+// envNotConfig are LIVEGATE_* variables that are not settings: read
+// elsewhere (LIVEGATE_PPROF by main) or by the tests.
+var envNotConfig = map[string]bool{
+	"LIVEGATE_PPROF":       true,
+	"LIVEGATE_TEST_MAIN":   true,
+	"LIVEGATE_SCREENSHOTS": true,
+}
+
+// applyEnv sets fields from LIVEGATE_{PATH} variables: scalars, lists of
+// words (comma-separated) and trustedProxies. A LIVEGATE_* variable that
+// names no setting (a misspelling, a setting the environment cannot set)
+// is an error naming it, so it is not silently ignored.
 func applyEnv(cfg *Config, environ []string) error {
 	env := map[string]string{}
 	for _, kv := range environ {
-		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "LIVEGATE_") {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "LIVEGATE_") && !envNotConfig[k] {
 			env[k] = v
 		}
 	}
-	return setFromEnv(reflect.ValueOf(cfg).Elem(), "LIVEGATE", env)
+	used := map[string]bool{}
+	if err := setFromEnv(reflect.ValueOf(cfg).Elem(), "LIVEGATE", env, used); err != nil {
+		return err
+	}
+	var unknown []string
+	for k := range env {
+		if !used[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return fmt.Errorf("%s: no such setting; environment overrides are named after the config's keys (LIVEGATE_HTTP, LIVEGATE_CHAIN_RPC, LIVEGATE_METRICS_PUBLIC, …)", strings.Join(unknown, ", "))
+	}
+	return nil
 }
 
-var durationType = reflect.TypeFor[Duration]()
+var (
+	durationType = reflect.TypeFor[Duration]()
+	prefixesType = reflect.TypeFor[Prefixes]()
+)
 
-func setFromEnv(v reflect.Value, prefix string, env map[string]string) error {
+func setFromEnv(v reflect.Value, prefix string, env map[string]string, used map[string]bool) error {
 	t := v.Type()
 	for i := range t.NumField() {
 		tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
@@ -134,7 +248,7 @@ func setFromEnv(v reflect.Value, prefix string, env map[string]string) error {
 		name := prefix + "_" + strings.ToUpper(tag)
 		f := v.Field(i)
 		if f.Kind() == reflect.Struct && f.Type() != durationType {
-			if err := setFromEnv(f, name, env); err != nil {
+			if err := setFromEnv(f, name, env, used); err != nil {
 				return err
 			}
 			continue
@@ -150,8 +264,20 @@ func setFromEnv(v reflect.Value, prefix string, env map[string]string) error {
 				return fmt.Errorf("%s: %q is not a duration like 2s", name, val)
 			}
 			f.SetInt(int64(d))
+		case f.Type() == prefixesType:
+			p, err := parsePrefixes(words(val))
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			f.Set(reflect.ValueOf(p))
 		case f.Kind() == reflect.String:
 			f.SetString(val)
+		case f.Kind() == reflect.Bool:
+			b, err := strconv.ParseBool(val)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not true or false", name, val)
+			}
+			f.SetBool(b)
 		case f.Kind() == reflect.Int:
 			n, err := strconv.Atoi(val)
 			if err != nil {
@@ -164,9 +290,25 @@ func setFromEnv(v reflect.Value, prefix string, env map[string]string) error {
 				return fmt.Errorf("%s: %q is not a whole number", name, val)
 			}
 			f.SetUint(n)
+		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
+			f.Set(reflect.ValueOf(words(val)))
+		default:
+			return fmt.Errorf("%s: %s cannot be set from the environment; set it in the config file", name, tag)
 		}
+		used[name] = true
 	}
 	return nil
+}
+
+// words splits a comma-separated list, dropping empty items.
+func words(s string) []string {
+	out := []string{}
+	for _, w := range strings.Split(s, ",") {
+		if w = strings.TrimSpace(w); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 func (c *Config) validate() error {
@@ -195,6 +337,12 @@ func (c *Config) validate() error {
 	}
 	if t := c.Admin.Token; t != "" && len(t) < 16 {
 		return errors.New("admin.token: use at least 16 characters")
+	}
+	switch {
+	case c.Limits.Conns < 1:
+		return fmt.Errorf("limits.conns: %d; allow at least 1 connection", c.Limits.Conns)
+	case c.Limits.ConnsPerClient < 1 || c.Limits.ConnsPerClient > c.Limits.Conns:
+		return fmt.Errorf("limits.connsPerClient: %d is outside 1 to limits.conns (%d)", c.Limits.ConnsPerClient, c.Limits.Conns)
 	}
 	names, keys := map[string]bool{}, map[string]bool{}
 	for i, s := range c.Streams {

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,6 +96,14 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		"streams:\n  - {name: a, key: long-enough-key, previewSeconds: 30}":                  "needs chain:",
 		"admin: {token: short}" + stream:                                                     "admin.token",
 		"streams:\n  - {name: a, key: long-enough-key, previewSeconds: -1}":                  "streams[0].previewSeconds",
+		"trustedProxies: [10.0.0.0/33]" + stream:                                             "10.0.0.0/33",
+		"trustedProxies: [10.0.0.1/8]" + stream:                                              "did you mean 10.0.0.0/8",
+		"trustedProxies: [proxy.example]" + stream:                                           "proxy.example",
+		"trustedProxies: 10.0.0.0/8" + stream:                                                "list of addresses",
+		"metrics: {public: maybe}" + stream:                                                  "bool",
+		"limits: {conns: 0}" + stream:                                                        "limits.conns",
+		"limits: {conns: 10, connsPerClient: 11}" + stream:                                   "limits.connsPerClient",
+		"limits: {connsPerClient: 0}" + stream:                                               "limits.connsPerClient",
 	} {
 		_, err := loadConfig(writeConfig(t, body))
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -160,5 +169,89 @@ func TestManifestPerSourceSize(t *testing.T) {
 	}
 	if len(configs) == 3 && (configs[0] != configs[1] || configs[1] == configs[2]) {
 		t.Errorf("configurations %v", configs)
+	}
+}
+
+// trustedProxies, metrics and limits: read from the file, defaulted and
+// overridden from the environment like every other key.
+func TestConfigProxiesMetricsAndLimits(t *testing.T) {
+	cfg, err := loadConfig(writeConfig(t, goodConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.TrustedProxies) != 0 || cfg.Metrics.Public || cfg.Limits.Conns != 16384 || cfg.Limits.ConnsPerClient != 256 {
+		t.Errorf("defaults: proxies %v, metrics %+v, limits %+v", cfg.TrustedProxies, cfg.Metrics, cfg.Limits)
+	}
+	cfg, err = loadConfig(writeConfig(t, goodConfig+`
+trustedProxies: [10.0.0.0/8, 192.0.2.7, "2001:db8::/32", "::ffff:198.51.100.0/120"]
+metrics: {public: true}
+limits: {conns: 100, connsPerClient: 10}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range cfg.TrustedProxies {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, " ") != "10.0.0.0/8 192.0.2.7/32 2001:db8::/32 198.51.100.0/24" {
+		t.Errorf("trustedProxies %v", got)
+	}
+	for addr, want := range map[string]bool{"10.1.2.3": true, "192.0.2.7": true, "192.0.2.8": false, "::ffff:10.9.9.9": true,
+		"2001:db8::1": true, "2001:db9::1": false, "198.51.100.9": true, "127.0.0.1": false} {
+		if cfg.TrustedProxies.Contains(netip.MustParseAddr(addr)) != want {
+			t.Errorf("trustedProxies contains %s: want %v", addr, want)
+		}
+	}
+	if !cfg.Metrics.Public || cfg.Limits.Conns != 100 || cfg.Limits.ConnsPerClient != 10 {
+		t.Errorf("metrics %+v, limits %+v", cfg.Metrics, cfg.Limits)
+	}
+
+	t.Setenv("LIVEGATE_TRUSTEDPROXIES", "127.0.0.2, 127.0.1.0/24")
+	t.Setenv("LIVEGATE_METRICS_PUBLIC", "false")
+	t.Setenv("LIVEGATE_LIMITS_CONNSPERCLIENT", "3")
+	t.Setenv("LIVEGATE_TRANSCODER_LADDER", "P144p30fps16x9")
+	cfg, err = loadConfig(writeConfig(t, goodConfig+"metrics: {public: true}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.TrustedProxies) != 2 || cfg.TrustedProxies[0].String() != "127.0.0.2/32" || cfg.TrustedProxies[1].String() != "127.0.1.0/24" ||
+		cfg.Metrics.Public || cfg.Limits.ConnsPerClient != 3 || strings.Join(cfg.Transcoder.Ladder, ",") != "P144p30fps16x9" {
+		t.Errorf("environment overrides: proxies %v, metrics %+v, limits %+v, ladder %v", cfg.TrustedProxies, cfg.Metrics, cfg.Limits, cfg.Transcoder.Ladder)
+	}
+	for name, val := range map[string]string{"LIVEGATE_TRUSTEDPROXIES": "10.0.0.0/8,nope", "LIVEGATE_METRICS_PUBLIC": "yes please"} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(name, val)
+			if _, err := loadConfig(writeConfig(t, goodConfig)); err == nil || !strings.Contains(err.Error(), name) {
+				t.Errorf("%s=%s: %v", name, val, err)
+			}
+		})
+	}
+}
+
+// A LIVEGATE_* variable that names no setting stops the server with an
+// error naming it, instead of being ignored; the variables read elsewhere
+// (LIVEGATE_PPROF) and by tests are left alone.
+func TestConfigRefusesUnknownEnvironmentVariables(t *testing.T) {
+	t.Setenv("LIVEGATE_PPROF", "127.0.0.1:6060")
+	t.Setenv("LIVEGATE_SCREENSHOTS", t.TempDir())
+	if _, err := loadConfig(writeConfig(t, goodConfig)); err != nil {
+		t.Fatalf("variables that are not settings: %v", err)
+	}
+	for _, bad := range []string{"LIVEGATE_HTPP", "LIVEGATE_CHAIN_RCP", "LIVEGATE_STREAMS", "LIVEGATE_ADMIN", "LIVEGATE_METRICS_PUBLIC_X"} {
+		t.Run(bad, func(t *testing.T) {
+			t.Setenv(bad, "x")
+			_, err := loadConfig(writeConfig(t, goodConfig))
+			if err == nil || !strings.Contains(err.Error(), bad) {
+				t.Errorf("%s set: %v, want an error naming it", bad, err)
+			}
+		})
+	}
+	// Two at once are both named.
+	t.Setenv("LIVEGATE_WINDOWS", "3")
+	t.Setenv("LIVEGATE_SEGMENTS", "3s")
+	if _, err := loadConfig(writeConfig(t, goodConfig)); err == nil ||
+		!strings.Contains(err.Error(), "LIVEGATE_SEGMENTS, LIVEGATE_WINDOWS") {
+		t.Errorf("two misspellings: %v", err)
 	}
 }
