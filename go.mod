@@ -137,3 +137,8 @@ require (
 // A pre-authentication out-of-memory crash in go-amf0's decoder; see
 // third_party/go-amf0/PATCHED.md.
 replace github.com/yutopp/go-amf0 => ./third_party/go-amf0
+
+// go-rtmp enforced no message size and let a client keep any number of
+// incomplete messages before it authenticates; see
+// third_party/go-rtmp/PATCHED.md.
+replace github.com/yutopp/go-rtmp => ./third_party/go-rtmp
