@@ -17,9 +17,22 @@ type avcConfig struct {
 
 var errShortAVCConfig = errors.New("AVC sequence header truncated")
 
+// Bounds on what a publisher's H.264 may make us hold. The record's counts
+// are 5 and 8 bits wide (31 SPS, 255 PPS) and each set is at most 64 KiB,
+// so a record can be 16 MiB; real ones are under a hundred bytes.
+const (
+	maxAVCConfig = 64 << 10
+	// maxNALUs bounds the NALUs of one access unit: multi-slice encoders
+	// send tens (mediacommon v2.4.1's cap of 25 was too few).
+	maxNALUs = 256
+)
+
 func parseAVCConfig(b []byte) (*avcConfig, error) {
 	if len(b) < 7 {
 		return nil, errShortAVCConfig
+	}
+	if len(b) > maxAVCConfig {
+		return nil, fmt.Errorf("AVC sequence header of %d bytes (at most %d)", len(b), maxAVCConfig)
 	}
 	if b[0] != 1 {
 		return nil, fmt.Errorf("AVC sequence header version %d, want 1", b[0])
@@ -90,6 +103,9 @@ func splitNALUs(b []byte, lengthSize int) ([][]byte, error) {
 		}
 		if l > len(b) {
 			return nil, fmt.Errorf("H.264 frame: NALU of %d bytes with %d left", l, len(b))
+		}
+		if len(nalus) == maxNALUs {
+			return nil, fmt.Errorf("H.264 frame of more than %d NALUs", maxNALUs)
 		}
 		nalus = append(nalus, b[:l:l])
 		b = b[l:]

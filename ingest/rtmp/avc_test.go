@@ -11,7 +11,7 @@ import (
 )
 
 // clipAVCConfig is the AVC sequence header the clip's encoder wrote.
-func clipAVCConfig(t *testing.T) []byte {
+func clipAVCConfig(t testing.TB) []byte {
 	t.Helper()
 	tags, err := testmedia.Clip()
 	if err != nil {

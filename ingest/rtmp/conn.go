@@ -21,20 +21,26 @@ var errUnsupported = ingest.ErrUnsupportedCodec
 // announces tracks only by sending their sequence headers, so the first
 // frames wait until the picture is complete.
 const (
-	maxPending     = 2000
-	audioWaitSpan  = time.Second     // wait this long for an announced AAC header
-	videoWaitSpan  = 2 * time.Second // give up on a publication without H.264
-	errorLogPrefix = "rtmp: "
+	maxPending      = 2000
+	maxPendingBytes = 32 << 20 // media held before the stream starts
+	// maxAudioBeforeVideo bounds the AAC frames held while no H.264
+	// header has come (10 s at 48 kHz; honest timestamps end the wait
+	// at videoWaitSpan long before).
+	maxAudioBeforeVideo = 500
+	audioWaitSpan       = time.Second     // wait this long for an announced AAC header
+	videoWaitSpan       = 2 * time.Second // give up on a publication without H.264
+	errorLogPrefix      = "rtmp: "
 )
 
 // conn handles one RTMP connection. go-rtmp calls it from the connection's
 // own goroutine, so it needs no locking.
 type conn struct {
 	gortmp.DefaultHandler
-	srv    *Server
-	remote string
-	log    *slog.Logger
-	nc     *netConn // nil only in tests of the handler alone
+	srv      *Server
+	remote   string
+	log      *slog.Logger
+	nc       *netConn              // nil only in tests of the handler alone
+	streamer *gortmp.ChunkStreamer // its read limits rise once admitted
 
 	claimedAt time.Time // when the stream was claimed; it must start soon after
 
@@ -49,6 +55,8 @@ type conn struct {
 	meta  struct{ seen, video, audio bool }
 
 	pending      []any // *ingest.VideoUnit or *ingest.AudioUnit, before Start
+	pendingBytes int
+	pendingAudio int
 	pendingSpan  [2]time.Duration
 	warnedNoConf bool
 	warnedLate   bool
@@ -61,6 +69,10 @@ func (c *conn) fail(err error) error {
 		c.failure = err
 	}
 	return err
+}
+
+func (c *conn) OnServe(gc *gortmp.Conn) {
+	c.streamer = gc.GetChunkStreamer()
 }
 
 func (c *conn) OnConnect(_ uint32, cmd *rtmpmsg.NetConnectionConnect) error {
@@ -87,6 +99,9 @@ func (c *conn) OnPublish(_ *gortmp.StreamContext, _ uint32, cmd *rtmpmsg.NetStre
 	c.claimedAt = time.Now()
 	if c.nc != nil {
 		c.nc.published.Store(true)
+	}
+	if c.streamer != nil {
+		c.streamer.SetReadLimits(maxMessageSize, maxPartialAfterAdmit)
 	}
 	c.log = c.log.With("stream", s.Stream())
 	return nil
@@ -211,6 +226,11 @@ func (c *conn) OnAudio(ts uint32, payload io.Reader) error {
 		return c.checkStarting()
 	}
 	pts := time.Duration(ts) * time.Millisecond
+	if c.video == nil {
+		if c.pendingAudio++; c.pendingAudio > maxAudioBeforeVideo {
+			return c.fail(fmt.Errorf("%w: %d AAC frames and no H.264 sequence header", ingest.ErrNoVideo, c.pendingAudio))
+		}
+	}
 	return c.deliver(&ingest.AudioUnit{PTS: pts, AUs: [][]byte{t.body}}, pts)
 }
 
@@ -224,8 +244,11 @@ func (c *conn) deliver(u any, ts time.Duration) error {
 	}
 	c.pendingSpan[1] = ts
 	c.pending = append(c.pending, u)
+	c.pendingBytes += unitSize(u)
 	span := c.pendingSpan[1] - c.pendingSpan[0]
 	switch {
+	case c.pendingBytes > maxPendingBytes:
+		return c.fail(fmt.Errorf("%d bytes of media before the stream could start (at most %d): send the H.264 and AAC sequence headers first", c.pendingBytes, maxPendingBytes))
 	case c.video == nil && (span > videoWaitSpan || len(c.pending) > maxPending):
 		return c.fail(fmt.Errorf("%w: no H.264 sequence header after %v of media", ingest.ErrNoVideo, span))
 	case c.video == nil:
@@ -239,13 +262,28 @@ func (c *conn) deliver(u any, ts time.Duration) error {
 	}
 	c.started = true
 	pending := c.pending
-	c.pending = nil
+	c.pending, c.pendingBytes = nil, 0
 	for _, p := range pending {
 		if err := c.write(p); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func unitSize(u any) int {
+	n := 0
+	switch u := u.(type) {
+	case *ingest.VideoUnit:
+		for _, b := range u.NALUs {
+			n += len(b)
+		}
+	case *ingest.AudioUnit:
+		for _, b := range u.AUs {
+			n += len(b)
+		}
+	}
+	return n
 }
 
 func (c *conn) write(u any) error {

@@ -13,6 +13,29 @@ import (
 // frames, never seconds; a huge one would push a frame hours away.
 const maxCTS = 10 * time.Second
 
+// Bounds on tag bodies. go-rtmp already refuses messages over
+// maxMessageSize; these keep the parsers safe on their own.
+const (
+	maxVideoBody = maxMessageSize
+	// An AAC frame is at most 6,144 bits per channel (ISO/IEC 14496-3),
+	// 6 KiB for 8 channels; an AudioSpecificConfig, a few bytes (a
+	// program config element, a few hundred).
+	maxAudioBody   = 64 << 10
+	maxAudioConfig = 1 << 10
+)
+
+// readBody reads what remains of a tag, refusing more than limit bytes.
+func readBody(r io.Reader, limit int, what string) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return nil, fmt.Errorf("malformed %s message: %w", what, err)
+	}
+	if len(body) > limit {
+		return nil, fmt.Errorf("malformed %s message: a body over %d bytes", what, limit)
+	}
+	return body, nil
+}
+
 // videoTag is an FLV video tag body as RTMP carries it.
 type videoTag struct {
 	keyframe bool
@@ -63,9 +86,9 @@ func readVideoTag(payload io.Reader) (*videoTag, error) {
 		}
 		return nil, fmt.Errorf("%w: video %s; set the encoder to H.264", errUnsupported, name)
 	}
-	body, err := io.ReadAll(v.Data)
+	body, err := readBody(v.Data, maxVideoBody, "video")
 	if err != nil {
-		return nil, fmt.Errorf("malformed video message: %w", err)
+		return nil, err
 	}
 	t := &videoTag{
 		keyframe: v.FrameType == flvtag.FrameTypeKeyFrame,
@@ -100,12 +123,15 @@ func readAudioTag(payload io.Reader) (*audioTag, error) {
 		}
 		return nil, fmt.Errorf("%w: audio %s; set the encoder to AAC", errUnsupported, name)
 	}
-	body, err := io.ReadAll(a.Data)
+	body, err := readBody(a.Data, maxAudioBody, "audio")
 	if err != nil {
-		return nil, fmt.Errorf("malformed audio message: %w", err)
+		return nil, err
 	}
 	switch a.AACPacketType {
 	case flvtag.AACPacketTypeSequenceHeader:
+		if len(body) > maxAudioConfig {
+			return nil, fmt.Errorf("malformed audio message: an AAC sequence header of %d bytes (at most %d)", len(body), maxAudioConfig)
+		}
 		return &audioTag{config: true, body: body}, nil
 	case flvtag.AACPacketTypeRaw:
 		return &audioTag{body: body}, nil
