@@ -12,23 +12,31 @@ import (
 
 // metrics is GET /metrics: Prometheus series named livegate_…. Most are
 // read from the components when scraped (streams, viewers, the paywall's
-// counters, the ledger's money and commits, the chain); the transcode
-// delay is a histogram observed as segments come back.
+// counters, the ledger's commits, the chain); the transcode delay is a
+// histogram observed as segments come back.
+//
+// The money is private: revenue (paid, spent, tipped, vouchers accepted
+// per stream) and the payment channels' figures are served only to a
+// scrape carrying the admin token (Authorization: Bearer <admin.token>),
+// or to anyone when metrics.public is set. The operational series are
+// public.
 type metrics struct {
 	srv       *server
-	reg       *prometheus.Registry
+	public    *prometheus.Registry
+	private   *prometheus.Registry
 	transcode *prometheus.HistogramVec
 }
 
 func newMetrics(s *server) *metrics {
-	m := &metrics{srv: s, reg: prometheus.NewRegistry(),
+	m := &metrics{srv: s, public: prometheus.NewRegistry(), private: prometheus.NewRegistry(),
 		transcode: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "livegate_transcode_seconds",
 			Help:    "Time from a source segment being cut to its renditions coming back (or failing), queue included.",
 			Buckets: []float64{.25, .5, .75, 1, 1.5, 2, 3, 4, 6, 8, 12, 20},
 		}, []string{"stream", "result"}),
 	}
-	m.reg.MustRegister(m, m.transcode, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.public.MustRegister(operational{m}, m.transcode, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.private.MustRegister(revenue{m})
 	return m
 }
 
@@ -40,8 +48,24 @@ func (m *metrics) transcoded(stream string, took time.Duration, ok bool) {
 	m.transcode.WithLabelValues(stream, result).Observe(took.Seconds())
 }
 
+// handler serves the public series to anyone, and the private ones too
+// with the admin token or metrics.public. A wrong token is refused (and
+// counted) as on the admin API, so /metrics is no way to guess it.
 func (m *metrics) handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	public := promhttp.HandlerFor(m.public, promhttp.HandlerOpts{})
+	all := promhttp.HandlerFor(prometheus.Gatherers{m.public, m.private}, promhttp.HandlerOpts{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Vary", "Authorization")
+		switch {
+		case m.srv.cfg.Metrics.Public:
+			all.ServeHTTP(w, r)
+		case r.Header.Get("Authorization") == "":
+			public.ServeHTTP(w, r)
+		case m.srv.adminAuthorized(w, r):
+			w.Header().Set("Cache-Control", "no-store")
+			all.ServeHTTP(w, r)
+		}
+	})
 }
 
 var (
@@ -69,13 +93,23 @@ var (
 	mSync = prometheus.NewDesc("livegate_ledger_sync_seconds_total", "Time the ledger's log writes and syncs took, summed.", nil, nil)
 )
 
-// Describe sends nothing: the series vary with the config (an unchecked
-// collector).
-func (m *metrics) Describe(chan<- *prometheus.Desc) {}
+// operational is the public series; revenue the private ones. Neither
+// describes its series ahead: they vary with the config (unchecked
+// collectors).
+type (
+	operational struct{ m *metrics }
+	revenue     struct{ m *metrics }
+)
+
+// Describe sends nothing.
+func (operational) Describe(chan<- *prometheus.Desc) {}
+
+// Describe sends nothing.
+func (revenue) Describe(chan<- *prometheus.Desc) {}
 
 // Collect reads the state now.
-func (m *metrics) Collect(ch chan<- prometheus.Metric) {
-	s := m.srv
+func (c operational) Collect(ch chan<- prometheus.Metric) {
+	s := c.m.srv
 	st := s.adminState(false)
 	for _, ss := range st.Streams {
 		live := 0.0
@@ -89,20 +123,38 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(mRate, prometheus.GaugeValue, float64(r.Bandwidth), ss.Name, r.Name)
 		}
 		ch <- prometheus.MustNewConstMetric(mView, prometheus.GaugeValue, float64(ss.Viewers), ss.Name)
-		if s.pay == nil {
-			continue
+		if s.pay != nil {
+			ch <- prometheus.MustNewConstMetric(m402, prometheus.CounterValue, float64(ss.PaymentRequired), ss.Name)
 		}
-		ch <- prometheus.MustNewConstMetric(m402, prometheus.CounterValue, float64(ss.PaymentRequired), ss.Name)
-		ch <- prometheus.MustNewConstMetric(mAcc, prometheus.CounterValue, float64(ss.Vouchers), ss.Name)
-		ch <- prometheus.MustNewConstMetric(mPaid, prometheus.CounterValue, weiFloat(ss.Paid), ss.Name)
-		ch <- prometheus.MustNewConstMetric(mSpnt, prometheus.CounterValue, weiFloat(ss.Spent), ss.Name)
-		ch <- prometheus.MustNewConstMetric(mTips, prometheus.CounterValue, weiFloat(ss.Tips), ss.Name)
 	}
 	if s.pay == nil {
 		return
 	}
 	for reason, n := range st.Refused {
 		ch <- prometheus.MustNewConstMetric(mRef, prometheus.CounterValue, float64(n), reason)
+	}
+	cs := s.pay.ledger.CommitStats()
+	ch <- prometheus.MustNewConstMetric(mCmts, prometheus.CounterValue, float64(cs.Commits))
+	ch <- prometheus.MustNewConstMetric(mChgs, prometheus.CounterValue, float64(cs.Changes))
+	ch <- prometheus.MustNewConstMetric(mWait, prometheus.CounterValue, cs.Wait.Seconds())
+	ch <- prometheus.MustNewConstMetric(mSync, prometheus.CounterValue, cs.Sync.Seconds())
+	ws := s.pay.watcher.Status()
+	ch <- prometheus.MustNewConstMetric(mHead, prometheus.GaugeValue, float64(ws.Confirmed))
+	ch <- prometheus.MustNewConstMetric(mFail, prometheus.GaugeValue, float64(ws.Failures))
+}
+
+// Collect reads the money now.
+func (c revenue) Collect(ch chan<- prometheus.Metric) {
+	s := c.m.srv
+	if s.pay == nil {
+		return
+	}
+	st := s.adminState(false)
+	for _, ss := range st.Streams {
+		ch <- prometheus.MustNewConstMetric(mAcc, prometheus.CounterValue, float64(ss.Vouchers), ss.Name)
+		ch <- prometheus.MustNewConstMetric(mPaid, prometheus.CounterValue, weiFloat(ss.Paid), ss.Name)
+		ch <- prometheus.MustNewConstMetric(mSpnt, prometheus.CounterValue, weiFloat(ss.Spent), ss.Name)
+		ch <- prometheus.MustNewConstMetric(mTips, prometheus.CounterValue, weiFloat(ss.Tips), ss.Name)
 	}
 	states := map[string]float64{"settled": 0, "owed": 0, "unpaid": 0, "reclaimed": 0}
 	claimed, owed := new(big.Int), new(big.Int)
@@ -120,14 +172,6 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(mClmd, prometheus.GaugeValue, bigFloat(claimed))
 	ch <- prometheus.MustNewConstMetric(mOwed, prometheus.GaugeValue, bigFloat(owed))
-	cs := s.pay.ledger.CommitStats()
-	ch <- prometheus.MustNewConstMetric(mCmts, prometheus.CounterValue, float64(cs.Commits))
-	ch <- prometheus.MustNewConstMetric(mChgs, prometheus.CounterValue, float64(cs.Changes))
-	ch <- prometheus.MustNewConstMetric(mWait, prometheus.CounterValue, cs.Wait.Seconds())
-	ch <- prometheus.MustNewConstMetric(mSync, prometheus.CounterValue, cs.Sync.Seconds())
-	ws := s.pay.watcher.Status()
-	ch <- prometheus.MustNewConstMetric(mHead, prometheus.GaugeValue, float64(ws.Confirmed))
-	ch <- prometheus.MustNewConstMetric(mFail, prometheus.GaugeValue, float64(ws.Failures))
 }
 
 // weiFloat is a decimal wei amount as a float, as Prometheus keeps

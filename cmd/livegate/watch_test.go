@@ -132,7 +132,7 @@ func TestWatchPagePaysAsItPlays(t *testing.T) {
 	}
 	shoot(t, b, "dashboard.png")
 	committed := e.srv.pay.ledger.CommitStats()
-	_, _, prom := e.get("/metrics")
+	_, prom := getWith(t, e.base+"/metrics", "Authorization", "Bearer test-admin-token-0123456789") // the money needs the admin token
 	committing := e.srv.pay.ledger.CommitStats() // the page goes on paying meanwhile
 	for series, want := range map[string]string{
 		`livegate_stream_live{protocol="rtmp",stream="demo"}`: "1",
