@@ -132,7 +132,8 @@ func TestWatchPagePaysAsItPlays(t *testing.T) {
 	}
 	shoot(t, b, "dashboard.png")
 	committed := e.srv.pay.ledger.CommitStats()
-	_, prom := getWith(t, e.base+"/metrics", "Authorization", "Bearer test-admin-token-0123456789") // the money needs the admin token
+	// The money on /metrics needs the admin token.
+	_, prom := getWith(t, e.base+"/metrics", "Authorization", "Bearer test-admin-token-0123456789")
 	committing := e.srv.pay.ledger.CommitStats() // the page goes on paying meanwhile
 	for series, want := range map[string]string{
 		`livegate_stream_live{protocol="rtmp",stream="demo"}`: "1",
