@@ -77,6 +77,18 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /assets/{file}", func(w http.ResponseWriter, r *http.Request) { p.serve(w, r, r.URL.Path) })
 }
 
+// CSP is the Content-Security-Policy of every page and asset. The watch
+// page holds a private key (a link's burner key, or its own session
+// key), so nothing but livegate's own scripts may run on it: no inline
+// script or style, no eval, no third-party origin, no plugin, no base
+// URL, no framing. The page talks to livegate alone (the chain through
+// the wallet extension, which the policy does not cover); hls.js runs its
+// transmuxer in a worker from a blob: URL and plays through Media Source
+// (blob: media).
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"media-src 'self' blob:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; " +
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
 func (p *Pages) serve(w http.ResponseWriter, r *http.Request, name string) {
 	a, ok := p.assets[name]
 	if !ok {
@@ -88,8 +100,10 @@ func (p *Pages) serve(w http.ResponseWriter, r *http.Request, name string) {
 	h.Set("ETag", a.etag)
 	h.Set("Cache-Control", "no-cache") // revalidate: a new binary brings new scripts
 	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", CSP)
 	if a.ctype[:9] == "text/html" {
 		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY") // frame-ancestors, for browsers without it
 	}
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(a.body))
 }
