@@ -205,8 +205,12 @@ func (c *opusToAAC) close() {
 }
 
 // opusSamples is how many 48 kHz samples an Opus packet holds (RFC 6716
-// §3.1), 0 for a malformed one.
+// §3.1), 0 for an empty or malformed one (a code 3 packet of no frames,
+// or of more than 120 ms, which would move the timeline by seconds).
 func opusSamples(p []byte) int {
+	if len(p) == 0 {
+		return 0
+	}
 	toc := p[0]
 	config := int(toc >> 3)
 	var per int // samples per frame at 48 kHz
@@ -223,13 +227,19 @@ func opusSamples(p []byte) int {
 		return per
 	case 1, 2:
 		return 2 * per
-	default:
+	default: // code 3: a frame count, at least 1, at most 120 ms in all
 		if len(p) < 2 {
 			return 0
 		}
-		return int(p[1]&0x3f) * per
+		if n := int(p[1]&0x3f) * per; n <= maxOpusPacket {
+			return n
+		}
+		return 0
 	}
 }
+
+// maxOpusPacket is the most samples one Opus packet holds: 120 ms.
+const maxOpusPacket = 120 * opusRate / 1000
 
 // limitedBuffer keeps the start of what is written to it.
 type limitedBuffer struct {

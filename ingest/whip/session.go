@@ -37,14 +37,14 @@ type session struct {
 	done         chan struct{}
 }
 
-// start sets up the peer connection for offer and returns the session and
-// its answer, with every ICE candidate in it.
-func (s *Server) start(claim *ingest.Session, offer offerInfo, log *slog.Logger) (*session, string, error) {
+// start sets up the peer connection for offer, in the slot id, and
+// returns the session and its answer, with every ICE candidate in it.
+func (s *Server) start(id string, claim *ingest.Session, offer offerInfo, log *slog.Logger) (*session, string, error) {
 	pc, err := s.api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return nil, "", err
 	}
-	ss := &session{srv: s, id: newID(), stream: claim.Stream(), log: log, claim: claim, pc: pc,
+	ss := &session{srv: s, id: id, stream: claim.Stream(), log: log, claim: claim, pc: pc,
 		clock: rtptime.NewGlobalDecoder2(), done: make(chan struct{})}
 	var audio *ingest.AACTrack
 	if offer.opus {
@@ -96,14 +96,10 @@ func (s *Server) start(claim *ingest.Session, offer offerInfo, log *slog.Logger)
 		ss.close()
 		return nil, "", errors.New("ICE gathering did not complete")
 	}
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	if !s.attach(ss) {
 		ss.close()
-		return nil, "", errors.New("server shutting down")
+		return nil, "", errShuttingDown
 	}
-	s.sessions[ss.id] = ss
-	s.mu.Unlock()
 	go ss.watch()
 	return ss, pc.LocalDescription().SDP, nil
 }
@@ -197,9 +193,7 @@ func (ss *session) end(reason error) {
 	ss.ended = true
 	close(ss.done)
 	ss.mu.Unlock()
-	ss.srv.mu.Lock()
-	delete(ss.srv.sessions, ss.id)
-	ss.srv.mu.Unlock()
+	ss.srv.release(ss.id)
 	ss.close()
 	if ss.audio != nil {
 		ss.audio.close() // its last frames go downstream before the stream ends

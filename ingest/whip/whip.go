@@ -6,6 +6,7 @@
 package whip
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -13,18 +14,24 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/interceptor"
-	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/livegate/livegate/ingest"
 )
 
-// Server answers WHIP requests. Register its routes on the HTTP mux.
+// Server answers WHIP requests. Fill in its fields, Initialize it,
+// Register its routes on the HTTP mux, and Close it to end every session.
+//
+// A request is refused as early and as cheaply as it can be: the stream
+// key is checked (by the Hub, which delays and counts wrong keys) before
+// the offer is read; the offer is read under a deadline and a size cap,
+// and pre-scanned against Limits, before pion parses it.
 type Server struct {
 	Hub    *ingest.Hub
 	Logger *slog.Logger
@@ -39,33 +46,167 @@ type Server struct {
 	ICETimeout time.Duration
 	// Loopback offers 127.0.0.1 candidates too (tests, one-machine setups).
 	Loopback bool
+	// ReadTimeout bounds reading an offer (default 10 s): a client that
+	// trickles its body cannot hold a handler.
+	ReadTimeout time.Duration
+	// Limits caps offers before they are parsed (zero fields: defaults).
+	Limits OfferLimits
+	// MaxSessions and MaxSessionsPerClient bound the sessions held, being
+	// set up or live, in total and per client (ingest.ClientKey)
+	// (defaults 64 and 4).
+	MaxSessions, MaxSessionsPerClient int
+	// ClientAddr names a request's client (default: r.RemoteAddr). Behind
+	// a trusted reverse proxy it returns the address the proxy forwarded,
+	// so wrong keys and sessions are counted per client, not per proxy.
+	ClientAddr func(*http.Request) string
 
-	once     sync.Once
-	api      *webrtc.API
-	apiErr   error
-	mu       sync.Mutex
-	sessions map[string]*session
-	closed   bool
+	api  *webrtc.API
+	ctx  context.Context
+	stop context.CancelFunc
+	reqs chan func(*state) // run the function on the state, in run()
+	done chan struct{}     // run() has returned
+	left []*session        // what run() held when it returned
+
+	offersRead   atomic.Int64 // offers whose bodies were read
+	offersParsed atomic.Int64 // offers handed to pion
 }
 
-// maxOffer bounds an SDP offer: browsers send a few kilobytes.
-const maxOffer = 64 << 10
+// state is what run() owns: the sessions and what each client holds.
+type state struct {
+	sessions  map[string]*session // by id; nil while being set up
+	clients   map[string]int      // client -> sessions held
+	slotOwner map[string]string   // id -> client
+	closed    bool
+}
 
-func (s *Server) init() error {
-	s.once.Do(func() {
-		if s.Logger == nil {
-			s.Logger = slog.Default()
+// errShuttingDown answers requests after Close.
+var errShuttingDown = errors.New("WHIP server shutting down")
+
+// Initialize checks the configuration, sets up WebRTC and starts the
+// goroutine that owns the sessions. Call it once, before Register.
+func (s *Server) Initialize() error {
+	if s.reqs != nil {
+		return errors.New("whip: initialized twice")
+	}
+	if s.Hub == nil {
+		return errors.New("whip: no Hub")
+	}
+	if s.Logger == nil {
+		s.Logger = slog.Default()
+	}
+	if s.Segment <= 0 {
+		s.Segment = 2 * time.Second
+	}
+	if s.ICETimeout <= 0 {
+		s.ICETimeout = 10 * time.Second
+	}
+	if s.ReadTimeout <= 0 {
+		s.ReadTimeout = 10 * time.Second
+	}
+	if s.MaxSessions <= 0 {
+		s.MaxSessions = 64
+	}
+	if s.MaxSessionsPerClient <= 0 {
+		s.MaxSessionsPerClient = 4
+	}
+	s.Limits = s.Limits.withDefaults()
+	api, err := newAPI(s.Loopback)
+	if err != nil {
+		return fmt.Errorf("whip: WebRTC: %w", err)
+	}
+	s.api = api
+	s.ctx, s.stop = context.WithCancel(context.Background())
+	s.reqs = make(chan func(*state))
+	s.done = make(chan struct{})
+	go s.run()
+	return nil
+}
+
+// run owns the state until Close.
+func (s *Server) run() {
+	defer close(s.done)
+	st := &state{sessions: map[string]*session{}, clients: map[string]int{}, slotOwner: map[string]string{}}
+	for {
+		select {
+		case f := <-s.reqs:
+			f(st)
+		case <-s.ctx.Done():
+			st.closed = true
+			for _, ss := range st.sessions {
+				if ss != nil {
+					s.left = append(s.left, ss)
+				}
+			}
+			return
 		}
-		if s.Segment <= 0 {
-			s.Segment = 2 * time.Second
+	}
+}
+
+// do runs f in run(), and reports false once the server is closed.
+func (s *Server) do(f func(*state)) bool {
+	ran := make(chan struct{})
+	select {
+	case s.reqs <- func(st *state) { f(st); close(ran) }:
+		<-ran
+		return true
+	case <-s.done:
+		return false
+	}
+}
+
+// reserve holds a session slot for client, or says why not.
+func (s *Server) reserve(remote string) (id string, err error) {
+	client := ingest.ClientKey(remote)
+	ok := s.do(func(st *state) {
+		switch {
+		case len(st.slotOwner) >= s.MaxSessions:
+			err = fmt.Errorf("the server holds its maximum of %d WHIP sessions; try again later", s.MaxSessions)
+		case st.clients[client] >= s.MaxSessionsPerClient:
+			err = fmt.Errorf("this address holds its maximum of %d WHIP sessions; end one first", s.MaxSessionsPerClient)
+		default:
+			id = newID()
+			st.clients[client]++
+			st.slotOwner[id] = client
+			st.sessions[id] = nil
 		}
-		if s.ICETimeout <= 0 {
-			s.ICETimeout = 10 * time.Second
-		}
-		s.sessions = map[string]*session{}
-		s.api, s.apiErr = newAPI(s.Loopback)
 	})
-	return s.apiErr
+	if !ok {
+		return "", errShuttingDown
+	}
+	return id, err
+}
+
+// attach makes a set-up session findable by its id (for DELETE); false
+// once the server is closing.
+func (s *Server) attach(ss *session) bool {
+	attached := false
+	s.do(func(st *state) {
+		if _, held := st.slotOwner[ss.id]; held {
+			st.sessions[ss.id] = ss
+			attached = true
+		}
+	})
+	return attached
+}
+
+// release frees a slot; a second release is harmless.
+func (s *Server) release(id string) {
+	s.do(func(st *state) {
+		client, held := st.slotOwner[id]
+		if !held {
+			return
+		}
+		delete(st.slotOwner, id)
+		delete(st.sessions, id)
+		if st.clients[client]--; st.clients[client] <= 0 {
+			delete(st.clients, client)
+		}
+	})
+}
+
+func (s *Server) find(id string) (ss *session) {
+	s.do(func(st *state) { ss = st.sessions[id] })
+	return ss
 }
 
 // newAPI is pion set up to receive what livegate carries: H.264 in the
@@ -106,8 +247,18 @@ func newAPI(loopback bool) (*webrtc.API, error) {
 	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(reg), webrtc.WithSettingEngine(se)), nil
 }
 
-// Register adds the WHIP routes to mux.
+// Register adds the WHIP routes to mux. A server not yet initialized is
+// initialized here, at set-up time (an error is logged, and its requests
+// are answered 503); callers should call Initialize themselves.
 func (s *Server) Register(mux *http.ServeMux) {
+	if s.reqs == nil {
+		if err := s.Initialize(); err != nil {
+			if s.Logger == nil {
+				s.Logger = slog.Default()
+			}
+			s.Logger.Error("whip: unavailable", "err", err)
+		}
+	}
 	mux.HandleFunc("POST /whip/{stream}", cors(s.publish))
 	mux.HandleFunc("DELETE /whip/{stream}/{session}", cors(s.end))
 	mux.HandleFunc("PATCH /whip/{stream}/{session}", cors(func(w http.ResponseWriter, r *http.Request) {
@@ -139,27 +290,36 @@ func httpError(w http.ResponseWriter, code int, msg string) {
 	fmt.Fprintln(w, msg)
 }
 
-// Close ends every session.
+// Close ends every session and refuses new ones. Closing a server that
+// was never initialized, or twice, is harmless.
 func (s *Server) Close() {
-	s.mu.Lock()
-	s.closed = true
-	all := make([]*session, 0, len(s.sessions))
-	for _, ss := range s.sessions {
-		all = append(all, ss)
+	if s.reqs == nil {
+		return
 	}
-	s.mu.Unlock()
-	for _, ss := range all {
-		ss.end(errors.New("server shutting down"))
+	s.stop()
+	<-s.done
+	left := s.left
+	s.left = nil
+	for _, ss := range left {
+		ss.end(errShuttingDown)
 	}
 }
 
+func (s *Server) clientOf(r *http.Request) string {
+	if s.ClientAddr != nil {
+		return s.ClientAddr(r)
+	}
+	return r.RemoteAddr
+}
+
 func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
-	if err := s.init(); err != nil {
-		httpError(w, http.StatusInternalServerError, "WebRTC unavailable: "+err.Error())
+	if s.reqs == nil {
+		httpError(w, http.StatusServiceUnavailable, "WebRTC publishing is unavailable on this server")
 		return
 	}
 	stream := r.PathValue("stream")
-	log := s.Logger.With("protocol", "whip", "remote", r.RemoteAddr, "stream", stream)
+	client := s.clientOf(r)
+	log := s.Logger.With("protocol", "whip", "remote", client, "stream", stream)
 	refuse := func(code int, err error) {
 		log.Warn("whip: publisher refused", "status", code, "reason", err)
 		httpError(w, code, err.Error())
@@ -174,19 +334,16 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusUnsupportedMediaType, fmt.Errorf("an SDP offer is application/sdp, not %q", ct))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxOffer))
-	if err != nil {
-		refuse(http.StatusRequestEntityTooLarge, fmt.Errorf("offer unreadable or over %d bytes: %v", maxOffer, err))
-		return
-	}
-	offer, err := checkOffer(body)
-	if err != nil {
-		refuse(http.StatusBadRequest, err)
-		return
-	}
-	claim, err := s.Hub.Claim(ingest.Credentials{Stream: stream, Key: key}, "whip", r.RemoteAddr)
+	// The key first: nothing of the offer is read for a wrong one.
+	claim, err := s.Hub.ClaimContext(r.Context(), ingest.Credentials{Stream: stream, Key: key}, "whip", client)
+	var lockedOut *ingest.LockedOutError
 	switch {
+	case errors.As(err, &lockedOut):
+		w.Header().Set("Retry-After", strconv.Itoa(int(lockedOut.RetryAfter/time.Second)))
+		refuse(http.StatusTooManyRequests, err)
+		return
 	case errors.Is(err, ingest.ErrUnknownKey), errors.Is(err, ingest.ErrWrongStream):
+		w.Header().Set("WWW-Authenticate", `Bearer realm="livegate", error="invalid_token"`)
 		refuse(http.StatusUnauthorized, err)
 		return
 	case errors.Is(err, ingest.ErrAlreadyLive):
@@ -196,10 +353,10 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusServiceUnavailable, err)
 		return
 	}
-	ss, answer, err := s.start(claim, offer, log)
+	code, ss, answer, err := s.admit(w, r, claim, client, log)
 	if err != nil {
 		claim.Close(err)
-		refuse(http.StatusBadRequest, err)
+		refuse(code, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/sdp")
@@ -209,52 +366,69 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, answer)
 }
 
-// offerInfo is what an offer says that matters before WebRTC starts.
-type offerInfo struct {
-	sdp   string
-	opus  bool
-	codes []string // the video codecs offered, for a refusal
+// admit takes an authenticated publisher's offer: a session slot, the
+// body under its deadline and cap, the pre-scan, then pion. On an error
+// it returns the status to answer with, and has released the slot.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, claim *ingest.Session, client string, log *slog.Logger) (int, *session, string, error) {
+	id, err := s.reserve(client)
+	if err != nil {
+		return http.StatusServiceUnavailable, nil, "", err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			s.release(id)
+		}
+	}()
+	body, code, err := s.readOffer(w, r)
+	if err != nil {
+		return code, nil, "", err
+	}
+	if _, err := scanOffer(body, s.Limits); err != nil {
+		if errors.Is(err, errOfferTooBig) {
+			return http.StatusRequestEntityTooLarge, nil, "", err
+		}
+		return http.StatusBadRequest, nil, "", err
+	}
+	s.offersParsed.Add(1)
+	offer, err := checkOffer(body)
+	if err != nil {
+		return http.StatusBadRequest, nil, "", err
+	}
+	ss, answer, err := s.start(id, claim, offer, log)
+	if err != nil {
+		return http.StatusBadRequest, nil, "", err
+	}
+	ok = true
+	return 0, ss, answer, nil
 }
 
-// checkOffer parses an offer and refuses one without H.264 video.
-func checkOffer(body []byte) (offerInfo, error) {
-	var d sdp.SessionDescription
-	if err := d.UnmarshalString(string(body)); err != nil {
-		return offerInfo{}, fmt.Errorf("malformed SDP offer: %v", err)
+// readOffer reads the body under ReadTimeout and Limits.Bytes.
+func (s *Server) readOffer(w http.ResponseWriter, r *http.Request) ([]byte, int, error) {
+	deadline := time.Now().Add(s.ReadTimeout)
+	rc := http.NewResponseController(w)
+	if err := rc.SetReadDeadline(deadline); err != nil {
+		// Not a net/http connection: the deadline closes the body.
+		t := time.AfterFunc(s.ReadTimeout, func() { _ = r.Body.Close() })
+		defer t.Stop()
 	}
-	info := offerInfo{sdp: string(body)}
-	h264 := false
-	for _, m := range d.MediaDescriptions {
-		for _, f := range m.MediaName.Formats {
-			c, err := d.GetCodecForPayloadType(parsePT(f))
-			if err != nil {
-				continue
-			}
-			switch {
-			case m.MediaName.Media == "video" && strings.EqualFold(c.Name, "H264"):
-				h264 = true
-			case m.MediaName.Media == "video":
-				info.codes = append(info.codes, c.Name)
-			case m.MediaName.Media == "audio" && strings.EqualFold(c.Name, "opus"):
-				info.opus = true
-			}
-		}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, int64(s.Limits.Bytes)))
+	s.offersRead.Add(1)
+	if err != nil {
+		// Do not wait for the rest of a body that did not come: answer
+		// and close.
+		w.Header().Set("Connection", "close")
+	} else {
+		_ = rc.SetReadDeadline(time.Time{})
 	}
-	if !h264 {
-		return info, fmt.Errorf("%w: no H.264 in the offer (video offered: %v); livegate takes H.264", ingest.ErrNoVideo, info.codes)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("%w: over %d bytes", errOfferTooBig, s.Limits.Bytes)
+	case err != nil:
+		return nil, http.StatusRequestTimeout, fmt.Errorf("offer not received within %v: %v", s.ReadTimeout, err)
 	}
-	return info, nil
-}
-
-func parsePT(s string) uint8 {
-	var n uint8
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return 0
-		}
-		n = n*10 + uint8(c-'0')
-	}
-	return n
+	return body, 0, nil
 }
 
 func newID() string {
@@ -264,9 +438,10 @@ func newID() string {
 }
 
 func (s *Server) end(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	ss := s.sessions[r.PathValue("session")]
-	s.mu.Unlock()
+	var ss *session
+	if s.reqs != nil {
+		ss = s.find(r.PathValue("session"))
+	}
 	if ss == nil || ss.stream != r.PathValue("stream") {
 		httpError(w, http.StatusNotFound, "no such WHIP session")
 		return

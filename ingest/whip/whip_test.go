@@ -2,6 +2,7 @@ package whip_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -30,10 +31,16 @@ func newFixture(t *testing.T, ffmpeg string, iceTimeout time.Duration) *fixture 
 
 // newFixtureWith serves srv, its Hub, Logger and Loopback filled in, on
 // streams made with opts.
-func newFixtureWith(t *testing.T, opts hls.Options, srv *whip.Server) *fixture {
+func newFixtureWith(t *testing.T, opts hls.Options, srv *whip.Server, streams ...string) *fixture {
 	t.Helper()
-	f := &fixture{Fixture: streamtest.New(t, opts, "main", "side"), srv: srv}
+	if len(streams) == 0 {
+		streams = []string{"main", "side"}
+	}
+	f := &fixture{Fixture: streamtest.New(t, opts, streams...), srv: srv}
 	srv.Hub, srv.Logger, srv.Loopback = f.Hub, f.Log, true
+	if err := srv.Initialize(); err != nil {
+		t.Fatal(err)
+	}
 	mux := http.NewServeMux()
 	f.srv.Register(mux)
 	web := httptest.NewServer(mux)
@@ -148,7 +155,11 @@ func TestWHIPRefusals(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
+			if strings.Contains(string(body), "127.0.0.1") {
+				t.Errorf("the refusal names a client: %q", body)
+			}
 			if resp.StatusCode != c.code {
 				t.Errorf("%d, want %d", resp.StatusCode, c.code)
 			}

@@ -1,0 +1,178 @@
+package whip
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pion/sdp/v3"
+
+	"github.com/livegate/livegate/ingest"
+)
+
+// OfferLimits caps an SDP offer before pion parses it. Parsing an offer
+// and matching its codecs costs about formats × attributes per media
+// section, so an offer within these caps costs a few hundred
+// microseconds whatever its sender intends. A browser's offer (two media
+// sections, some 30 formats and 150 attributes in the video one, under
+// 12 KB) is well within the defaults.
+type OfferLimits struct {
+	Bytes              int // the whole offer (default 32 KiB)
+	Media              int // media sections, m= lines (default 8)
+	FormatsPerMedia    int // payload formats on one m= line (default 64)
+	AttributesPerMedia int // a= lines in one media section (default 256)
+	Attributes         int // a= lines in all, session level included (default 1024)
+}
+
+func (l OfferLimits) withDefaults() OfferLimits {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&l.Bytes, 32<<10)
+	def(&l.Media, 8)
+	def(&l.FormatsPerMedia, 64)
+	def(&l.AttributesPerMedia, 256)
+	def(&l.Attributes, 1024)
+	return l
+}
+
+// errOfferTooBig is an offer over one of the OfferLimits.
+var errOfferTooBig = errors.New("SDP offer over livegate's limits")
+
+// errOfferMalformed is an offer the pre-scan cannot read as SDP lines.
+var errOfferMalformed = errors.New("malformed SDP offer")
+
+// offerShape is what the pre-scan counts.
+type offerShape struct {
+	SessionAttributes int
+	Media             []mediaShape
+}
+
+type mediaShape struct {
+	Formats    int
+	Attributes int
+}
+
+// scanOffer counts an offer's media sections, formats and attributes the
+// way pion/sdp reads them, one pass over its lines and nothing kept but
+// counts, and stops at the first cap exceeded. Lines end with LF, CRLF
+// allowed; a CR anywhere else is refused (pion reads it as a line break
+// on some lines and not on others, and no client sends it).
+func scanOffer(offer []byte, lim OfferLimits) (offerShape, error) {
+	lim = lim.withDefaults()
+	var sh offerShape
+	if len(offer) > lim.Bytes {
+		return sh, fmt.Errorf("%w: %d bytes, at most %d", errOfferTooBig, len(offer), lim.Bytes)
+	}
+	total := 0
+	for n := 1; len(offer) > 0; n++ {
+		var line []byte
+		if i := bytes.IndexByte(offer, '\n'); i >= 0 {
+			line, offer = offer[:i], offer[i+1:]
+		} else {
+			line, offer = offer, nil
+		}
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		if len(line) == 0 {
+			continue
+		}
+		if bytes.IndexByte(line, '\r') >= 0 {
+			return sh, fmt.Errorf("%w: line %d has a stray carriage return", errOfferMalformed, n)
+		}
+		if len(line) < 2 || line[1] != '=' {
+			return sh, fmt.Errorf("%w: line %d is not type=value", errOfferMalformed, n)
+		}
+		switch line[0] {
+		case 'm':
+			if len(sh.Media) == lim.Media {
+				return sh, fmt.Errorf("%w: more than %d media sections", errOfferTooBig, lim.Media)
+			}
+			f := countFields(line[2:]) - 3 // media, port, proto, then the formats
+			if f > lim.FormatsPerMedia {
+				return sh, fmt.Errorf("%w: %d formats in media section %d, at most %d", errOfferTooBig, f, len(sh.Media)+1, lim.FormatsPerMedia)
+			}
+			sh.Media = append(sh.Media, mediaShape{Formats: max(f, 0)})
+		case 'a':
+			total++
+			if total > lim.Attributes {
+				return sh, fmt.Errorf("%w: more than %d attributes", errOfferTooBig, lim.Attributes)
+			}
+			if len(sh.Media) == 0 {
+				sh.SessionAttributes++
+				continue
+			}
+			m := &sh.Media[len(sh.Media)-1]
+			m.Attributes++
+			if m.Attributes > lim.AttributesPerMedia {
+				return sh, fmt.Errorf("%w: more than %d attributes in media section %d", errOfferTooBig, lim.AttributesPerMedia, len(sh.Media))
+			}
+		}
+	}
+	return sh, nil
+}
+
+// countFields counts runs of non-blanks (blank: space or tab, as pion's
+// lexer has it).
+func countFields(b []byte) int {
+	n, in := 0, false
+	for _, c := range b {
+		blank := c == ' ' || c == '\t'
+		if !blank && !in {
+			n++
+		}
+		in = !blank
+	}
+	return n
+}
+
+// offerInfo is what an offer says that matters before WebRTC starts.
+type offerInfo struct {
+	sdp   string
+	opus  bool
+	codes []string // the video codecs offered, for a refusal
+}
+
+// checkOffer parses an offer (already through scanOffer) and refuses one
+// without H.264 video.
+func checkOffer(body []byte) (offerInfo, error) {
+	var d sdp.SessionDescription
+	if err := d.UnmarshalString(string(body)); err != nil {
+		return offerInfo{}, fmt.Errorf("%w: %v", errOfferMalformed, err)
+	}
+	info := offerInfo{sdp: string(body)}
+	h264 := false
+	for _, m := range d.MediaDescriptions {
+		for _, f := range m.MediaName.Formats {
+			c, err := d.GetCodecForPayloadType(parsePT(f))
+			if err != nil {
+				continue
+			}
+			switch {
+			case m.MediaName.Media == "video" && strings.EqualFold(c.Name, "H264"):
+				h264 = true
+			case m.MediaName.Media == "video":
+				info.codes = append(info.codes, c.Name)
+			case m.MediaName.Media == "audio" && strings.EqualFold(c.Name, "opus"):
+				info.opus = true
+			}
+		}
+	}
+	if !h264 {
+		return info, fmt.Errorf("%w: no H.264 in the offer (video offered: %v); livegate takes H.264", ingest.ErrNoVideo, info.codes)
+	}
+	return info, nil
+}
+
+func parsePT(s string) uint8 {
+	var n uint8
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + uint8(c-'0')
+	}
+	return n
+}
