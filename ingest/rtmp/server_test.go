@@ -100,6 +100,10 @@ func TestRefusals(t *testing.T) {
 		{"malformed AVC header", "live", "main-key",
 			[]testmedia.Tag{{Type: flvtag.TagTypeVideo, Body: []byte{0x17, 0, 0, 0, 0, 1, 0x64}}}, "AVC sequence header truncated"},
 		{"audio only", "live", "main-key", audioOnly(tags), "no H.264 video"},
+		{"an audio flood before any video", "live", "main-key", audioFlood(501), "501 AAC frames and no H.264 sequence header"},
+		{"an AAC frame over 64 KiB", "live", "main-key",
+			[]testmedia.Tag{{Type: flvtag.TagTypeAudio, Body: append([]byte{0xaf, 1}, make([]byte, 64<<10+1)...)}}, "a body over 65536 bytes"},
+		{"an access unit of 257 NALUs", "live", "main-key", manyNALUs(tags, 257), "H.264 frame of more than 256 NALUs"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -133,6 +137,31 @@ func TestRefusals(t *testing.T) {
 	if sum := f.Finished(t, "side"); sum.Segments != 3 {
 		t.Errorf("side recorded %d segments, want 3", sum.Segments)
 	}
+}
+
+// audioFlood is an AAC header and n frames, all at time 0, and no video.
+func audioFlood(n int) []testmedia.Tag {
+	tags := []testmedia.Tag{{Type: flvtag.TagTypeAudio, Body: []byte{0xaf, 0, 0x12, 0x10}}}
+	for range n {
+		tags = append(tags, testmedia.Tag{Type: flvtag.TagTypeAudio, Body: []byte{0xaf, 1, 0x21, 0x10, 0x04, 0x60, 0x8c, 0x1c}})
+	}
+	return tags
+}
+
+// manyNALUs is the clip's AVC sequence header and a frame of n NALUs.
+func manyNALUs(clip []testmedia.Tag, n int) []testmedia.Tag {
+	var header testmedia.Tag
+	for _, tg := range clip {
+		if tg.Type == flvtag.TagTypeVideo && tg.Body[1] == 0 {
+			header = tg
+			break
+		}
+	}
+	frame := []byte{0x27, 1, 0, 0, 0}
+	for range n {
+		frame = append(frame, 0, 0, 0, 2, 0x41, 0x9a)
+	}
+	return []testmedia.Tag{header, {Type: flvtag.TagTypeVideo, Body: frame}}
 }
 
 func audioOnly(tags []testmedia.Tag) []testmedia.Tag {
