@@ -382,11 +382,12 @@ livegate dev is running.
                    (VLC, ffplay, Safari: an hour of the demo stream, paid by demo viewer 1)
   Replays          %s/vod/%s/   (paid like live)
   Dashboard        %s/dashboard#token=%s
+  Metrics          curl -H 'Authorization: Bearer %s' %s/metrics   (without the token: no money figures)
   Dev chain        JSON-RPC %s (chain id %d), contract %s
                    payee %s; %d demo viewers with channels of %s wei each
   Everything above, viewer keys included, is in %s. Ctrl-C stops.
 
 `, info.RTMP, s.Key, info.RTMP, s.Key, rtspPublishURL(info.RTSP, s), info.HTTP, s.Name, info.HTTP, s.Name,
-		info.Viewers[0].WatchURL, watch, info.HTTP, s.Name, info.HTTP, info.AdminToken,
+		info.Viewers[0].WatchURL, watch, info.HTTP, s.Name, info.HTTP, info.AdminToken, info.AdminToken, info.HTTP,
 		info.RPC, info.ChainID, info.Contract, info.Payee, len(info.Viewers), devDeposit, path)
 }
