@@ -102,7 +102,7 @@ func TestNestedAMFLeavesOtherStreamsAlone(t *testing.T) {
 	exited := ffmpegStream(t, f.addr, "main-key")
 	testenv.Eventually(t, "ffmpeg's stream has a segment", func() bool { return f.Streams["main"].Status().Segments > 0 })
 
-	t.Run("a 4 MB nested connect before publish", func(t *testing.T) {
+	t.Run("a 7 MB nested connect before publish", func(t *testing.T) {
 		// Deep enough to overflow the stack without the depth limit.
 		body := nestedCommand(1 << 20)
 		c := handshake(t, f.addr)
@@ -130,7 +130,7 @@ func TestNestedAMFLeavesOtherStreamsAlone(t *testing.T) {
 			t.Error("the server kept the connection open")
 		}
 		testenv.Eventually(t, "the refusal is logged", func() bool {
-			return strings.Contains(f.Logs.String(), "values nested deeper than 32 levels")
+			return strings.Contains(f.Logs.String(), "connection closed: amf0: values nested deeper than 32 levels")
 		})
 		stillReceiving(t, f, "main", exited)
 	})

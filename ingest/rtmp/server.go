@@ -369,6 +369,7 @@ func (logrusHook) Levels() []logrus.Level {
 
 func (h logrusHook) Fire(e *logrus.Entry) error {
 	msg, _, _ := strings.Cut(e.Message, "\n")
+	msg = strings.Replace(msg, "Server closed by error: Err = ", "connection closed: ", 1)
 	h.log.Warn(errorLogPrefix + msg)
 	return nil
 }

@@ -49,7 +49,7 @@ func (dec *Decoder) decode(rv reflect.Value) error {
 	// nested markers overflowed the goroutine stack, which ends the
 	// process (a fatal error, not a recoverable panic).
 	if dec.depth >= MaxDepth {
-		return &DecodeError{Message: fmt.Sprintf("values nested deeper than %d levels", MaxDepth)}
+		return &LimitError{Message: fmt.Sprintf("values nested deeper than %d levels", MaxDepth)}
 	}
 	dec.depth++
 	defer func() { dec.depth-- }()
@@ -229,7 +229,7 @@ func (dec *Decoder) decodeObject(rv reflect.Value) error {
 
 	for n := 0; ; n++ {
 		if n >= MaxProperties { // livegate patch
-			return &DecodeError{Message: fmt.Sprintf("object of more than %d properties", MaxProperties)}
+			return &LimitError{Message: fmt.Sprintf("object of more than %d properties", MaxProperties)}
 		}
 		key, err := dec.readUTF8()
 		if err != nil {
@@ -397,7 +397,7 @@ func (dec *Decoder) decodeECMAArray(rv reflect.Value) error {
 
 	for n := 0; ; n++ {
 		if n >= MaxProperties { // livegate patch
-			return &DecodeError{Message: fmt.Sprintf("ECMA array of more than %d entries", MaxProperties)}
+			return &LimitError{Message: fmt.Sprintf("ECMA array of more than %d entries", MaxProperties)}
 		}
 		value := reflect.New(rv.Type().Elem()) // livegate patch: one per entry
 		isEnd, err := dec.decodeObjectProperty(&key, value)

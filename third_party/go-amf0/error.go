@@ -81,3 +81,13 @@ func (e *NotAssignableError) Error() string {
 
 // ErrObjectEndMarker ...
 var ErrObjectEndMarker = fmt.Errorf("ObjectEndMarker")
+
+// LimitError is returned when a value exceeds one of the decoder's bounds
+// (livegate patch): nesting, properties, array length.
+type LimitError struct {
+	Message string
+}
+
+func (e *LimitError) Error() string {
+	return "amf0: " + e.Message
+}
