@@ -50,11 +50,20 @@ type Client struct {
 	Backoff time.Duration // before the first retry, doubling (default 250 ms)
 }
 
+// defaultHTTP is what a Client without its own HTTP uses: Go's default
+// transport, with an answer's header lines held to 64 KiB (a Livepeer
+// answer's take a few hundred bytes; Go's default allows 10 MiB).
+var defaultHTTP = func() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxResponseHeaderBytes = 64 << 10
+	return &http.Client{Transport: t}
+}()
+
 func (c *Client) client() *http.Client {
 	if c.HTTP != nil {
 		return c.HTTP
 	}
-	return http.DefaultClient
+	return defaultHTTP
 }
 
 // Transcode pushes one segment and returns its renditions in profile

@@ -212,6 +212,21 @@ func TestClientErrorHandling(t *testing.T) {
 			part(w, false)
 			fmt.Fprint(w, "--xyz-")
 		}, transcode.ErrUnavailable, 3},
+		{"answer headers over 64 KiB", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Padding", strings.Repeat("p", 100<<10))
+			part(w, true)
+		}, transcode.ErrUnavailable, 3},
+		{"more parts than the ladder and a few", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "multipart/mixed; boundary=xyz")
+			for range 10 {
+				fmt.Fprint(w, "--xyz\r\nRendition-Name: P360p30fps16x9\r\n\r\nr\r\n")
+			}
+			fmt.Fprint(w, "--xyz--\r\n")
+		}, transcode.ErrUnavailable, 3},
+		{"a part over 4 MiB for a small segment", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "multipart/mixed; boundary=xyz")
+			fmt.Fprint(w, "--xyz\r\nRendition-Name: P360p30fps16x9\r\n\r\n"+strings.Repeat("r", 4<<20+1)+"\r\n--xyz--\r\n")
+		}, transcode.ErrUnavailable, 3},
 		{"503 then fine", func(w http.ResponseWriter, r *http.Request) {
 			if attempts.Load() == 1 {
 				http.Error(w, "busy", 503)
