@@ -34,6 +34,10 @@ type Local struct {
 	// is answered 503 at once, and a client retries it later.
 	Jobs   int
 	Logger *slog.Logger
+	// UploadTimeout bounds reading one segment's upload (default: 10 s
+	// and a second for each 256 KiB the segment may hold): a client
+	// trickling bytes gives up its place when it runs out.
+	UploadTimeout time.Duration
 
 	sem     chan struct{} // a slot per running ffmpeg
 	waiting chan struct{} // a slot per request admitted, running or not
@@ -156,13 +160,20 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 	// An upload slower than uploadRate gives up its place: a client
 	// trickling bytes cannot hold one for long.
 	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(10*time.Second + time.Duration(limit/uploadRate)*time.Second))
+	timeout := l.UploadTimeout
+	if timeout <= 0 {
+		timeout = 10*time.Second + time.Duration(limit/uploadRate)*time.Second
+	}
+	_ = rc.SetReadDeadline(time.Now().Add(timeout))
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		code := http.StatusBadRequest
-		if errors.As(err, &tooLarge) {
+		switch {
+		case errors.As(err, &tooLarge):
 			code = http.StatusRequestEntityTooLarge
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			code = http.StatusRequestTimeout
 		}
 		http.Error(w, "segment unreadable or too large: "+err.Error(), code)
 		return

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -420,4 +421,46 @@ func TestLocalBusyAnswers503(t *testing.T) {
 		c.Close()
 	}
 	testenv.Eventually(t, "segments are taken again", func() bool { return probe() == http.StatusUnprocessableEntity })
+}
+
+// TestLocalCutsOffTricklingUploads: uploads that trickle take every place
+// (Jobs 1: five), then run out of time; each is answered and closed, and
+// a segment is taken again, without anyone closing the tricklers.
+func TestLocalCutsOffTricklingUploads(t *testing.T) {
+	srv := httptest.NewServer((&transcode.Local{FFmpeg: testenv.Tool(t, "ffmpeg"), Jobs: 1, UploadTimeout: 500 * time.Millisecond}).Handler())
+	defer srv.Close()
+	probe := func() int {
+		req, _ := http.NewRequest(http.MethodPut, srv.URL+"/live/s/1.ts", strings.NewReader("not video"))
+		req.Header.Set("Accept", "multipart/mixed")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range 5 {
+		c, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		fmt.Fprint(c, "PUT /live/s/2.ts HTTP/1.1\r\nHost: t\r\nAccept: multipart/mixed\r\nContent-Length: 1000\r\n\r\n\x47")
+	}
+	// Each trickler is answered (the server gave up on its body) and
+	// closed, while it still holds its connection open.
+	for i, c := range conns {
+		_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
+		answer, err := io.ReadAll(c)
+		if err != nil || !bytes.HasPrefix(answer, []byte("HTTP/1.1 408")) {
+			t.Errorf("trickler %d: %v, answered %q", i, err, answer)
+		}
+	}
+	testenv.Eventually(t, "a segment is taken again", func() bool { return probe() == http.StatusUnprocessableEntity })
 }
