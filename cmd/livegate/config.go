@@ -58,8 +58,12 @@ type MetricsConfig struct {
 // LimitsConfig is limits: in livegate.yml: connections each listener
 // (HTTP, RTMP, RTSP) holds open, per client and in all.
 type LimitsConfig struct {
-	ConnsPerClient int `yaml:"connsPerClient"` // from one client address (an IPv6 client by its /64)
-	Conns          int `yaml:"conns"`          // from everyone
+	// ConnsPerClient: from one client host (default 512: browsers open
+	// six a page over HTTP/1.1, and a venue's viewers share one NAT).
+	ConnsPerClient int `yaml:"connsPerClient"`
+	// Conns: from everyone; 0 (the default) is half the file descriptors
+	// the process may open.
+	Conns int `yaml:"conns"`
 }
 
 // Prefixes reads a list of addresses and CIDR prefixes ("10.0.0.0/8",
@@ -171,7 +175,7 @@ func defaultConfig() Config {
 		Segment: Duration(2 * time.Second), Window: 6, ReconnectGrace: Duration(10 * time.Second),
 		Chain:      ChainConfig{Confirmations: 3, SettleMargin: Duration(time.Hour)},
 		Transcoder: TranscoderConfig{Mode: "local", Ladder: append([]string(nil), transcode.DefaultLadder...)},
-		Limits:     LimitsConfig{ConnsPerClient: 256, Conns: 16384},
+		Limits:     LimitsConfig{ConnsPerClient: 512},
 	}
 }
 
@@ -339,10 +343,12 @@ func (c *Config) validate() error {
 		return errors.New("admin.token: use at least 16 characters")
 	}
 	switch {
-	case c.Limits.Conns < 1:
-		return fmt.Errorf("limits.conns: %d; allow at least 1 connection", c.Limits.Conns)
-	case c.Limits.ConnsPerClient < 1 || c.Limits.ConnsPerClient > c.Limits.Conns:
-		return fmt.Errorf("limits.connsPerClient: %d is outside 1 to limits.conns (%d)", c.Limits.ConnsPerClient, c.Limits.Conns)
+	case c.Limits.Conns < 0:
+		return fmt.Errorf("limits.conns: %d; allow at least 1 connection, or 0 for half the open-file limit", c.Limits.Conns)
+	case c.Limits.ConnsPerClient < 1:
+		return fmt.Errorf("limits.connsPerClient: %d; allow at least 1 connection", c.Limits.ConnsPerClient)
+	case c.Limits.Conns > 0 && c.Limits.ConnsPerClient > c.Limits.Conns:
+		return fmt.Errorf("limits.connsPerClient: %d is more than limits.conns (%d)", c.Limits.ConnsPerClient, c.Limits.Conns)
 	}
 	names, keys := map[string]bool{}, map[string]bool{}
 	for i, s := range c.Streams {

@@ -101,7 +101,7 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		"trustedProxies: [proxy.example]" + stream:                                           "proxy.example",
 		"trustedProxies: 10.0.0.0/8" + stream:                                                "list of addresses",
 		"metrics: {public: maybe}" + stream:                                                  "bool",
-		"limits: {conns: 0}" + stream:                                                        "limits.conns",
+		"limits: {conns: -1}" + stream:                                                       "limits.conns",
 		"limits: {conns: 10, connsPerClient: 11}" + stream:                                   "limits.connsPerClient",
 		"limits: {connsPerClient: 0}" + stream:                                               "limits.connsPerClient",
 	} {
@@ -179,7 +179,7 @@ func TestConfigProxiesMetricsAndLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.TrustedProxies) != 0 || cfg.Metrics.Public || cfg.Limits.Conns != 16384 || cfg.Limits.ConnsPerClient != 256 {
+	if len(cfg.TrustedProxies) != 0 || cfg.Metrics.Public || cfg.Limits.Conns != 0 || cfg.Limits.ConnsPerClient != 512 {
 		t.Errorf("defaults: proxies %v, metrics %+v, limits %+v", cfg.TrustedProxies, cfg.Metrics, cfg.Limits)
 	}
 	cfg, err = loadConfig(writeConfig(t, goodConfig+`
