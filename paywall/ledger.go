@@ -6,7 +6,6 @@
 package paywall
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -146,7 +145,10 @@ type Ledger interface {
 // (group commit), so many viewers cost little more than one. A
 // checkpointer moves synced records into a bbolt file every second and
 // drops the log segments, once full, whose records it has moved; opening
-// the ledger replays whatever log a crash left behind. Each account keeps
+// the ledger replays whatever log a crash left behind. Records carry
+// checksums (ledger_log.go): replay cuts a torn last write, never
+// acknowledged, and refuses to open over damage to acknowledged ones,
+// naming the file and the byte. Each account keeps
 // in memory the segments its sessions were charged for (charged), loaded
 // from bbolt on a session's first charge in this process and forgotten
 // when it has been idle for sessionIdle; bbolt keeps charges for today and
@@ -170,6 +172,11 @@ type BoltLedger struct {
 	walOff    int64    // where the next record goes in the preallocated segment
 	walZeroed int64    // the segment is written with zeros up to here
 	unapplied []record // synced to the log, not yet in bbolt, oldest first
+
+	// The writer's alone: the last group commit synced. The next is
+	// numbered after it (a failed one's number is used again), and a new
+	// segment's header names it (see ledger_log.go).
+	acked uint64
 
 	pendMu  sync.Mutex     // taken last: inside walMu (the writer) or an account's lock (forgetIdle)
 	pending map[string]int // charges in unapplied records, per session (by chargeKey(ch, session, ""))
@@ -222,11 +229,11 @@ func newRecord(ch common.Hash, a *Account, day string, key []byte) record {
 	return record{Channel: ch, Account: appendAccount(make([]byte, 0, 384), a), Day: day, Key: key}
 }
 
-// appendLine appends r as one line of the log: the JSON that
-// json.Marshal makes of it, written out by hand because the single writer
-// goroutine does it for every change (a third of its time, with
+// appendJSON appends r as the log holds it (a frame's payload): the JSON
+// that json.Marshal makes of it, written out by hand because the single
+// writer goroutine does it for every change (a third of its time, with
 // reflection). Every part but Account is hex, base64 or a bucket name.
-func (r record) appendLine(buf []byte) []byte {
+func (r *record) appendJSON(buf []byte) []byte {
 	buf = append(buf, `{"ch":"`...)
 	buf = hex.AppendEncode(append(buf, "0x"...), r.Channel[:]) // as common.Hash marshals
 	buf = append(buf, `","acc":`...)
@@ -239,7 +246,19 @@ func (r record) appendLine(buf []byte) []byte {
 		buf = base64.StdEncoding.AppendEncode(buf, r.Key)
 		buf = append(buf, '"')
 	}
-	return append(buf, "}\n"...)
+	return append(buf, '}')
+}
+
+// jsonSize is len(r.appendJSON(nil)).
+func (r *record) jsonSize() int {
+	n := len(`{"ch":"0x`) + 2*len(r.Channel) + len(`","acc":`) + len(r.Account) + len(`}`)
+	if r.Day != "" {
+		n += len(`,"day":""`) + len(r.Day)
+	}
+	if len(r.Key) > 0 {
+		n += len(`,"key":""`) + base64.StdEncoding.EncodedLen(len(r.Key))
+	}
+	return n
 }
 
 type op struct {
@@ -290,37 +309,21 @@ func OpenBoltLedger(path string) (*BoltLedger, error) {
 	return l, nil
 }
 
-// recover loads bbolt's accounts, replays the log segments a crash left
-// (a torn last line was never acknowledged and is dropped), moves them into
-// bbolt and deletes them.
+// recover loads bbolt's accounts, replays the log segments a crash left,
+// moves them into bbolt and deletes them. A torn tail of the last segment
+// (its last commit, never acknowledged) is cut, with a warning; damage
+// anywhere else stops it, naming the segment and the offset (see
+// replay).
 func (l *BoltLedger) recover() error {
-	segs, _ := filepath.Glob(l.path + ".wal.*")
-	var recs []record
-	for _, seg := range segs {
-		n, err := strconv.Atoi(strings.TrimPrefix(seg, l.path+".wal."))
-		if err != nil {
-			continue
-		}
-		l.walSeq = max(l.walSeq, n)
+	segs := l.segments()
+	if len(segs) > 0 {
+		l.walSeq = seqOf(segs[len(segs)-1], l.path)
 	}
-	slices.SortFunc(segs, func(a, b string) int { return seqOf(a, l.path) - seqOf(b, l.path) })
-	for _, seg := range segs {
-		f, err := os.Open(seg)
-		if err != nil {
-			return err
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 64*1024), 1<<20)
-		for sc.Scan() {
-			var r record
-			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-				break // torn at a crash
-			}
-			recs = append(recs, r)
-		}
-		f.Close()
+	recs, err := l.replay(segs)
+	if err != nil {
+		return err
 	}
-	err := l.db.Update(func(tx *bolt.Tx) error {
+	err = l.db.Update(func(tx *bolt.Tx) error {
 		if _, err := tx.CreateBucketIfNotExists(bucketAccounts); err != nil {
 			return err
 		}
@@ -357,6 +360,96 @@ func (l *BoltLedger) recover() error {
 func seqOf(seg, path string) int {
 	n, _ := strconv.Atoi(strings.TrimPrefix(seg, path+".wal."))
 	return n
+}
+
+// segments lists the log's segments, oldest first.
+func (l *BoltLedger) segments() []string {
+	all, _ := filepath.Glob(l.path + ".wal.*")
+	segs := all[:0]
+	for _, seg := range all {
+		if _, err := strconv.Atoi(strings.TrimPrefix(seg, l.path+".wal.")); err == nil {
+			segs = append(segs, seg)
+		}
+	}
+	slices.SortFunc(segs, func(a, b string) int { return seqOf(a, l.path) - seqOf(b, l.path) })
+	return segs
+}
+
+// replay reads the log's segments, oldest first, and returns the records
+// of their acknowledged commits. Within a segment, scanLog tells a torn
+// tail from damage. Across segments, each one's header says which
+// commits were acknowledged before it, which the segment before it (when
+// it is still there) must hold: a torn tail there was a write that
+// failed, never acknowledged, or else it is damage; commits missing from
+// its end were lost; and whole commits past what the header says were
+// written, but their sync failed.
+func (l *BoltLedger) replay(segs []string) ([]record, error) {
+	var recs []record
+	// prev is the segment before; known and done, the last commit it or
+	// the unbroken run before it holds whole, when a header says.
+	var prev struct {
+		seg   string
+		seq   int
+		scan  logScan
+		known bool
+		done  uint64
+	}
+	for i, seg := range segs {
+		s, err := scanLogFile(seg)
+		if d := (*logDamage)(nil); errors.As(err, &d) {
+			return nil, damagedLog(seg, d)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading the log: %w", err)
+		}
+		seq := seqOf(seg, l.path)
+		next := prev.seg != "" && !prev.scan.legacy && !s.legacy && prev.seq+1 == seq
+		if p := prev.scan; next && s.header && prev.known && s.acked > prev.done {
+			why := fmt.Sprintf("commits %d to %d, acknowledged (as %s says), are missing", prev.done+1, s.acked, filepath.Base(seg))
+			if p.torn {
+				why = fmt.Sprintf("commit %d, acknowledged (as %s says), is not whole", prev.done+1, filepath.Base(seg))
+			}
+			return nil, damagedLog(prev.seg, &logDamage{p.end, why})
+		}
+		if p := prev.scan; next && s.header && s.acked < p.done {
+			// The writer's sync of these failed: their callers were told
+			// so, and they were left out of the accounts in memory.
+			n := 0
+			for _, sp := range p.spans {
+				if sp.commit > s.acked {
+					n++
+				}
+			}
+			recs = recs[:len(recs)-n]
+			slog.Default().Warn("ledger: a log segment ends in commits whose sync failed, never acknowledged; cut", "file", prev.seg, "commits", p.done-s.acked)
+		}
+		if p := prev.scan; p.torn && !p.legacy {
+			if !next || !s.header || !prev.known {
+				return nil, damagedLog(prev.seg, &logDamage{p.end, "a torn commit in a segment before the last, and no header after it says it was never acknowledged"})
+			}
+			slog.Default().Warn("ledger: a log segment ends in a write that failed, never acknowledged; cut", "file", prev.seg, "offset", p.end)
+		}
+		if s.torn && s.legacy {
+			slog.Default().Warn("ledger: a log segment (without checksums) ends in a line that does not decode; dropped", "file", seg, "offset", s.end)
+		} else if s.torn && i == len(segs)-1 {
+			slog.Default().Warn("ledger: the log ends in a torn write, never acknowledged; cut", "file", seg, "offset", s.end)
+		}
+		recs = append(recs, s.recs...)
+		known, done := s.header, s.done
+		if !s.header && next {
+			known, done = prev.known, prev.done
+		}
+		prev.seg, prev.seq, prev.scan, prev.known, prev.done = seg, seq, s, known, done
+	}
+	return recs, nil
+}
+
+// damagedLog is the error for damage in seg: replay stops, since records
+// acknowledged to viewers would be lost.
+func damagedLog(seg string, d *logDamage) error {
+	return fmt.Errorf("the log segment %s is %w. It holds records acknowledged as durable, so the ledger will not open without them: "+
+		"restore the data directory from a backup, or, to open it anyway, move %s out of the way "+
+		"(the payments and charges it holds that are not yet in the ledger's database are then lost)", seg, d, seg)
 }
 
 // applyRecords writes records into bbolt, in order: an account's last
@@ -447,31 +540,40 @@ func (l *BoltLedger) writer() {
 	for first := range l.ops {
 		batch := l.gather(first, last, active)
 		last, active = len(batch), accounts.saw(batch)
-		buf = buf[:0]
-		for _, o := range batch {
-			buf = o.rec.appendLine(buf)
+		// Room in front for a segment's header, used when this write
+		// begins one.
+		buf = append(buf[:0], make([]byte, headerFrameLen)...)
+		for i, o := range batch {
+			buf = appendRecordFrame(buf, &o.rec, l.acked+1, i == len(batch)-1)
 		}
+		out := buf[headerFrameLen:]
 		l.walMu.Lock()
 		var err error
-		if l.walOff+int64(len(buf)) > walSize {
+		if l.walOff+int64(len(out)) > walSize {
 			err = l.rotate()
 		}
+		if err == nil && l.walOff == 0 {
+			appendHeaderFrame(buf[:0], l.acked)
+			out = buf
+		}
 		if err == nil {
-			err = l.zeroAhead(l.walOff + int64(len(buf)))
+			err = l.zeroAhead(l.walOff + int64(len(out)))
 		}
 		start := time.Now()
 		if err == nil {
-			_, err = l.wal.WriteAt(buf, l.walOff)
+			_, err = l.wal.WriteAt(out, l.walOff)
 		}
 		if err == nil {
 			err = unix.Fdatasync(int(l.wal.Fd()))
 		}
 		synced := time.Now()
 		if err == nil {
-			l.walOff += int64(len(buf))
+			l.walOff += int64(len(out))
+			l.acked++
 		} else {
 			// Some of buf may be on disk anyway; the next batch starts a
-			// new segment rather than write over (and after) it.
+			// new segment rather than write over (and after) it, and
+			// its header tells replay to leave this commit out.
 			l.walOff = walSize
 		}
 		if err == nil {
@@ -647,9 +749,10 @@ func (l *BoltLedger) checkpoint() error {
 		l.walMu.Unlock()
 		return err
 	}
-	// Every segment before the current one is now in bbolt.
-	segs, _ := filepath.Glob(l.path + ".wal.*")
-	for _, seg := range segs {
+	// Every segment before the current one is now in bbolt. They go
+	// oldest first, so a crash meanwhile leaves the newer ones, in an
+	// unbroken run, and replay can check each against the next.
+	for _, seg := range l.segments() {
 		if seqOf(seg, l.path) < boundary {
 			_ = os.Remove(seg)
 		}
@@ -669,6 +772,9 @@ func (l *BoltLedger) checkpoint() error {
 
 // commit makes a change durable and waits for the sync.
 func (l *BoltLedger) commit(r record) error {
+	if n := r.jsonSize(); n > maxFramePayload { // replay would not read it
+		return fmt.Errorf("a change of %d bytes is over the log's limit of %d bytes", n, maxFramePayload)
+	}
 	l.closeMu.RLock()
 	if l.closed {
 		l.closeMu.RUnlock()

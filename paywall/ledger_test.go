@@ -330,7 +330,7 @@ func TestLedgerReadsAccountsWithoutStreams(t *testing.T) {
 	}
 }
 
-// The log's lines are written by hand; they must read back as the
+// The log's records are written by hand; they must read back as the
 // records they were made from, and match what encoding/json would write.
 func TestLogLinesAreTheRecordsJSON(t *testing.T) {
 	a := newAccount()
@@ -344,13 +344,16 @@ func TestLogLinesAreTheRecordsJSON(t *testing.T) {
 		newRecord(ch, &a, string(dayBucket(time.Date(2026, 11, 22, 23, 59, 0, 0, time.UTC))), chargeKey(ch, "s\x00\xff", "live/rec/720p/17")),
 		newRecord(ch, &Account{Spent: new(big.Int)}, "charges-2026-11-23", []byte{}),
 	} {
-		line := string(r.appendLine(nil))
+		line := string(r.appendJSON(nil))
 		want, err := json.Marshal(r)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if line != string(want)+"\n" {
+		if line != string(want) {
 			t.Errorf("line\n%s\nencoding/json\n%s", line, want)
+		}
+		if r.jsonSize() != len(line) {
+			t.Errorf("jsonSize %d, written %d", r.jsonSize(), len(line))
 		}
 		var back record
 		if err := json.Unmarshal([]byte(line), &back); err != nil {
