@@ -142,10 +142,14 @@ func (c *Client) once(ctx context.Context, req Request) ([]Rendition, error) {
 		return nil, fmt.Errorf("answer refused: %w", err)
 	}
 	byName := map[string][]byte{}
-	total := 0
+	total := 0 // held, fetched renditions included, within lim.TotalBytes
+	for _, part := range parts {
+		total += len(part.Data)
+	}
 	for _, part := range parts {
 		name, data := part.Header.Get("Rendition-Name"), part.Data
 		if pt, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type")); pt == "application/vnd+livepeer.uri" {
+			total -= len(data)
 			if data, err = c.fetch(ctx, strings.TrimSpace(string(data)), min(lim.PartBytes, lim.TotalBytes-total)); err != nil {
 				return nil, err
 			}

@@ -268,18 +268,29 @@ func TestClientErrorHandling(t *testing.T) {
 // A part may be a URL to fetch (a broadcaster storing results elsewhere).
 func TestClientFetchesURIParts(t *testing.T) {
 	store := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/big.ts" { // over the 4 MiB a small segment's rendition may take
+			_, _ = w.Write(make([]byte, 4<<20+1))
+			return
+		}
 		fmt.Fprint(w, "stored rendition")
 	}))
 	defer store.Close()
+	var file atomic.Value
+	file.Store("x.ts")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "multipart/mixed; boundary=b")
-		fmt.Fprintf(w, "--b\r\nContent-Type: application/vnd+livepeer.uri\r\nRendition-Name: P240p30fps16x9\r\n\r\n%s/x.ts\r\n--b--\r\n", store.URL)
+		fmt.Fprintf(w, "--b\r\nContent-Type: application/vnd+livepeer.uri\r\nRendition-Name: P240p30fps16x9\r\n\r\n%s/%s\r\n--b--\r\n", store.URL, file.Load())
 	}))
 	defer srv.Close()
 	profiles, _ := transcode.Ladder([]string{"P240p30fps16x9"})
-	rends, err := (&transcode.Client{URL: srv.URL}).Transcode(context.Background(), transcode.Request{ManifestID: "s", Segment: []byte("x"), Profiles: profiles})
+	cl := &transcode.Client{URL: srv.URL, Backoff: time.Millisecond}
+	rends, err := cl.Transcode(context.Background(), transcode.Request{ManifestID: "s", Segment: []byte("x"), Profiles: profiles})
 	if err != nil || len(rends) != 1 || string(rends[0].Data) != "stored rendition" {
 		t.Errorf("%v %v", rends, err)
+	}
+	file.Store("big.ts")
+	if rends, err := cl.Transcode(context.Background(), transcode.Request{ManifestID: "s", Segment: []byte("x"), Profiles: profiles}); !errors.Is(err, transcode.ErrUnavailable) {
+		t.Errorf("a stored rendition over the cap: %d renditions, %v", len(rends), err)
 	}
 }
 
