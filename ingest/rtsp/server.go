@@ -1,12 +1,13 @@
 package rtsp
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bluenviron/gortsplib/v4"
@@ -23,53 +24,107 @@ import (
 // H.264 (and AAC), SETUP, RECORD. A client asking for UDP is told it is
 // unsupported, and ffmpeg and most encoders then use TCP. Reading (PLAY)
 // is refused: viewers watch over HLS, where they pay.
+//
+// What an unadmitted client can make it hold is bounded: connections in
+// all and per client, the bytes and the time a connection has until its
+// RECORD (Limits), and one session per connection (gortsplib ties a TCP
+// session to its connection and ends it with them). A wrong key is
+// delayed and counted by the Hub; a client over its limit is refused
+// before its credentials are looked at.
 type Server struct {
 	Addr   string // e.g. ":8554"
 	Hub    *ingest.Hub
 	Logger *slog.Logger
+	// ReadTimeout and WriteTimeout bound each read and write once
+	// publishing (defaults 10 s); Limits.IdleTimeout bounds reads too.
+	ReadTimeout, WriteTimeout time.Duration
+	// Limits caps connections and what comes before RECORD (zero fields:
+	// ingest's defaults).
+	Limits ingest.ConnLimits
 
-	srv *gortsplib.Server
-	mu  sync.Mutex
-	ln  net.Listener
+	srv  *gortsplib.Server
+	ln   *ingest.Listener
+	ctx  context.Context // ends with Close: cuts short a wrong key's wait
+	stop context.CancelFunc
+	done chan struct{} // run() has returned
 }
 
-// Start listens and serves in the background.
-func (s *Server) Start() error {
+// Initialize listens and starts serving; run() watches the server until
+// Close.
+func (s *Server) Initialize() error {
+	if s.srv != nil {
+		return errors.New("rtsp: initialized twice")
+	}
+	if s.Hub == nil {
+		return errors.New("rtsp: no Hub")
+	}
 	if s.Logger == nil {
 		s.Logger = slog.Default()
 	}
-	s.srv = &gortsplib.Server{
+	if s.ReadTimeout <= 0 {
+		s.ReadTimeout = 10 * time.Second
+	}
+	if s.WriteTimeout <= 0 {
+		s.WriteTimeout = 10 * time.Second
+	}
+	s.ctx, s.stop = context.WithCancel(context.Background())
+	srv := &gortsplib.Server{
 		Handler:      &handler{srv: s},
 		RTSPAddress:  s.Addr,
-		ReadTimeout:  10 * time.Second,
-		WriteTimeout: 10 * time.Second,
+		ReadTimeout:  s.ReadTimeout,
+		WriteTimeout: s.WriteTimeout,
 		Listen: func(network, address string) (net.Listener, error) {
 			ln, err := net.Listen(network, address)
-			s.mu.Lock()
-			s.ln = ln
-			s.mu.Unlock()
-			return ln, err
+			if err != nil {
+				return nil, err
+			}
+			s.ln = ingest.Guard(ln, s.Limits, "rtsp", s.Logger)
+			return s.ln, nil
 		},
 	}
-	if err := s.srv.Start(); err != nil {
+	if err := srv.Start(); err != nil {
+		s.stop()
 		return fmt.Errorf("rtsp: listen on %s: %w", s.Addr, err)
 	}
+	s.srv = srv
+	s.done = make(chan struct{})
+	go s.run()
 	s.Logger.Info("rtsp: listening", "addr", s.ListenAddr().String())
 	return nil
 }
 
+// Start is Initialize, for callers of the earlier API.
+func (s *Server) Start() error { return s.Initialize() }
+
+// run waits for the server to end and reports an end that Close did not
+// ask for.
+func (s *Server) run() {
+	defer close(s.done)
+	err := s.srv.Wait()
+	if s.ctx.Err() == nil {
+		s.Logger.Error("rtsp: server stopped", "err", err)
+	}
+}
+
 // ListenAddr is the address listened on (useful with port 0).
 func (s *Server) ListenAddr() net.Addr {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	return s.ln.Addr()
 }
 
-// Close stops the server; its publishers' sessions end.
+// OpenConns is how many connections the server holds.
+func (s *Server) OpenConns() int {
+	return s.ln.Open()
+}
+
+// Close stops the server; its publishers' sessions end. Closing a server
+// that never started, or twice, is harmless.
 func (s *Server) Close() {
-	if s.srv != nil {
-		s.srv.Close()
+	if s.srv == nil {
+		return
 	}
+	s.stop()
+	s.srv.Close()
+	<-s.done
 }
 
 type handler struct{ srv *Server }
@@ -98,12 +153,22 @@ func (h *handler) OnAnnounce(ctx *gortsplib.ServerHandlerOnAnnounceCtx) (*base.R
 		ctx.Conn.VerifyCredentials(ctx.Request, "publisher", "")
 		return &base.Response{StatusCode: base.StatusUnauthorized}, liberrors.ErrServerAuth{}
 	}
+	var lockedOut *ingest.LockedOutError
+	if err := h.srv.Hub.CheckClient(remote); errors.As(err, &lockedOut) {
+		log.Warn("rtsp: publisher refused", "status", 503, "reason", err)
+		return &base.Response{StatusCode: base.StatusServiceUnavailable, Header: base.Header{
+			"Retry-After": base.HeaderValue{strconv.Itoa(int(lockedOut.RetryAfter / time.Second))},
+		}}, err
+	}
 	key, known := h.srv.Hub.KeyOf(stream)
 	if !known {
 		return h.refuse(log, base.StatusNotFound, fmt.Errorf("no stream %q: publish to rtsp://host:port/{stream}", stream))
 	}
 	if auth.Username == "" || !ctx.Conn.VerifyCredentials(ctx.Request, auth.Username, key) {
+		// A wrong key: counted, and answered late (gortsplib then closes
+		// the connection).
 		log.Warn("rtsp: publisher refused", "status", 401, "reason", ingest.ErrUnknownKey)
+		h.srv.Hub.KeyFailed(h.srv.ctx, remote)
 		return &base.Response{StatusCode: base.StatusUnauthorized}, liberrors.ErrServerAuth{}
 	}
 	m, err := findMedia(ctx.Description)
@@ -140,6 +205,7 @@ func (h *handler) OnRecord(ctx *gortsplib.ServerHandlerOnRecordCtx) (*base.Respo
 	if !ok {
 		return &base.Response{StatusCode: base.StatusBadRequest}, errors.New("RECORD without ANNOUNCE")
 	}
+	ingest.Admit(ctx.Conn.NetConn()) // publishing: the limits before admission end
 	m, rs := p.recv.m, ctx.Session
 	rs.OnPacketRTP(m.video, m.videoFmt, func(pkt *rtp.Packet) {
 		pts, ok := rs.PacketPTS2(m.video, pkt)
