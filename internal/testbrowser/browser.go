@@ -125,6 +125,17 @@ func (b *Browser) OnNewDocument(script string) {
 	}
 }
 
+// BypassCSP exempts the pages of this session from their
+// Content-Security-Policy, as a browser extension's own requests are: for
+// stand-ins of extensions (a wallet) whose code runs inside the page.
+func (b *Browser) BypassCSP() {
+	b.t.Helper()
+	body := map[string]any{"cmd": "Page.setBypassCSP", "params": map[string]any{"enabled": true}}
+	if err := b.call(http.MethodPost, b.base+"/goog/cdp/execute", body, nil); err != nil {
+		b.t.Fatalf("bypassing the Content-Security-Policy: %v", err)
+	}
+}
+
 // Eval runs script (a function body: use return) with args in the page
 // and decodes its result into out (which may be nil).
 func (b *Browser) Eval(out any, script string, args ...any) error {
