@@ -43,19 +43,22 @@ func setChunkSize(n uint32) []byte {
 	return rawChunk(0, 2, 0, 4, 1, 0, binary.BigEndian.AppendUint32(nil, n))
 }
 
-// connectCommand is a connect command (AMF0) to app, on chunk stream 3.
+// connectBody is a connect command (AMF0): its name, transaction 1, and
+// the command object as given.
+func connectBody(object []byte) []byte {
+	b := append([]byte{0x02, 0x00, 0x07}, "connect"...)
+	b = append(b, 0x00)
+	b = binary.BigEndian.AppendUint64(b, math.Float64bits(1))
+	return append(b, object...)
+}
+
+// connectCommand is a connect command to app, on chunk stream 3.
 func connectCommand(app string) []byte {
-	var body bytes.Buffer
-	body.Write([]byte{0x02, 0x00, 0x07})
-	body.WriteString("connect")
-	body.WriteByte(0x00)
-	_ = binary.Write(&body, binary.BigEndian, float64(1))
-	body.Write([]byte{0x03, 0x00, 0x03})
-	body.WriteString("app")
-	body.Write([]byte{0x02, 0x00, byte(len(app))})
-	body.WriteString(app)
-	body.Write([]byte{0x00, 0x00, 0x09})
-	return rawChunk(0, 3, 0, body.Len(), 20, 0, body.Bytes())
+	object := append([]byte{0x03, 0x00, 0x03}, "app"...)
+	object = append(object, 0x02, 0x00, byte(len(app)))
+	object = append(object, app...)
+	body := connectBody(append(object, 0x00, 0x00, 0x09))
+	return rawChunk(0, 3, 0, len(body), 20, 0, body)
 }
 
 func chunkSeeds() [][]byte {

@@ -4,6 +4,7 @@ package rtmp
 var (
 	RawChunk     = rawChunk
 	SetChunkSize = setChunkSize
+	ConnectBody  = connectBody
 )
 
 // Limits the external tests attack.

@@ -2,7 +2,6 @@ package rtmp_test
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -74,10 +73,6 @@ func stillReceiving(t *testing.T, f *fixture, stream string, exited func() bool)
 // nestedCommand is a connect command whose object nests depth levels.
 func nestedCommand(depth int) []byte {
 	var b bytes.Buffer
-	b.Write([]byte{0x02, 0x00, 0x07})
-	b.WriteString("connect")
-	b.WriteByte(0x00)
-	_ = binary.Write(&b, binary.BigEndian, float64(1))
 	for range depth {
 		b.Write([]byte{0x03, 0x00, 0x01, 'a'})
 	}
@@ -85,7 +80,7 @@ func nestedCommand(depth int) []byte {
 	for range depth {
 		b.Write([]byte{0x00, 0x00, 0x09})
 	}
-	return b.Bytes()
+	return rtmp.ConnectBody(b.Bytes())
 }
 
 // closedByServer reports whether the server ends c (rather than leaving it
