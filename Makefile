@@ -4,7 +4,7 @@ GO        ?= go
 DATA      ?= ./data
 LDFLAGS   := -X main.version=$(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run test build vet bench load clean contracts web
+.PHONY: run test build vet bench load clean contracts web fuzz
 
 run: build
 	./bin/livegate dev --data $(DATA)
@@ -18,6 +18,11 @@ test: vet
 vet:
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed:"; gofmt -l .; exit 1)
 	$(GO) vet ./...
+
+# Every Go fuzz target for FUZZTIME (default 5m) each; `make test`
+# replays their corpora (testdata/fuzz) as regression tests. See .ci/fuzz.
+fuzz:
+	.ci/fuzz
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"time"
 
@@ -67,20 +68,29 @@ type sessionJSON struct {
 // requestVoucher reads the voucher a request's body carries, or answers
 // the refusal and returns false.
 func (g *Gate) requestVoucher(w http.ResponseWriter, r *http.Request, party string) (*chain.Voucher, bool) {
-	var vj voucherJSON
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&vj); err != nil {
-		g.refused(w, r, party, refuse(http.StatusBadRequest, "malformed", err,
-			`malformed request: want {"channel":"0x…","amount":"<wei>","signature":"0x…"} (%v)`, err))
-		return nil, false
-	}
-	v, err := parseVoucher(vj.Channel, vj.Amount, vj.Signature)
+	v, err := decodeVoucher(http.MaxBytesReader(w, r.Body, maxVoucherBody))
 	if err != nil {
 		g.refused(w, r, party, err)
 		return nil, false
 	}
 	return v, true
+}
+
+// maxVoucherBody bounds a voucher's JSON: its three fields take under 300
+// bytes.
+const maxVoucherBody = 4096
+
+// decodeVoucher reads the protocol's voucher JSON: one object with the
+// three fields and nothing else.
+func decodeVoucher(body io.Reader) (*chain.Voucher, error) {
+	var vj voucherJSON
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&vj); err != nil {
+		return nil, refuse(http.StatusBadRequest, "malformed", err,
+			`malformed request: want {"channel":"0x…","amount":"<wei>","signature":"0x…"} (%v)`, err)
+	}
+	return parseVoucher(vj.Channel, vj.Amount, vj.Signature)
 }
 
 // session opens a session: the voucher proves the caller holds the

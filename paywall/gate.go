@@ -243,11 +243,7 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 // Sending the best voucher again is harmless and ignored: a player may
 // attach it to several requests before it learns it was taken.
 func (g *Gate) headerVoucher(r *http.Request, stream string, ch common.Hash, value string) error {
-	parts := strings.Split(value, ":")
-	if len(parts) != 3 {
-		return refuse(http.StatusBadRequest, "malformed", nil, "Livegate-Voucher must be channel:amount:signature")
-	}
-	v, err := parseVoucher(parts[0], parts[1], parts[2])
+	v, err := parseVoucherHeader(value)
 	if err != nil {
 		return err
 	}
@@ -264,6 +260,16 @@ func (g *Gate) headerVoucher(r *http.Request, stream string, ch common.Hash, val
 		g.Stats.voucherAccepted(stream)
 	}
 	return err
+}
+
+// parseVoucherHeader reads Livegate-Voucher: channel:amount:signature.
+func parseVoucherHeader(value string) (*chain.Voucher, error) {
+	ch, rest, ok1 := strings.Cut(value, ":")
+	amount, sig, ok2 := strings.Cut(rest, ":")
+	if !ok1 || !ok2 || strings.Contains(sig, ":") {
+		return nil, refuse(http.StatusBadRequest, "malformed", nil, "Livegate-Voucher must be channel:amount:signature")
+	}
+	return parseVoucher(ch, amount, sig)
 }
 
 func tooMany(wait time.Duration) *Refusal {

@@ -57,6 +57,10 @@ type Sessions struct {
 	cached   atomic.Int64
 }
 
+// maxToken bounds a token before it is decoded: ours are about 300
+// bytes.
+const maxToken = 1024
+
 // maxCached bounds the verified-token cache; past it, it starts over.
 const maxCached = 100_000
 
@@ -126,6 +130,9 @@ func (s *Sessions) Parse(token, stream string) (*Claims, error) {
 	if token == "" {
 		return nil, ErrNoToken
 	}
+	if len(token) > maxToken {
+		return nil, fmt.Errorf("%w: longer than %d bytes", ErrBadToken, maxToken)
+	}
 	if v, ok := s.verified.Load(token); ok {
 		c := v.(*Claims)
 		if s.Now().Before(c.ExpiresAt.Time) {
@@ -167,6 +174,9 @@ func (s *Sessions) Parse(token, stream string) (*Claims, error) {
 func (s *Sessions) Renewable(token, stream string) (*Claims, error) {
 	if c, err := s.Parse(token, stream); err == nil || !errors.Is(err, ErrBadToken) {
 		return c, err
+	}
+	if len(token) > maxToken {
+		return nil, fmt.Errorf("%w: longer than %d bytes", ErrBadToken, maxToken)
 	}
 	var c Claims
 	if _, err := s.renewer.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return s.secret, nil }); err != nil {
