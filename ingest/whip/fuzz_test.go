@@ -96,4 +96,16 @@ func TestScanOfferAgreesWithPion(t *testing.T) {
 	if _, err := scanOffer([]byte("v=0\r\no=- 1 1 IN IP4 0.0.0.0\rs=-\r\n"), OfferLimits{}); err == nil {
 		t.Error("a stray CR accepted")
 	}
+	// pion reads what follows a c= line's three fields as a line of its
+	// own: a media section (and its formats) hidden from a line count.
+	// The fuzzer found it (testdata/fuzz/FuzzScanOffer/7bada2f88f619313).
+	hidden := "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=video 9 RTP/AVP 96\r\n" +
+		"c=IN IP4 0.0.0.0 m=video 9 RTP/AVP 1 2 3 4 5 6 7 8\r\na=x\r\n"
+	var hd sdp.SessionDescription
+	if err := hd.UnmarshalString(hidden); err != nil || len(hd.MediaDescriptions) != 2 {
+		t.Fatalf("pion no longer reads the hidden section (%v): update this test", err)
+	}
+	if _, err := scanOffer([]byte(hidden), OfferLimits{}); err == nil {
+		t.Error("a media section hidden in a c= line was let through")
+	}
 }

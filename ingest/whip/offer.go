@@ -85,7 +85,17 @@ func scanOffer(offer []byte, lim OfferLimits) (offerShape, error) {
 		if len(line) < 2 || line[1] != '=' {
 			return sh, fmt.Errorf("%w: line %d is not type=value", errOfferMalformed, n)
 		}
+		// pion reads v=, o=, c= and t= as so many fields and the rest of
+		// the line as a line of its own: "c=IN IP4 0 m=video 9 …" would
+		// hide a media section from this count. No client sends extra
+		// fields, nor r= or z= (repeat times and time zones), read the
+		// same way.
+		if want, fixed := fixedFields[line[0]]; fixed && countFields(line[2:]) > want {
+			return sh, fmt.Errorf("%w: line %d has more fields than %c= takes", errOfferMalformed, n, line[0])
+		}
 		switch line[0] {
+		case 'r', 'z':
+			return sh, fmt.Errorf("%w: line %d: %c= has no place in a WebRTC offer", errOfferMalformed, n, line[0])
 		case 'm':
 			if len(sh.Media) == lim.Media {
 				return sh, fmt.Errorf("%w: more than %d media sections", errOfferTooBig, lim.Media)
@@ -113,6 +123,10 @@ func scanOffer(offer []byte, lim OfferLimits) (offerShape, error) {
 	}
 	return sh, nil
 }
+
+// fixedFields is how many fields pion reads of the lines it reads by
+// fields.
+var fixedFields = map[byte]int{'v': 1, 'o': 6, 'c': 3, 't': 2}
 
 // countFields counts runs of non-blanks (blank: space or tab, as pion's
 // lexer has it).
