@@ -9,18 +9,34 @@ import (
 	"time"
 
 	"github.com/livegate/livegate/hls"
+	"github.com/livegate/livegate/internal/clientaddr"
 	"github.com/livegate/livegate/paywall"
 )
 
 // adminAuthorized checks the admin token (admin.token in the config; dev
-// prints it); with no token configured nothing is authorized.
+// prints it); with no token configured nothing is authorized. A wrong
+// token (not a missing one: a page asks without one first) is answered
+// after a delay and counted against the client's host, which is turned
+// away for a while after a few: tokens cannot be guessed at line rate.
 func (s *server) adminAuthorized(w http.ResponseWriter, r *http.Request) bool {
-	got := []byte(r.Header.Get("Authorization"))
-	if s.cfg.Admin.Token == "" || subtle.ConstantTimeCompare(got, []byte("Bearer "+s.cfg.Admin.Token)) != 1 {
+	got := r.Header.Get("Authorization")
+	party := "host:" + clientaddr.Host(s.clients.Of(r)).String()
+	deny := func(status int, reason, msg string) bool {
 		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusUnauthorized)
-		_ = json.NewEncoder(w).Encode(map[string]string{"error": "admin token required: Authorization: Bearer <admin.token>", "reason": "no_admin_token"})
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(map[string]string{"error": msg, "reason": reason})
 		return false
+	}
+	if blocked, wait := s.adminLim.Blocked(party); blocked {
+		return deny(http.StatusTooManyRequests, "too_many_refused",
+			"too many wrong admin tokens from this address: wait "+wait.Round(time.Second).String())
+	}
+	if s.cfg.Admin.Token == "" || subtle.ConstantTimeCompare([]byte(got), []byte("Bearer "+s.cfg.Admin.Token)) != 1 {
+		if got != "" && s.cfg.Admin.Token != "" {
+			s.adminLim.Failed(r.Context(), party)
+			s.log.Warn("admin: wrong token", "remote", r.RemoteAddr, "client", s.clients.Of(r))
+		}
+		return deny(http.StatusUnauthorized, "no_admin_token", "admin token required: Authorization: Bearer <admin.token>")
 	}
 	return true
 }

@@ -21,6 +21,9 @@ import (
 	"github.com/livegate/livegate/ingest/rtmp"
 	"github.com/livegate/livegate/ingest/rtsp"
 	"github.com/livegate/livegate/ingest/whip"
+	"github.com/livegate/livegate/internal/clientaddr"
+	"github.com/livegate/livegate/internal/connlimit"
+	"github.com/livegate/livegate/paywall"
 )
 
 // server wires the packages together: ingest servers feed the Hub, the Hub
@@ -41,6 +44,8 @@ type server struct {
 	tx       *transcoding // nil: the source only
 	audience *audience
 	metrics  *metrics
+	clients  *clientaddr.Resolver // who a request comes from, behind trusted proxies
+	adminLim *paywall.Limiter     // wrong admin tokens, per client host
 
 	mu       sync.Mutex
 	closing  bool
@@ -56,7 +61,9 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{cfg: cfg, log: log, archive: archive, streams: map[string]*hls.Stream{}, audience: newAudience()}
+	s := &server{cfg: cfg, log: log, archive: archive, streams: map[string]*hls.Stream{}, audience: newAudience(),
+		clients:  &clientaddr.Resolver{Trusted: cfg.trustedProxies()},
+		adminLim: &paywall.Limiter{Max: 10, Window: time.Minute, Delay: time.Second}}
 	s.metrics = newMetrics(s)
 	opts := hls.Options{
 		Segment: time.Duration(cfg.Segment), Window: cfg.Window,
@@ -104,6 +111,7 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	var gate hls.Gate = countingGate{aud: s.audience}
 	if s.pay != nil {
 		s.pay.gate.Admitted = s.audience.saw
+		s.pay.gate.Clients = s.clients
 		gate = hlsGate{s.pay.gate}
 		s.pay.gate.Register(mux)
 		mux.HandleFunc("POST /admin/settle", s.adminSettle)
@@ -115,8 +123,13 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	s.http = &http.Server{
-		Handler:           mux,
+		Handler: mux,
+		// Every request, body included, is read within ReadTimeout: a
+		// client trickling a body a byte at a time holds its socket no
+		// longer (no handler here reads a body of more than a few KB).
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       20 * time.Second,
+		MaxHeaderBytes:    64 << 10,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
@@ -167,6 +180,9 @@ func (s *server) Start() error {
 		return err
 	}
 	s.startCameras()
+	total, perClient := s.cfg.connLimits()
+	ln = &connlimit.Listener{Listener: ln, Name: "http", Total: total, PerClient: perClient,
+		Exempt: s.clients.TrustsPeer, Refuse: connlimit.HTTPRefusal, Logger: s.log}
 	s.httpLn = ln
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"net/netip"
+	"syscall"
+)
+
+// minTotalConns is the least a listener's total cap comes to when derived
+// from a small open-file limit.
+const minTotalConns = 256
+
+// connLimits is how many connections a listener holds at most, in total
+// and per client host (limits: in the config). A total of 0 means half
+// the file descriptors the process may open (Go raises the soft limit to
+// the hard one at start), so the other listeners, the archive and the
+// ledger always have theirs.
+func (c Config) connLimits() (total, perClient int) {
+	total, perClient = c.Limits.Conns, c.Limits.ConnsPerClient
+	if total > 0 {
+		return total, perClient
+	}
+	total = 8192
+	var rl syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err == nil && rl.Cur > 0 && rl.Cur < 1<<30 {
+		total = max(int(rl.Cur/2), minTotalConns)
+	}
+	return total, perClient
+}
+
+// trustedProxies are the reverse proxies whose forwarded client
+// addresses are believed (config: trustedProxies).
+func (c Config) trustedProxies() []netip.Prefix { return c.TrustedProxies }
