@@ -173,7 +173,7 @@ func (d *logDamage) Error() string { return fmt.Sprintf("damaged at byte %d: %s"
 func scanLog(r io.Reader, size int64) (logScan, error) {
 	br := bufio.NewReaderSize(r, int(min(max(size, 4096), frameSize+maxFramePayload)))
 	if b, _ := br.Peek(1); len(b) == 1 && b[0] == '{' {
-		return scanLegacyLog(br)
+		return scanLegacyLog(br, size)
 	}
 	var s logScan
 	var off, openAt int64
@@ -306,18 +306,18 @@ func allZero(b []byte) bool {
 // checksums: one record's JSON a line, up to the first line that does not
 // decode (a torn last line, or the zeros after the last), as version 1
 // did. It has no way to tell a torn line from damage.
-func scanLegacyLog(br *bufio.Reader) (logScan, error) {
+func scanLegacyLog(br *bufio.Reader, size int64) (logScan, error) {
 	s := logScan{legacy: true}
 	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 0, 64*1024), maxFramePayload)
 	for sc.Scan() {
 		var r record
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil || len(r.Account) == 0 || r.Account[0] != '{' {
 			s.torn = !allZero(sc.Bytes())
 			return s, nil
 		}
 		s.recs = append(s.recs, r)
-		s.end += int64(len(sc.Bytes())) + 1
+		s.end = min(s.end+int64(len(sc.Bytes()))+1, size) // the last line may have no newline
 	}
 	if err := sc.Err(); err != nil && !errors.Is(err, bufio.ErrTooLong) {
 		return s, err
