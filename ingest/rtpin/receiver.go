@@ -24,6 +24,16 @@ import (
 // none is refused rather than left holding its stream.
 const StartWithin = 10 * time.Second
 
+// Caps on one access unit, past which it is dropped (with a warning)
+// rather than passed on: what one bad sender can make every later stage
+// hold and copy. gortsplib's decoder already refuses more than
+// h264.MaxNALUsPerAccessUnit NALUs and h264.MaxAccessUnitSize (8 MiB)
+// while it gathers a unit; livegate's streams need less.
+const (
+	MaxNALUs   = h264.MaxNALUsPerAccessUnit
+	MaxAUBytes = 4 << 20 // a 1080p keyframe at 20 Mb/s is well under 1 MiB
+)
+
 // Receiver feeds one publication. Its methods may be called from
 // different goroutines (a video and an audio reader).
 type Receiver struct {
@@ -103,6 +113,10 @@ func (r *Receiver) Video(pkt *rtp.Packet, pts int64, ok bool) {
 	case !ok:
 		return
 	}
+	if err := checkAU(au); err != nil {
+		r.warnOnce("H.264 access units over livegate's caps; dropped", err)
+		return
+	}
 	for _, n := range au {
 		switch h264.NALUType(n[0] & 0x1f) {
 		case h264.NALUTypeSPS:
@@ -153,6 +167,25 @@ func (r *Receiver) Video(pkt *rtp.Packet, pts int64, ok bool) {
 	}
 }
 
+// checkAU refuses an access unit over the caps, or with an empty NALU
+// (which has no header to read).
+func checkAU(au [][]byte) error {
+	if len(au) == 0 || len(au) > MaxNALUs {
+		return fmt.Errorf("%d NALUs in an access unit, at most %d", len(au), MaxNALUs)
+	}
+	size := 0
+	for _, n := range au {
+		if len(n) == 0 {
+			return errors.New("empty NALU")
+		}
+		size += len(n)
+	}
+	if size > MaxAUBytes {
+		return fmt.Errorf("access unit of %d bytes, at most %d", size, MaxAUBytes)
+	}
+	return nil
+}
+
 // Audio passes decoded AAC downstream once the picture has started:
 // audio before it has nothing to go with.
 func (r *Receiver) Audio(u *ingest.AudioUnit) {
@@ -161,10 +194,20 @@ func (r *Receiver) Audio(u *ingest.AudioUnit) {
 	if r.failed || !r.started || r.audio == nil || len(u.AUs) == 0 {
 		return
 	}
+	for _, au := range u.AUs {
+		if len(au) == 0 || len(au) > maxAudioAU {
+			r.warnOnce("AAC access units empty or over 8 KiB; dropped", fmt.Errorf("%d bytes", len(au)))
+			return
+		}
+	}
 	if err := r.session.WriteAudio(u); err != nil {
 		r.stop(fmt.Errorf("stream refused media: %w", err))
 	}
 }
+
+// maxAudioAU bounds one AAC access unit: 6144 bits per channel is the
+// most the format allows; 8 KiB covers stereo with room.
+const maxAudioAU = 8 << 10
 
 // Ticks converts a timestamp on a clock of rate Hz to a duration, without
 // overflowing for long streams.
