@@ -11,18 +11,19 @@ import (
 	"github.com/livegate/livegate/ingest"
 )
 
-// OfferLimits caps an SDP offer before pion parses it. Parsing an offer
-// and matching its codecs costs about formats × attributes per media
-// section, so an offer within these caps costs a few hundred
-// microseconds whatever its sender intends. A browser's offer (two media
-// sections, some 30 formats and 150 attributes in the video one, under
-// 12 KB) is well within the defaults.
+// OfferLimits caps an SDP offer before pion parses it. Matching an
+// offer's codecs costs pion about (formats × attributes) over the whole
+// offer, so the caps bound both counts in all as well as per media
+// section. A browser's offer (two sections, some 40 formats and 300
+// attributes, under 12 KB) is within the defaults, and an offer at the
+// defaults costs pion a few times what a browser's does (BenchmarkOffer).
 type OfferLimits struct {
 	Bytes              int // the whole offer (default 32 KiB)
-	Media              int // media sections, m= lines (default 8)
-	FormatsPerMedia    int // payload formats on one m= line (default 64)
-	AttributesPerMedia int // a= lines in one media section (default 256)
-	Attributes         int // a= lines in all, session level included (default 1024)
+	Media              int // media sections, m= lines (default 4)
+	FormatsPerMedia    int // payload formats on one m= line (default 48)
+	Formats            int // payload formats in all (default 96)
+	AttributesPerMedia int // a= lines in one media section (default 192)
+	Attributes         int // a= lines in all, session level included (default 400)
 }
 
 func (l OfferLimits) withDefaults() OfferLimits {
@@ -32,10 +33,11 @@ func (l OfferLimits) withDefaults() OfferLimits {
 		}
 	}
 	def(&l.Bytes, 32<<10)
-	def(&l.Media, 8)
-	def(&l.FormatsPerMedia, 64)
-	def(&l.AttributesPerMedia, 256)
-	def(&l.Attributes, 1024)
+	def(&l.Media, 4)
+	def(&l.FormatsPerMedia, 48)
+	def(&l.Formats, 96)
+	def(&l.AttributesPerMedia, 192)
+	def(&l.Attributes, 400)
 	return l
 }
 
@@ -67,7 +69,7 @@ func scanOffer(offer []byte, lim OfferLimits) (offerShape, error) {
 	if len(offer) > lim.Bytes {
 		return sh, fmt.Errorf("%w: %d bytes, at most %d", errOfferTooBig, len(offer), lim.Bytes)
 	}
-	total := 0
+	total, formats := 0, 0
 	for n := 1; len(offer) > 0; n++ {
 		var line []byte
 		if i := bytes.IndexByte(offer, '\n'); i >= 0 {
@@ -103,6 +105,9 @@ func scanOffer(offer []byte, lim OfferLimits) (offerShape, error) {
 			f := countFields(line[2:]) - 3 // media, port, proto, then the formats
 			if f > lim.FormatsPerMedia {
 				return sh, fmt.Errorf("%w: %d formats in media section %d, at most %d", errOfferTooBig, f, len(sh.Media)+1, lim.FormatsPerMedia)
+			}
+			if formats += max(f, 0); formats > lim.Formats {
+				return sh, fmt.Errorf("%w: more than %d formats in all", errOfferTooBig, lim.Formats)
 			}
 			sh.Media = append(sh.Media, mediaShape{Formats: max(f, 0)})
 		case 'a':
@@ -150,7 +155,9 @@ type offerInfo struct {
 }
 
 // checkOffer parses an offer (already through scanOffer) and refuses one
-// without H.264 video.
+// without H.264 video. It reads each section's rtpmap lines once: asking
+// pion for each format's codec would read every attribute of the offer
+// per format.
 func checkOffer(body []byte) (offerInfo, error) {
 	var d sdp.SessionDescription
 	if err := d.UnmarshalString(string(body)); err != nil {
@@ -159,17 +166,25 @@ func checkOffer(body []byte) (offerInfo, error) {
 	info := offerInfo{sdp: string(body)}
 	h264 := false
 	for _, m := range d.MediaDescriptions {
-		for _, f := range m.MediaName.Formats {
-			c, err := d.GetCodecForPayloadType(parsePT(f))
-			if err != nil {
+		codecs := map[string]string{} // payload type -> encoding name
+		for _, a := range m.Attributes {
+			if a.Key != "rtpmap" {
 				continue
 			}
+			pt, enc, ok := strings.Cut(a.Value, " ")
+			if name, _, _ := strings.Cut(enc, "/"); ok && name != "" {
+				codecs[pt] = name
+			}
+		}
+		for _, f := range m.MediaName.Formats {
+			name, ok := codecs[f]
 			switch {
-			case m.MediaName.Media == "video" && strings.EqualFold(c.Name, "H264"):
+			case !ok:
+			case m.MediaName.Media == "video" && strings.EqualFold(name, "H264"):
 				h264 = true
 			case m.MediaName.Media == "video":
-				info.codes = append(info.codes, c.Name)
-			case m.MediaName.Media == "audio" && strings.EqualFold(c.Name, "opus"):
+				info.codes = append(info.codes, name)
+			case m.MediaName.Media == "audio" && strings.EqualFold(name, "opus"):
 				info.opus = true
 			}
 		}
@@ -178,15 +193,4 @@ func checkOffer(body []byte) (offerInfo, error) {
 		return info, fmt.Errorf("%w: no H.264 in the offer (video offered: %v); livegate takes H.264", ingest.ErrNoVideo, info.codes)
 	}
 	return info, nil
-}
-
-func parsePT(s string) uint8 {
-	var n uint8
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return 0
-		}
-		n = n*10 + uint8(c-'0')
-	}
-	return n
 }

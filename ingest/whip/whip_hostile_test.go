@@ -93,8 +93,8 @@ func TestHostileOffers(t *testing.T) {
 	}
 	for _, c := range []struct{ name, offer, says string }{
 		{"huge", huge, "over 32768 bytes"},
-		{"wide", wide, "200 formats in media section 1, at most 64"},
-		{"long", long, "more than 256 attributes in media section 1"},
+		{"wide", wide, "200 formats in media section 1, at most 48"},
+		{"long", long, "more than 192 attributes in media section 1"},
 	} {
 		code, _, body := post(t, from("127.0.0.1"), f.url+"/whip/main", "main-key", c.offer)
 		if code != http.StatusRequestEntityTooLarge || !strings.Contains(body, c.says) {
