@@ -62,7 +62,16 @@ type opusToAAC struct {
 	started  bool
 	closed   bool
 	warnedTS bool
+	t0       time.Time // the first packet, on the wall clock
+	written  int64     // samples given to ffmpeg, fillers included
+	fillers  int64     // filler frames written
 }
+
+// maxAhead is how far the audio given to ffmpeg may run ahead of the
+// wall clock: fillers beyond it are not written, so a publisher whose
+// timestamps leap forward in every packet cannot have ffmpeg encode
+// minutes of concealment per second.
+const maxAhead = maxFillers * opusFrame
 
 func newOpusToAAC(ffmpeg string, log *slog.Logger) (*opusToAAC, error) {
 	if ffmpeg == "" {
@@ -116,7 +125,7 @@ func (c *opusToAAC) write(pkt *rtp.Packet, pts int64, recv *rtpin.Receiver) {
 		return
 	}
 	if !c.started {
-		c.started, c.recv, c.base, c.next = true, recv, pts, pkt.Timestamp
+		c.started, c.recv, c.base, c.next, c.t0 = true, recv, pts, pkt.Timestamp, time.Now()
 		for range oggPreSkip / opusFrame { // what the decoder drops first
 			if err := c.ogg.WriteRTP(&rtp.Packet{Payload: fillerFrame}); err != nil {
 				return
@@ -124,22 +133,32 @@ func (c *opusToAAC) write(pkt *rtp.Packet, pts int64, recv *rtpin.Receiver) {
 		}
 	}
 	gap := int32(pkt.Timestamp - c.next)
+	want, fill := 0, 0 // fillers the gap asks for, and the wall clock allows
+	if gap >= opusFrame && gap/opusFrame <= maxFillers {
+		want = int(gap / opusFrame)
+		room := int64(time.Since(c.t0))*opusRate/int64(time.Second) + maxAhead - c.written
+		fill = int(min(int64(want), max(room, 0)/opusFrame))
+	}
 	switch {
 	case gap < 0:
 		return // late or repeated: its time has been filled
-	case gap >= opusFrame && gap/opusFrame <= maxFillers:
-		for range gap / opusFrame {
+	case fill > 0:
+		for range fill {
 			if err := c.ogg.WriteRTP(&rtp.Packet{Payload: fillerFrame}); err != nil {
 				return
 			}
 		}
-	case gap > 0 && !c.warnedTS:
+		c.written += int64(fill) * opusFrame
+		c.fillers += int64(fill)
+	}
+	if gap > 0 && (want == 0 || fill < want) && !c.warnedTS {
 		c.warnedTS = true
 		c.log.Warn("whip: Opus timestamps jump; audio may drift", "samples", gap)
 	}
 	if err := c.ogg.WriteRTP(pkt); err != nil {
 		return
 	}
+	c.written += int64(n)
 	c.next = pkt.Timestamp + uint32(n)
 }
 
