@@ -343,8 +343,11 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusTooManyRequests, err)
 		return
 	case errors.Is(err, ingest.ErrUnknownKey), errors.Is(err, ingest.ErrWrongStream):
+		// One answer for both: telling a guesser that a key is another
+		// stream's would tell it the key works. The log says which.
 		w.Header().Set("WWW-Authenticate", `Bearer realm="livegate", error="invalid_token"`)
-		refuse(http.StatusUnauthorized, err)
+		log.Warn("whip: publisher refused", "status", http.StatusUnauthorized, "reason", err)
+		httpError(w, http.StatusUnauthorized, ingest.ErrUnknownKey.Error()+" for this stream")
 		return
 	case errors.Is(err, ingest.ErrAlreadyLive):
 		refuse(http.StatusConflict, err)
