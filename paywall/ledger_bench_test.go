@@ -94,3 +94,29 @@ func processCPU() time.Duration {
 	_ = unix.Getrusage(unix.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkLogRecordEncode is the writer's work per change: a charge's
+// record as the log holds it, its JSON alone ("json", what version 1
+// wrote, less the newline) and framed with its checksum ("frame").
+func BenchmarkLogRecordEncode(b *testing.B) {
+	ch := common.Hash{1, 2, 3}
+	a := newAccount()
+	a.Best = voucher(ch, 1<<60)
+	a.Best.Signature = bytes.Repeat([]byte{0xab}, 65)
+	a.Spent.SetInt64(123_456_789_000)
+	a.add("demo", a.Best.Amount, a.Spent, nil)
+	r := newRecord(ch, &a, "charges-2026-12-02", chargeKey(ch, "0123456789abcdef0123456789abcdef", "demo/1764650000/1234"))
+	buf := make([]byte, 0, 4096)
+	b.Run("json", func(b *testing.B) {
+		for b.Loop() {
+			buf = r.appendJSON(buf[:0])
+		}
+		b.SetBytes(int64(len(buf)))
+	})
+	b.Run("frame", func(b *testing.B) {
+		for b.Loop() {
+			buf = appendRecordFrame(buf[:0], &r, 42, true)
+		}
+		b.SetBytes(int64(len(buf)))
+	})
+}

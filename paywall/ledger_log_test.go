@@ -422,3 +422,34 @@ func TestLedgerLogRefusesOverlongChanges(t *testing.T) {
 	chargeAll(t, l, ch, "seg0")
 	checkPaid(t, l, ch, []string{"seg0"}, "seg1")
 }
+
+// A crash may leave any of the last write's pages on disk, in any order:
+// frames of the torn commit after a gap are still a torn tail, but a
+// frame of any other commit after it is damage.
+func TestLedgerLogTornCommitWithGaps(t *testing.T) {
+	rec := func(i int) record {
+		a := newAccount()
+		a.Spent.SetInt64(int64(i))
+		return newRecord(common.Hash{byte(i)}, &a, "", nil)
+	}
+	log := encodeLog(0, 1, [][]record{{rec(1)}, {rec(2), rec(3), rec(4)}})
+	s, err := scanLog(bytes.NewReader(log), int64(len(log)))
+	if err != nil || len(s.spans) != 4 {
+		t.Fatalf("%+v %v", s, err)
+	}
+	second := s.spans[1]
+	// The torn commit's first frame lost (zeros): its others follow.
+	lost := bytes.Clone(log)
+	clear(lost[second.off : second.off+int64(second.size)])
+	s, err = scanLog(bytes.NewReader(lost), int64(len(lost)))
+	if err != nil || !s.torn || s.end != second.off || s.done != 1 || len(s.recs) != 1 {
+		t.Errorf("commit 2's first frame lost: done %d, end %d, torn %v, %v", s.done, s.end, s.torn, err)
+	}
+	// The same gap, with commit 2 whole and commit 3 after it: commit 2
+	// was acknowledged before commit 3 was written.
+	more := append(bytes.Clone(lost[:len(lost)-512]), appendRecordFrame(nil, ptr(rec(5)), 3, true)...)
+	more = append(more, make([]byte, 512)...)
+	if _, err := scanLog(bytes.NewReader(more), int64(len(more))); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("damaged at byte %d", second.off)) {
+		t.Errorf("a gap followed by a later commit: %v", err)
+	}
+}
