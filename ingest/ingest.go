@@ -142,21 +142,43 @@ type AudioUnit struct {
 
 // WithParamSets returns an IDR access unit led by its SPS and PPS, as HLS
 // needs every segment to start decodable. FLV carries them only in the
-// sequence header, RTP often only in the SDP. AUD and SEI keep their places in front.
+// sequence header, RTP often only in the SDP. AUD and SEI keep their
+// places in front. A unit that carries one of the two gets the other
+// beside it (an SPS before its PPS, a PPS after its SPS).
 func WithParamSets(au [][]byte, sps, pps []byte) [][]byte {
-	for _, n := range au {
-		if h264.NALUType(n[0]&0x1f) == h264.NALUTypeSPS {
-			return au
+	firstSPS, lastSPS, firstPPS := -1, -1, -1
+	for i, n := range au {
+		switch h264.NALUType(n[0] & 0x1f) {
+		case h264.NALUTypeSPS:
+			if firstSPS < 0 {
+				firstSPS = i
+			}
+			lastSPS = i
+		case h264.NALUTypePPS:
+			if firstPPS < 0 {
+				firstPPS = i
+			}
 		}
 	}
-	out := make([][]byte, 0, len(au)+2)
-	i := 0
-	if h264.NALUType(au[0][0]&0x1f) == h264.NALUTypeAccessUnitDelimiter {
-		out = append(out, au[0])
-		i = 1
+	insert := func(at int, ns ...[]byte) [][]byte {
+		out := make([][]byte, 0, len(au)+len(ns))
+		out = append(out, au[:at]...)
+		out = append(out, ns...)
+		return append(out, au[at:]...)
 	}
-	out = append(out, sps, pps)
-	return append(out, au[i:]...)
+	switch {
+	case firstSPS >= 0 && firstPPS >= 0:
+		return au
+	case firstSPS >= 0:
+		return insert(lastSPS+1, pps)
+	case firstPPS >= 0:
+		return insert(firstPPS, sps)
+	}
+	at := 0
+	if len(au) > 0 && h264.NALUType(au[0][0]&0x1f) == h264.NALUTypeAccessUnitDelimiter {
+		at = 1
+	}
+	return insert(at, sps, pps)
 }
 
 func clone(b []byte) []byte { return append([]byte(nil), b...) }
