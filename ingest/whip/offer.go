@@ -92,7 +92,7 @@ func scanOffer(offer []byte, lim OfferLimits) (offerShape, error) {
 		// hide a media section from this count. No client sends extra
 		// fields, nor r= or z= (repeat times and time zones), read the
 		// same way.
-		if want, fixed := fixedFields[line[0]]; fixed && countFields(line[2:]) > want {
+		if want, fixed := fixedFields(line[0]); fixed && countFields(line[2:]) > want {
 			return sh, fmt.Errorf("%w: line %d has more fields than %c= takes", errOfferMalformed, n, line[0])
 		}
 		switch line[0] {
@@ -129,9 +129,21 @@ func scanOffer(offer []byte, lim OfferLimits) (offerShape, error) {
 	return sh, nil
 }
 
-// fixedFields is how many fields pion reads of the lines it reads by
-// fields.
-var fixedFields = map[byte]int{'v': 1, 'o': 6, 'c': 3, 't': 2}
+// fixedFields is how many fields pion reads of a line of type typ, for
+// the lines it reads by fields.
+func fixedFields(typ byte) (int, bool) {
+	switch typ {
+	case 'v':
+		return 1, true
+	case 'o':
+		return 6, true
+	case 'c':
+		return 3, true
+	case 't':
+		return 2, true
+	}
+	return 0, false
+}
 
 // countFields counts runs of non-blanks (blank: space or tab, as pion's
 // lexer has it).
