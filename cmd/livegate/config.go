@@ -55,8 +55,10 @@ type MetricsConfig struct {
 	Public bool `yaml:"public"`
 }
 
-// LimitsConfig is limits: in livegate.yml: connections each listener
-// (HTTP, RTMP, RTSP) holds open, per client and in all.
+// LimitsConfig is limits: in livegate.yml: connections the HTTP listener
+// holds open, per client host and in all. The ingest listeners have caps
+// of their own, made for publishers (RTMP 16 a client, RTSP 8, WHIP 4
+// sessions; 256 each in all).
 type LimitsConfig struct {
 	// ConnsPerClient: from one client host (default 512: browsers open
 	// six a page over HTTP/1.1, and a venue's viewers share one NAT).

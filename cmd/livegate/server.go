@@ -105,7 +105,12 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	}
 	// Loopback candidates too: a publisher on this machine (a browser
 	// during an event's rehearsal, the tests) connects over them.
-	s.whip = &whip.Server{Hub: s.hub, Logger: log, Segment: time.Duration(cfg.Segment), FFmpeg: ffmpeg, Loopback: true}
+	s.whip = &whip.Server{Hub: s.hub, Logger: log, Segment: time.Duration(cfg.Segment), FFmpeg: ffmpeg, Loopback: true,
+		ClientAddr: func(r *http.Request) string { return s.clients.Of(r).String() }}
+	if err := s.whip.Initialize(); err != nil {
+		s.abandon()
+		return nil, err
+	}
 
 	mux := http.NewServeMux()
 	var gate hls.Gate = countingGate{aud: s.audience}
@@ -168,12 +173,12 @@ func (s *server) Start() error {
 		s.abandon()
 		return fmt.Errorf("http: listen on %s: %w", s.cfg.HTTP, err)
 	}
-	if err := s.rtmp.Start(); err != nil {
+	if err := s.rtmp.Initialize(); err != nil {
 		ln.Close()
 		s.abandon()
 		return err
 	}
-	if err := s.rtsp.Start(); err != nil {
+	if err := s.rtsp.Initialize(); err != nil {
 		ln.Close()
 		_ = s.rtmp.Close()
 		s.abandon()
@@ -196,6 +201,9 @@ func (s *server) Start() error {
 // abandon releases what newServer started, for a server that will not
 // run: payments, the streams' transcode workers, the local transcoder.
 func (s *server) abandon() {
+	if s.whip != nil {
+		s.whip.Close()
+	}
 	s.closePayments()
 	for _, st := range s.streams {
 		_ = st.Close()
