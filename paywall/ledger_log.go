@@ -17,7 +17,7 @@ import (
 // offset 0, and the log ends where the zeros begin. Each frame:
 //
 //	[0:2]   magic 0xb7 0x4c (neither '{', which began version 1's JSON lines, nor zero)
-//	[2]     kind: frameHeader (the segment's first frame) or frameRecord
+//	[2]     kind: frameKindHeader (the segment's first frame) or frameKindRecord
 //	[3]     flags: for a record, 1 on its group commit's last record
 //	[4:8]   payload length, little endian, at most maxFramePayload
 //	[8:16]  little endian: a record's group commit, numbered from 1 in each
@@ -33,7 +33,7 @@ import (
 // that fails sends the next commit to a new segment, whose header says
 // which commits were acknowledged before it. So replay can tell a torn
 // tail, cut as never acknowledged, from damage to acknowledged records,
-// which stops the ledger from opening (see scanLog and recover).
+// which stops the ledger from opening (see scanLog and BoltLedger.replay).
 const (
 	frameSize       = 20 // a frame's fixed part
 	frameKindHeader = 1
@@ -41,15 +41,15 @@ const (
 	frameLast       = 1       // flag: the commit's last record
 	maxFramePayload = 1 << 20 // the longest line version 1's replay read
 	logMagic        = "livegate ledger log 2"
-)
-
-var (
-	frameMagic = [2]byte{0xb7, 0x4c}
-	castagnoli = crc32.MakeTable(crc32.Castagnoli)
 	// headerFrameLen is a header frame's length; the writer keeps that
 	// much room in front of each write, used when the write begins a
 	// segment.
 	headerFrameLen = frameSize + len(logMagic)
+)
+
+var (
+	frameMagic = [2]byte{0xb7, 0x4c}
+	castagnoli = crc32.MakeTable(crc32.Castagnoli) // the hardware's, where there is one
 )
 
 // appendRecordFrame appends r's frame, in commit, to buf.
