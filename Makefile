@@ -4,7 +4,7 @@ GO        ?= go
 DATA      ?= ./data
 LDFLAGS   := -X main.version=$(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run test build vet bench load clean contracts web fuzz
+.PHONY: run test build vet lint bench load clean contracts web fuzz
 
 run: build
 	./bin/livegate dev --data $(DATA)
@@ -12,7 +12,7 @@ run: build
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/livegate ./cmd/livegate
 
-test: vet
+test: vet lint
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 vet:
@@ -23,6 +23,14 @@ vet:
 # replays their corpora (testdata/fuzz) as regression tests. See .ci/fuzz.
 fuzz:
 	.ci/fuzz
+
+# golangci-lint (.golangci.yml): .ci/run installs it; elsewhere, without
+# it, lint is skipped with a note (never in CI).
+GOLANGCI ?= $(shell command -v golangci-lint || echo $$($(GO) env GOPATH)/bin/golangci-lint)
+lint:
+	@if [ -x "$(GOLANGCI)" ]; then $(GOLANGCI) run ./...; \
+	elif [ "$$CI" = true ]; then echo "golangci-lint is missing: .ci/run installs it"; exit 1; \
+	else echo "golangci-lint not installed, lint skipped: go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0"; fi
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

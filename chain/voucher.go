@@ -74,7 +74,7 @@ func (d *Domain) Digest(channel common.Hash, amount *big.Int) (common.Hash, erro
 	h := crypto.NewKeccakState()
 	h.Write(buf[:])
 	var structHash common.Hash
-	h.Read(structHash[:])
+	_, _ = h.Read(structHash[:]) // a sponge reads without error
 	h.Reset()
 	var pre [2 + 32 + 32]byte
 	pre[0], pre[1] = 0x19, 0x01
@@ -82,7 +82,7 @@ func (d *Domain) Digest(channel common.Hash, amount *big.Int) (common.Hash, erro
 	copy(pre[34:], structHash[:])
 	h.Write(pre[:])
 	var out common.Hash
-	h.Read(out[:])
+	_, _ = h.Read(out[:])
 	return out, nil
 }
 
@@ -167,7 +167,7 @@ func recoverKey(digest common.Hash, sig []byte) ([]byte, error) {
 	rsv[64] -= 27
 	pub, err := crypto.Ecrecover(digest[:], rsv[:])
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadSignature, err)
+		return nil, fmt.Errorf("%w: %w", ErrBadSignature, err)
 	}
 	return pub, nil
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 	"golang.org/x/sys/unix"
 
 	"github.com/livegate/livegate/chain"
@@ -286,7 +287,7 @@ const (
 func OpenBoltLedger(path string) (*BoltLedger, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("ledger %s is in use by another livegate process", path)
 		}
 		return nil, fmt.Errorf("ledger %s: %w", path, err)
@@ -297,11 +298,11 @@ func OpenBoltLedger(path string) (*BoltLedger, error) {
 		kick: make(chan struct{}, 1), ckptStop: make(chan struct{}), ckptDone: make(chan struct{}),
 	}
 	if err := l.recover(); err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, fmt.Errorf("ledger %s: %w", path, err)
 	}
 	if err := l.rotate(); err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, fmt.Errorf("ledger %s: %w", path, err)
 	}
 	go l.writer()

@@ -89,7 +89,7 @@ type answerReader struct {
 // fill reads more into buf, or returns why it cannot.
 func (a *answerReader) fill() error {
 	if a.err != nil {
-		if a.err == io.EOF {
+		if errors.Is(a.err, io.EOF) {
 			return io.ErrUnexpectedEOF
 		}
 		return a.err

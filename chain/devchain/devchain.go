@@ -89,20 +89,20 @@ func Start(cfg Config) (*Chain, error) {
 	ec.LogNoHistory = true
 	backend, err := eth.New(stack, &ec)
 	if err != nil {
-		stack.Close()
+		_ = stack.Close()
 		return nil, fmt.Errorf("devchain: %w (delete %s to start a fresh chain)", err, cfg.DataDir)
 	}
 	fs := filters.NewFilterSystem(backend.APIBackend, filters.Config{})
 	stack.RegisterAPIs([]rpc.API{{Namespace: "eth", Service: filters.NewFilterAPI(fs)}})
 	beacon, err := catalyst.NewSimulatedBeacon(0, common.Address{}, backend)
 	if err != nil {
-		stack.Close()
+		_ = stack.Close()
 		return nil, fmt.Errorf("devchain: %w", err)
 	}
 	catalyst.RegisterSimulatedBeaconAPIs(stack, beacon) // period 0: a block per transaction
 	stack.RegisterLifecycle(beacon)
 	if err := stack.Start(); err != nil {
-		stack.Close()
+		_ = stack.Close()
 		return nil, fmt.Errorf("devchain: %w", err)
 	}
 	return &Chain{

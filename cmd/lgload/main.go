@@ -236,7 +236,7 @@ func (s *server) rss() int64 {
 	for _, line := range strings.Split(string(b), "\n") {
 		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
 			var kb int64
-			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &kb)
+			_, _ = fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &kb)
 			return kb * 1024
 		}
 	}
@@ -285,7 +285,7 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	defer w.dev.Close()
+	defer func() { _ = w.dev.Close() }()
 	fmt.Printf("lgload: chain ready in %v\n", time.Since(t0).Round(time.Millisecond))
 	srv, err := startServer(o, w)
 	if err != nil {
@@ -324,7 +324,7 @@ func run(o options) error {
 		if err != nil {
 			return err
 		}
-		defer l.Close()
+		defer func() { _ = l.Close() }()
 		short := 0
 		for i, amount := range acked {
 			acc := l.Account(w.channels[i])

@@ -424,7 +424,12 @@ func viewers(ctx context.Context, o options, w *world, srv *server) error {
 	stop := make(chan struct{})
 	pubErr := make(chan error, 1)
 	go func() { pubErr <- publish(srv.rtmp, "paid-stream-key", 1000, true, stop) }()
-	defer func() { close(stop); <-pubErr }()
+	defer func() {
+		close(stop)
+		if err := <-pubErr; err != nil {
+			fmt.Fprintln(os.Stderr, "lgload: the paid stream's publisher:", err)
+		}
+	}()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		code, _, _, _ := fetch(srv.base + "/live/paid/source/index.m3u8")

@@ -129,7 +129,7 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	defer dev.Close()
+	defer func() { _ = dev.Close() }()
 	info, err := bootstrapDevChain(dev, &state)
 	if err != nil {
 		return err
@@ -165,7 +165,7 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	}
 	path := filepath.Join(cfg.Data, "dev.json")
 	if err := writeJSON(path, info); err != nil {
-		srv.Close()
+		_ = srv.Close()
 		return err
 	}
 	watch, err := devWatchURL(srv, info, state)
@@ -187,7 +187,10 @@ func bootstrapDevChain(dev *devchain.Chain, state *devState) (*devInfo, error) {
 	var client *chain.Client
 	var err error
 	if state.Contract != "" {
-		client, err = chain.NewClient(ctx, dev.Client, common.HexToAddress(state.Contract))
+		// A contract that is gone (a fresh chain) is deployed again below.
+		if client, err = chain.NewClient(ctx, dev.Client, common.HexToAddress(state.Contract)); err != nil {
+			client = nil
+		}
 	}
 	if client == nil {
 		if client, err = chain.Deploy(ctx, dev.Client, organizer, nil); err != nil {
@@ -289,7 +292,7 @@ func loadDevState(dir string) (devState, error) {
 	}
 	for _, k := range append([]string{st.OrganizerKey, st.PayeeKey}, viewerKeys(st)...) {
 		if _, err := crypto.HexToECDSA(strings.TrimPrefix(k, "0x")); err != nil {
-			return st, fmt.Errorf("%s: a key is damaged (%v); delete it and %s to start afresh", path, err, filepath.Join(dir, "devchain"))
+			return st, fmt.Errorf("%s: a key is damaged (%w); delete it and %s to start afresh", path, err, filepath.Join(dir, "devchain"))
 		}
 	}
 	return st, writeJSON(path, st)

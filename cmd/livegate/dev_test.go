@@ -161,12 +161,12 @@ func TestDevCommand(t *testing.T) {
 	// The banner's watch link plays as it is: a session paid by a demo
 	// viewer, its token in every URI.
 	watch := regexp.MustCompile(`http://\S+/live/demo/index\.m3u8\?token=\S+`).FindString(out)
-	_, master := getWith(t, watch)
+	_, master := getWith(t, watch) //nolint:bodyclose // Get read and closed it
 	media := uris(t, watch, master)
 	if len(media) != 1 {
 		t.Fatalf("master playlist behind the watch link: %s", master)
 	}
-	_, mb := getWith(t, media[0])
+	_, mb := getWith(t, media[0]) //nolint:bodyclose // Get read and closed it
 	for i, u := range uris(t, media[0], mb) {
 		resp, _ := getWith(t, u)
 		if resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") == "" {

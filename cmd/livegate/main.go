@@ -89,7 +89,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
-		if err != errUsage { // a usage error that says what was wrong
+		if err != errUsage { //nolint:errorlint // the bare sentinel says nothing more; a wrapped one says what was wrong
 			fmt.Fprintf(stderr, "livegate %s: %v\n", args[0], err)
 		}
 		return 2

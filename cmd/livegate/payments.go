@@ -160,12 +160,12 @@ func (p *payments) startPaywall(cfg Config, log *slog.Logger) error {
 	}
 	secret, err := paywall.LoadSecret(filepath.Join(cfg.Data, "session.key"))
 	if err != nil {
-		ledger.Close()
+		_ = ledger.Close()
 		return err
 	}
 	sessions, err := paywall.NewSessions(secret, sessionTTL)
 	if err != nil {
-		ledger.Close()
+		_ = ledger.Close()
 		return err
 	}
 	terms := map[string]paywall.Terms{}

@@ -90,7 +90,7 @@ func startTranscoding(cfg Config, log *slog.Logger) (*transcoding, error) {
 		path, err := exec.LookPath(ffmpeg)
 		if err != nil {
 			log.Warn("transcode: ffmpeg not found: serving the source only (install ffmpeg, or set transcoder.mode)", "ffmpeg", ffmpeg)
-			return nil, nil
+			return nil, nil //nolint:nilerr // no ffmpeg is a setting, not a failure: the source is served
 		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {

@@ -3,6 +3,7 @@ package rtmp
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -54,7 +55,7 @@ func decodeAll(b []byte) ([]any, error) {
 	var vs []any
 	for range 1 << 16 {
 		var v any
-		if err := dec.Decode(&v); err == io.EOF {
+		if err := dec.Decode(&v); errors.Is(err, io.EOF) {
 			return vs, nil
 		} else if err != nil {
 			return vs, err

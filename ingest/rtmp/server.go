@@ -309,7 +309,7 @@ func (c *netConn) Read(p []byte) (int, error) {
 	}
 	_ = c.Conn.SetReadDeadline(deadline)
 	n, err := c.Conn.Read(p)
-	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+	if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
 		if early {
 			return n, fmt.Errorf("no publish within %v of connecting: %w", c.srv.PublishTimeout, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"io"
 	"net"
 	"strings"
@@ -189,7 +190,7 @@ func TestGarbageAndSilence(t *testing.T) {
 			_, _ = c.Write(payload)
 			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
 			_, err = io.Copy(io.Discard, c)
-			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
 				t.Error("server kept the connection open")
 			}
 		})
@@ -297,7 +298,7 @@ func TestHostileAMFDoesNotKillTheServer(t *testing.T) {
 	hdr := []byte{0x03, 0, 0, 0, 0, 0, byte(body.Len()), 20, 0, 0, 0, 0}
 	_, _ = c.Write(append(hdr, body.Bytes()...))
 	if _, err := io.Copy(io.Discard, c); err != nil {
-		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
 			t.Error("the server kept the connection open")
 		}
 	}

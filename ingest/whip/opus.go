@@ -81,7 +81,7 @@ func newOpusToAAC(ffmpeg string, log *slog.Logger) (*opusToAAC, error) {
 	if err != nil {
 		return nil, fmt.Errorf("no ffmpeg to turn it into AAC: %w", err)
 	}
-	asc, err := (&mpeg4audio.AudioSpecificConfig{Type: mpeg4audio.ObjectTypeAACLC, SampleRate: opusRate, ChannelCount: 2}).Marshal()
+	asc, err := (&mpeg4audio.AudioSpecificConfig{Type: mpeg4audio.ObjectTypeAACLC, SampleRate: opusRate, ChannelConfig: 2}).Marshal()
 	if err != nil {
 		return nil, err
 	}

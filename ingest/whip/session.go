@@ -45,7 +45,8 @@ func (s *Server) start(id string, claim *ingest.Session, offer offerInfo, log *s
 		return nil, "", err
 	}
 	ss := &session{srv: s, id: id, stream: claim.Stream(), log: log, claim: claim, pc: pc,
-		clock: rtptime.NewGlobalDecoder2(), done: make(chan struct{})}
+		clock: &rtptime.GlobalDecoder2{}, done: make(chan struct{})}
+	ss.clock.Initialize()
 	var audio *ingest.AACTrack
 	if offer.opus {
 		if ss.audio, err = newOpusToAAC(s.FFmpeg, log); err != nil {

@@ -84,7 +84,7 @@ func (f *Fixture) Finished(t *testing.T, stream string) hls.RecordingSummary {
 // Get fetches path from the origin; anything but 200 fails the test.
 func (f *Fixture) Get(t *testing.T, path string) []byte {
 	t.Helper()
-	resp, body := testenv.Get(t, http.MethodGet, f.Origin+path)
+	resp, body := testenv.Get(t, http.MethodGet, f.Origin+path) //nolint:bodyclose // Get read and closed it
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
 	}

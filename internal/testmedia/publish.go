@@ -51,17 +51,17 @@ func Dial(addr, app, key string) (*Publisher, error) {
 	if err := conn.Connect(&rtmpmsg.NetConnectionConnect{
 		Command: rtmpmsg.NetConnectionConnectCommand{App: app, Type: "nonprivate", FlashVer: "FMLE/3.0", TCURL: "rtmp://" + addr + "/" + app},
 	}); err != nil {
-		conn.Close()
+		_ = conn.Close()
 		return nil, fmt.Errorf("connect: %w", err)
 	}
 	s, err := conn.CreateStream(nil, 4096)
 	if err != nil {
-		conn.Close()
+		_ = conn.Close()
 		return nil, fmt.Errorf("createStream: %w", err)
 	}
 	p.stream = s
 	if err := s.Publish(&rtmpmsg.NetStreamPublish{PublishingName: key, PublishingType: "live"}); err != nil {
-		conn.Close()
+		_ = conn.Close()
 		return nil, fmt.Errorf("publish: %w", err)
 	}
 	return p, nil

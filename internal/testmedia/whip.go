@@ -100,12 +100,12 @@ func oggPackets(b []byte) ([][]byte, error) {
 		}
 		n := int(b[26])
 		if len(b) < 27+n {
-			return nil, errors.New("Ogg page truncated")
+			return nil, errors.New("truncated Ogg page")
 		}
 		lacing, data := b[27:27+n], b[27+n:]
 		for _, l := range lacing {
 			if len(data) < int(l) {
-				return nil, errors.New("Ogg page truncated")
+				return nil, errors.New("truncated Ogg page")
 			}
 			cur, data = append(cur, data[:l]...), data[l:]
 			if l < 255 {
@@ -216,8 +216,8 @@ func DialWHIP(endpoint, key string, withAudio bool) (*WHIPClient, error) {
 	}
 	code, loc, answer, err := PostWHIP(endpoint, key, offer)
 	if err != nil || code != http.StatusCreated {
-		c.PC.Close()
-		return nil, fmt.Errorf("WHIP POST: %d %s %v", code, answer, err)
+		_ = c.PC.Close()
+		return nil, fmt.Errorf("WHIP POST: %d %s %w", code, answer, err)
 	}
 	base := endpoint[:strings.Index(endpoint, "/whip/")]
 	c.Location, c.Answer = base+loc, answer
@@ -228,14 +228,14 @@ func DialWHIP(endpoint, key string, withAudio bool) (*WHIPClient, error) {
 		}
 	})
 	if err := c.PC.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answer}); err != nil {
-		c.PC.Close()
+		_ = c.PC.Close()
 		return nil, err
 	}
 	select {
 	case <-connected:
 		return c, nil
 	case <-time.After(10 * time.Second):
-		c.PC.Close()
+		_ = c.PC.Close()
 		return nil, errors.New("WebRTC did not connect within 10 s")
 	}
 }

@@ -54,7 +54,7 @@ func New() *Pages {
 		default:
 			add("/assets/"+path.Base(f), f)
 		}
-		return nil
+		return nil //nolint:nilerr // an unreadable embedded entry is skipped
 	})
 	return p
 }
