@@ -3,6 +3,8 @@ package ingest
 import (
 	"net"
 	"net/netip"
+
+	"github.com/livegate/livegate/internal/clientaddr"
 )
 
 // ClientKey is what a remote address ("host:port" or a bare host) counts
@@ -15,15 +17,7 @@ func ClientKey(remote string) string {
 	if !ok {
 		return remote
 	}
-	bits := 64
-	if a.Is4() {
-		bits = 32
-	}
-	p, err := a.Prefix(bits)
-	if err != nil {
-		return remote
-	}
-	return p.String()
+	return clientaddr.Host(a).String()
 }
 
 // ParseRemote reads the address out of "host:port", "[v6]:port" or a bare

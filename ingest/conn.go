@@ -2,12 +2,12 @@ package ingest
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
-	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/livegate/livegate/internal/connlimit"
 )
 
 // ConnLimits bound what the connections of an ingest listener may hold:
@@ -56,17 +56,11 @@ var (
 )
 
 // Listener is a net.Listener that refuses connections over its limits (it
-// closes them at once and logs why) and hands out *GuardedConn.
+// closes them at once and logs why, at most once per client per 10 s:
+// internal/connlimit, as the HTTP listener) and hands out *GuardedConn.
 type Listener struct {
-	net.Listener
-	limits   ConnLimits
-	log      *slog.Logger
-	protocol string
-
-	mu       sync.Mutex
-	total    int
-	byClient map[string]int
-	warned   map[string]time.Time // client -> last refusal logged
+	*connlimit.Listener
+	limits ConnLimits
 }
 
 // Guard wraps ln with limits (zero fields: defaults). protocol names the
@@ -75,89 +69,29 @@ func Guard(ln net.Listener, limits ConnLimits, protocol string, log *slog.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Listener{Listener: ln, limits: limits.withDefaults(), log: log, protocol: protocol,
-		byClient: map[string]int{}, warned: map[string]time.Time{}}
+	limits = limits.withDefaults()
+	return &Listener{limits: limits, Listener: &connlimit.Listener{Listener: ln, Name: protocol,
+		Total: limits.MaxConns, PerClient: limits.MaxConnsPerClient, Logger: log}}
 }
 
 // Accept returns the next connection within the limits.
 func (l *Listener) Accept() (net.Conn, error) {
-	for {
-		c, err := l.Listener.Accept()
-		if err != nil {
-			return nil, err
-		}
-		client := ClientKey(c.RemoteAddr().String())
-		if err := l.take(client); err != nil {
-			_ = c.Close()
-			l.refused(client, c.RemoteAddr().String(), err)
-			continue
-		}
-		now := time.Now()
-		return &GuardedConn{Conn: c, l: l, client: client, admitBy: now.Add(l.limits.AdmitWithin),
-			budget: l.limits.MaxBytesBeforeAdmit}, nil
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
 	}
-}
-
-func (l *Listener) take(client string) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	switch {
-	case l.total >= l.limits.MaxConns:
-		return fmt.Errorf("the server holds its maximum of %d %s connections", l.limits.MaxConns, l.protocol)
-	case l.byClient[client] >= l.limits.MaxConnsPerClient:
-		return fmt.Errorf("this client holds its maximum of %d %s connections", l.limits.MaxConnsPerClient, l.protocol)
-	}
-	l.total++
-	l.byClient[client]++
-	return nil
-}
-
-func (l *Listener) give(client string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.total--
-	if l.byClient[client]--; l.byClient[client] <= 0 {
-		delete(l.byClient, client)
-	}
-}
-
-// refused logs a refusal, once per client per 10 s: a flood of
-// connections must not become a flood of log lines.
-func (l *Listener) refused(client, remote string, err error) {
-	now := time.Now()
-	l.mu.Lock()
-	last, seen := l.warned[client]
-	log := !seen || now.Sub(last) >= 10*time.Second
-	if log {
-		if len(l.warned) >= 4096 {
-			clear(l.warned)
-		}
-		l.warned[client] = now
-	}
-	l.mu.Unlock()
-	if log {
-		l.log.Warn(l.protocol+": connection refused", "remote", remote, "reason", err)
-	}
-}
-
-// Open is how many connections the listener holds.
-func (l *Listener) Open() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.total
+	return &GuardedConn{Conn: c, l: l, admitBy: time.Now().Add(l.limits.AdmitWithin), budget: l.limits.MaxBytesBeforeAdmit}, nil
 }
 
 // GuardedConn is a connection from a Listener. Until Admit, its reads are
 // bounded in bytes and in time from its accept; always, a read waits at
 // most IdleTimeout.
 type GuardedConn struct {
-	net.Conn
+	net.Conn // connlimit's: closing it frees its place
 	l        *Listener
-	client   string
 	admitBy  time.Time
 	admitted atomic.Bool
 	budget   int64 // bytes left before admission; read only by the reader
-	once     sync.Once
 }
 
 // Admit lifts the limits before admission, once the publisher is known.
@@ -204,10 +138,3 @@ func (c *GuardedConn) SetReadDeadline(time.Time) error { return nil }
 
 // SetDeadline sets the write deadline; see SetReadDeadline.
 func (c *GuardedConn) SetDeadline(t time.Time) error { return c.Conn.SetWriteDeadline(t) }
-
-// Close closes the connection and frees its place.
-func (c *GuardedConn) Close() error {
-	err := c.Conn.Close()
-	c.once.Do(func() { c.l.give(c.client) })
-	return err
-}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -150,31 +149,7 @@ type answer struct {
 
 func (f *fixture) do(method, path, bearer string, body any, hdr ...string) answer {
 	f.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		j, _ := json.Marshal(b)
-		rd = bytes.NewReader(j)
-	}
-	req, _ := http.NewRequest(method, f.srv.URL+path, rd)
-	if bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+bearer)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	a := answer{code: resp.StatusCode, header: resp.Header}
-	_ = json.Unmarshal(raw, &a.body)
-	return a
+	return f.send(http.DefaultClient, method, path, bearer, body, hdr...)
 }
 
 func (f *fixture) session(stream string, ch common.Hash, amount int64) string {

@@ -21,7 +21,12 @@ import (
 func (f *fixture) doFrom(local, method, path, bearer string, body any, hdr ...string) answer {
 	f.t.Helper()
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}
-	c := &http.Client{Transport: &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true}}
+	return f.send(&http.Client{Transport: &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true}}, method, path, bearer, body, hdr...)
+}
+
+// send is do with a client of the caller's.
+func (f *fixture) send(c *http.Client, method, path, bearer string, body any, hdr ...string) answer {
+	f.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:

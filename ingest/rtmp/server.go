@@ -194,7 +194,7 @@ func (s *Server) run() {
 
 func (s *Server) admit(c net.Conn, conns map[*netConn]struct{}, perClient map[string]int) *netConn {
 	remote := c.RemoteAddr().String()
-	client := clientKey(c.RemoteAddr())
+	client := ingest.ClientKey(c.RemoteAddr().String()) // an IPv4 address, an IPv6 /64
 	switch {
 	case len(conns) >= s.MaxConns:
 		s.Logger.Warn("rtmp: connection refused: too many open", "remote", remote, "max", s.MaxConns)
@@ -208,19 +208,6 @@ func (s *Server) admit(c net.Conn, conns map[*netConn]struct{}, perClient map[st
 	perClient[client]++
 	s.wg.Add(1)
 	return nc
-}
-
-// clientKey names the client a connection counts against: its IPv4
-// address, or its IPv6 /64 (one host's share of a network).
-func clientKey(a net.Addr) string {
-	ta, ok := a.(*net.TCPAddr)
-	if !ok {
-		return a.String()
-	}
-	if ip4 := ta.IP.To4(); ip4 != nil {
-		return ip4.String()
-	}
-	return (&net.IPNet{IP: ta.IP.Mask(net.CIDRMask(64, 128)), Mask: net.CIDRMask(64, 128)}).String()
 }
 
 func (s *Server) onConnect(nc net.Conn) (io.ReadWriteCloser, *gortmp.ConnConfig) {

@@ -7,6 +7,7 @@
 package connlimit
 
 import (
+	"fmt"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -81,11 +82,11 @@ func (l *Listener) admit(host netip.Prefix) string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.Total > 0 && l.open >= l.Total {
-		return "too many connections open on this server"
+		return fmt.Sprintf("the server holds its maximum of %d %s connections", l.Total, l.Name)
 	}
 	exempt := l.Exempt != nil && host.IsValid() && l.Exempt(host.Addr())
 	if l.PerClient > 0 && !exempt && l.per[host] >= l.PerClient {
-		return "too many connections open from this address"
+		return fmt.Sprintf("this client holds its maximum of %d %s connections", l.PerClient, l.Name)
 	}
 	if l.per == nil {
 		l.per = map[netip.Prefix]int{}
@@ -136,7 +137,7 @@ func (l *Listener) refuse(c net.Conn, host netip.Prefix, reason string) {
 	l.mu.Unlock()
 	if !quiet && l.Logger != nil {
 		l.Logger.Warn(l.Name+": connection refused: "+reason, "remote", c.RemoteAddr().String(),
-			"open", open, "fromClient", per, "max", l.Total, "maxPerClient", l.PerClient)
+			"client", host.String(), "open", open, "fromClient", per)
 	}
 }
 

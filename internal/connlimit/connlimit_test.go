@@ -7,21 +7,9 @@ import (
 	"net/netip"
 	"testing"
 	"time"
-)
 
-// dialFrom connects from a chosen loopback address and returns the
-// connection and what the server answered first (if it answered before
-// the deadline: a refused connection gets a 503 at once).
-func dialFrom(t *testing.T, local, addr string) net.Conn {
-	t.Helper()
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}, Timeout: 5 * time.Second}
-	c, err := d.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
+	"github.com/livegate/livegate/internal/testenv"
+)
 
 // refused reports whether the server answered c with a 503 and closed it.
 func refused(t *testing.T, c net.Conn) bool {
@@ -48,25 +36,25 @@ func TestCaps(t *testing.T) {
 	t.Cleanup(func() { _ = srv.Close() })
 	addr := inner.Addr().String()
 
-	a1, a2 := dialFrom(t, "127.0.0.1", addr), dialFrom(t, "127.0.0.1", addr)
+	a1, a2 := testenv.DialFrom(t, "127.0.0.1", addr), testenv.DialFrom(t, "127.0.0.1", addr)
 	if refused(t, a1) || refused(t, a2) {
 		t.Fatal("the first two from one client were refused")
 	}
-	a3 := dialFrom(t, "127.0.0.1", addr)
+	a3 := testenv.DialFrom(t, "127.0.0.1", addr)
 	if !refused(t, a3) {
 		t.Fatal("a third from one client was let in")
 	}
-	b1 := dialFrom(t, "127.0.0.2", addr)
+	b1 := testenv.DialFrom(t, "127.0.0.2", addr)
 	if refused(t, b1) {
 		t.Fatal("another client was refused")
 	}
 	// The exempt peer (a trusted proxy) may hold more than PerClient.
-	e1, e2 := dialFrom(t, "127.0.0.9", addr), dialFrom(t, "127.0.0.9", addr)
+	e1, e2 := testenv.DialFrom(t, "127.0.0.9", addr), testenv.DialFrom(t, "127.0.0.9", addr)
 	if refused(t, e1) || refused(t, e2) {
 		t.Fatal("the exempt peer was refused")
 	}
 	// Five open: the total is reached for everyone.
-	if c := dialFrom(t, "127.0.0.3", addr); !refused(t, c) {
+	if c := testenv.DialFrom(t, "127.0.0.3", addr); !refused(t, c) {
 		t.Fatal("past the total, a new client was let in")
 	}
 	// Closing gives slots back.
@@ -79,7 +67,7 @@ func TestCaps(t *testing.T) {
 	if n := l.Open(); n != 3 {
 		t.Fatalf("%d open after two closed, want 3", n)
 	}
-	if c := dialFrom(t, "127.0.0.1", addr); refused(t, c) {
+	if c := testenv.DialFrom(t, "127.0.0.1", addr); refused(t, c) {
 		t.Fatal("a slot freed by the client was not given back")
 	}
 }

@@ -116,3 +116,17 @@ func Get(t testing.TB, method, url string, hdr ...string) (*http.Response, []byt
 	b, _ := io.ReadAll(resp.Body)
 	return resp, b
 }
+
+// DialFrom connects to addr from a chosen loopback address (all of
+// 127.0.0.0/8 is this machine's, so one test acts as many clients); the
+// connection closes with the test.
+func DialFrom(t testing.TB, local, addr string) net.Conn {
+	t.Helper()
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}, Timeout: 5 * time.Second}
+	c, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
