@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/livegate/livegate/hls"
+	"github.com/livegate/livegate/internal/connlimit"
 	"github.com/livegate/livegate/transcode"
 )
 
@@ -167,6 +168,10 @@ func runTranscoder(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// Its clients are livegate nodes, a few connections each: caps that
+	// keep a stray or hostile client from holding every socket.
+	ln = &connlimit.Listener{Listener: ln, Name: "transcoder", Total: 256, PerClient: 32,
+		Refuse: connlimit.HTTPRefusal, Logger: log}
 	srv := transcoderServer(path, log)
 	go func() { _ = srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "livegate transcoder on http://%s (ffmpeg %s); point livegate at it with transcoder: {mode: livepeer, livepeer: http://%s}\n",
