@@ -67,10 +67,10 @@ type sessionJSON struct {
 
 // requestVoucher reads the voucher a request's body carries, or answers
 // the refusal and returns false.
-func (g *Gate) requestVoucher(w http.ResponseWriter, r *http.Request, party string) (*chain.Voucher, bool) {
+func (g *Gate) requestVoucher(w http.ResponseWriter, r *http.Request) (*chain.Voucher, bool) {
 	v, err := decodeVoucher(http.MaxBytesReader(w, r.Body, maxVoucherBody))
 	if err != nil {
-		g.refused(w, r, party, err)
+		g.refused(w, err)
 		return nil, false
 	}
 	return v, true
@@ -102,23 +102,24 @@ func (g *Gate) session(w http.ResponseWriter, r *http.Request) {
 		writeRefusal(w, refuse(http.StatusNotFound, "unknown_stream", nil, "stream %q is unknown or free: no session needed", stream))
 		return
 	}
-	party := g.hostParty(r)
-	if blocked, wait := g.Limiter.Blocked(party); blocked {
-		writeRefusal(w, tooMany(wait))
-		return
-	}
 	if st := g.Cashier.Channels.Status(); st.Err != nil {
 		writeRefusal(w, refuse(http.StatusServiceUnavailable, "chain_unreachable", ErrChainDown,
 			"the chain cannot be read right now (%v): open sessions keep playing, new ones must wait; try again shortly", st.Err))
 		return
 	}
-	v, ok := g.requestVoucher(w, r, party)
+	v, ok := g.requestVoucher(w, r)
 	if !ok {
 		return
 	}
+	party := g.hostParty(r)
+	if ok, wait := g.Limiter.Attempt(party); !ok {
+		writeRefusal(w, tooMany(wait))
+		return
+	}
 	acc, err := g.Cashier.Accept(r.Context(), v, stream)
+	g.Limiter.End(r.Context(), party, forged(err))
 	if err != nil {
-		g.refused(w, r, party, err)
+		g.refused(w, err)
 		return
 	}
 	g.issue(w, stream, terms, acc, NewSessionID())
@@ -147,22 +148,23 @@ func (g *Gate) raise(w http.ResponseWriter, r *http.Request, accept func(context
 	}
 	// A valid token: failures count against its channel, not the
 	// address, so whoever else shares the address cannot lock it out.
-	party := channelParty(claims.ChannelID())
-	if blocked, wait := g.Limiter.Blocked(party); blocked {
-		writeRefusal(w, tooMany(wait))
-		return
-	}
-	v, ok := g.requestVoucher(w, r, party)
+	v, ok := g.requestVoucher(w, r)
 	if !ok {
 		return
 	}
 	if v.Channel != claims.ChannelID() {
-		g.refused(w, r, party, refuse(http.StatusForbidden, "other_channel", nil, "the voucher is for another channel than the session's"))
+		g.refused(w, refuse(http.StatusForbidden, "other_channel", nil, "the voucher is for another channel than the session's"))
+		return
+	}
+	party := channelParty(claims.ChannelID())
+	if ok, wait := g.Limiter.Attempt(party); !ok {
+		writeRefusal(w, tooMany(wait))
 		return
 	}
 	acc, err := accept(r.Context(), v)
+	g.Limiter.End(r.Context(), party, forged(err))
 	if err != nil {
-		g.refused(w, r, party, err)
+		g.refused(w, err)
 		return
 	}
 	g.issue(w, stream, terms, acc, claims.Session)
@@ -248,21 +250,24 @@ func (g *Gate) terms(w http.ResponseWriter, r *http.Request) {
 	// A channel opened before the server started watching is not in the
 	// directory: a link that names its channel (and its signer) gets it
 	// read from the chain. Each read costs an RPC call: ids that name no
-	// channel count against the client like refused vouchers.
+	// channel count against the client's host in Lookups, a budget of its
+	// own and without a delay, since the watch page asks again and again
+	// for a channel that is still being confirmed.
 	if v := q.Get("channel"); v != "" && signer != nil {
 		if !isHash(v) {
 			writeRefusal(w, refuse(http.StatusBadRequest, "malformed", nil, "channel must be 0x and 64 hex digits"))
 			return
 		}
 		party := g.hostParty(r)
-		if blocked, wait := g.Limiter.Blocked(party); blocked {
-			writeRefusal(w, tooMany(wait))
+		if ok, wait := g.Lookups.Attempt(party); !ok {
+			writeRefusal(w, refuse(http.StatusTooManyRequests, "too_many_lookups", nil,
+				"too many channel ids that name no channel from this address: wait %v", wait.Round(time.Second)))
 			return
 		}
 		ch, err := g.Cashier.Channels.Load(r.Context(), common.HexToHash(v))
+		g.Lookups.End(r.Context(), party, errors.Is(err, chain.ErrUnknown))
 		switch {
 		case errors.Is(err, chain.ErrUnknown):
-			g.Limiter.Failed(r.Context(), party)
 		case err != nil:
 			writeRefusal(w, refuse(http.StatusServiceUnavailable, "chain_unreachable", ErrChainDown, "cannot read the channel from the chain: %v", err))
 			return

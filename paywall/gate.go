@@ -81,6 +81,9 @@ type Gate struct {
 	Ledger   Ledger
 	Cashier  *Cashier
 	Limiter  *Limiter
+	// Lookups limits reads from the chain for channel ids that name no
+	// channel (GET /pay/{stream}/terms?channel=); nil: no limit.
+	Lookups *Limiter
 	// Clients finds a request's client (behind trusted proxies, the
 	// forwarded address): charging, previews and limits go by it.
 	Clients *clientaddr.Resolver
@@ -201,23 +204,26 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	h.Set(hdrChannel, ch.Hex())
 	if v := r.Header.Get(hdrVoucher); v != "" {
 		if err := g.headerVoucher(r, seg.Stream, ch, v); err != nil {
-			g.refused(w, r, channelParty(ch), err)
+			g.refused(w, err)
 			return false
 		}
 	}
 	// A free preview is the viewer's, once per stream, whatever channels
 	// it opens; the channel's own preview allowance is kept by the ledger.
+	// The ledger grants it as far as the channel's own allowance goes
+	// (Charge.Preview), within what the viewer has left (reserved first,
+	// so parallel requests on many channels cannot each find it unused).
 	pv := viewer + "/" + seg.Stream
-	preview := terms.Preview
-	if preview > 0 && g.previews.used(pv) >= preview {
-		preview = 0
+	var preview time.Duration
+	if terms.Preview > 0 && g.previews.reserve(pv, terms.Preview, seg.Duration) {
+		preview = terms.Preview
 	}
 	rc, err := g.Ledger.Charge(r.Context(), Charge{
 		Channel: ch, Session: claims.Session + "@" + viewer, Segment: seg.key(), Stream: seg.Stream,
 		Price: price, Duration: seg.Duration, Preview: preview,
 	})
-	if err == nil && rc.Free && !rc.Already {
-		g.previews.add(pv, seg.Duration)
+	if preview > 0 && (err != nil || !rc.Free || rc.Already) {
+		g.previews.release(pv, seg.Duration)
 	}
 	switch {
 	case errors.Is(err, ErrInsufficientCredit):
@@ -253,10 +259,13 @@ func (g *Gate) headerVoucher(r *http.Request, stream string, ch common.Hash, val
 	if best, ok := g.Ledger.Best(ch); ok && best.Amount.Cmp(v.Amount) == 0 && bytes.Equal(best.Signature, v.Signature) {
 		return nil
 	}
-	if blocked, wait := g.Limiter.Blocked(channelParty(ch)); blocked {
+	party := channelParty(ch)
+	if ok, wait := g.Limiter.Attempt(party); !ok {
 		return tooMany(wait)
 	}
-	if _, err = g.Cashier.Accept(r.Context(), v, stream); err == nil {
+	_, err = g.Cashier.Accept(r.Context(), v, stream)
+	g.Limiter.End(r.Context(), party, forged(err))
+	if err == nil {
 		g.Stats.voucherAccepted(stream)
 	}
 	return err
@@ -277,24 +286,21 @@ func tooMany(wait time.Duration) *Refusal {
 		"too many forged vouchers from this address or for this channel: wait %v", wait.Round(time.Second))
 }
 
-// authFailure says whether a refusal is a failed authentication, which
-// the limiter counts: a signature that does not recover the channel's
-// signer, a channel that does not exist. A malformed request, a voucher
-// that is merely not larger than the last, or a server-side failure is
-// not one.
-func authFailure(rf *Refusal) bool {
-	return rf.Reason == "bad_signature" || rf.Reason == "unknown_channel"
+// forged says whether a voucher's refusal is a failed authentication,
+// which the limiter counts: a signature that does not recover the
+// channel's signer, a channel that does not exist. A malformed request, a
+// voucher that is merely not larger than the last, or a server-side
+// failure is not one.
+func forged(err error) bool {
+	var rf *Refusal
+	return errors.As(err, &rf) && (rf.Reason == "bad_signature" || rf.Reason == "unknown_channel")
 }
 
-// refused answers a refusal; a failed authentication is counted against
-// party and answered after the limiter's delay.
-func (g *Gate) refused(w http.ResponseWriter, r *http.Request, party string, err error) {
+// refused answers a refusal (the limiter has had its say already).
+func (g *Gate) refused(w http.ResponseWriter, err error) {
 	var rf *Refusal
 	if !errors.As(err, &rf) {
 		rf = refuse(http.StatusInternalServerError, "internal", err, "%v", err)
-	}
-	if authFailure(rf) {
-		g.Limiter.Failed(r.Context(), party)
 	}
 	g.Stats.refusal(rf.Reason)
 	writeRefusal(w, rf)

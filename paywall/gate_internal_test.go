@@ -1,6 +1,7 @@
 package paywall
 
 import (
+	"context"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -53,4 +54,38 @@ func TestPriceInSixtyFourBits(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Attempts in flight hold their places: a party cannot start more than
+// Max at once, failed ones keep counting, and others given back free
+// their places.
+func TestLimiterAttempts(t *testing.T) {
+	l := &Limiter{Max: 3, Window: time.Minute}
+	for i := range 3 {
+		if ok, _ := l.Attempt("a"); !ok {
+			t.Fatalf("attempt %d refused", i)
+		}
+	}
+	if ok, wait := l.Attempt("a"); ok || wait <= 0 || wait > time.Minute {
+		t.Fatalf("a fourth attempt in flight: %v, wait %v", ok, wait)
+	}
+	if ok, _ := l.Attempt("b"); !ok {
+		t.Fatal("another party refused")
+	}
+	ctx := context.Background()
+	l.End(ctx, "a", false) // accepted: its place is free again
+	if ok, _ := l.Attempt("a"); !ok {
+		t.Fatal("a freed place was not given back")
+	}
+	l.End(ctx, "a", true)
+	l.End(ctx, "a", true)
+	l.End(ctx, "a", true) // three failures: all places kept
+	if ok, _ := l.Attempt("a"); ok {
+		t.Fatal("after three failures, a fourth attempt went through")
+	}
+	var none *Limiter
+	if ok, _ := none.Attempt("a"); !ok {
+		t.Fatal("a nil limiter limits")
+	}
+	none.End(ctx, "a", true)
 }

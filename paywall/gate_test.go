@@ -118,6 +118,7 @@ func newFixtureN(t testing.TB, n int) *fixture {
 		Sessions: f.sessions, Ledger: f.ledger,
 		Cashier: &paywall.Cashier{Ledger: f.ledger, Channels: f.watcher, Verifier: &chain.Verifier{Domain: f.c.Domain}, Payee: us, Margin: time.Hour},
 		Limiter: &paywall.Limiter{Max: 20, Window: time.Minute},
+		Lookups: &paywall.Limiter{Max: 20, Window: time.Minute},
 		Domain:  f.c.Domain, Payee: us, Logger: quiet, Directory: f.watcher,
 	}
 	mux := http.NewServeMux()

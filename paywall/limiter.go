@@ -12,8 +12,9 @@ import (
 // server do them at line rate.
 //
 // Only authentication failures count (a bad signature, a channel that
-// does not exist), never a malformed body or a dropped connection, and
-// they count against the party that failed: a client host (an IPv4
+// does not exist), never a malformed body or a dropped connection (an
+// attempt in flight holds a place until it ends), and they count against
+// the party that failed: a client host (an IPv4
 // address, an IPv6 /64) for a request without a session, the session's
 // channel for a top-up. So one forger behind a NAT or a proxy locks out
 // its own address for new sessions, and a viewer whose token and channel
@@ -49,26 +50,41 @@ func (l *Limiter) now() time.Time {
 	return time.Now()
 }
 
-// Blocked reports whether the party is over its limit, and until when.
-func (l *Limiter) Blocked(party string) (bool, time.Duration) {
+// Attempt takes one of the party's places before the expensive work
+// (signature recovery, a read from the chain): false, and how long until
+// a place frees, when it has none left. Taking the place first bounds
+// how many attempts a party has in flight at once, not only how many
+// failed. End every attempt that was let through with End.
+func (l *Limiter) Attempt(party string) (bool, time.Duration) {
+	if l == nil {
+		return true, 0
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	s, ok := l.clients[party]
-	if !ok {
-		return false, 0
+	now := l.now()
+	s := l.strikesOf(party, now)
+	if s.n >= l.Max {
+		return false, s.since.Add(l.Window).Sub(now)
 	}
-	left := s.since.Add(l.Window).Sub(l.now())
-	if left <= 0 {
-		delete(l.clients, party)
-		return false, 0
-	}
-	return s.n >= l.Max, left
+	s.n++
+	return true, 0
 }
 
-// Failed counts an authentication failure against the party, then holds
-// the caller back for Delay (or until ctx ends).
-func (l *Limiter) Failed(ctx context.Context, party string) {
-	l.count(party)
+// End ends an attempt: a failed authentication keeps its place (it
+// counts) and holds the caller back Delay, or until ctx ends; anything
+// else (accepted, or refused for another reason) gives the place back.
+func (l *Limiter) End(ctx context.Context, party string, failed bool) {
+	if l == nil {
+		return
+	}
+	if !failed {
+		l.mu.Lock()
+		if s, ok := l.clients[party]; ok && s.n > 0 {
+			s.n--
+		}
+		l.mu.Unlock()
+		return
+	}
 	if l.Delay <= 0 {
 		return
 	}
@@ -80,10 +96,9 @@ func (l *Limiter) Failed(ctx context.Context, party string) {
 	}
 }
 
-func (l *Limiter) count(party string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
+// strikesOf is the party's count in its current window, a new one if
+// its window has passed. Call with l.mu held.
+func (l *Limiter) strikesOf(party string, now time.Time) *strikes {
 	if l.clients == nil {
 		l.clients = map[string]*strikes{}
 	}
@@ -103,5 +118,5 @@ func (l *Limiter) count(party string) {
 		s = &strikes{since: now}
 		l.clients[party] = s
 	}
-	s.n++
+	return s
 }

@@ -29,19 +29,35 @@ const (
 	maxPreviews   = 200_000
 )
 
-func (p *previews) used(key string) time.Duration {
+// reserve takes d of the viewer's preview before the charge (so that
+// requests in parallel cannot each see it unused): false when the
+// viewer's preview is spent. A reservation the charge did not use as free
+// media goes back with release.
+func (p *previews) reserve(key string, limit, d time.Duration) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var used time.Duration
+	if u, ok := p.m[key]; ok {
+		used = u.used
+	}
+	if used >= limit {
+		return false
+	}
+	p.addLocked(key, d)
+	return true
+}
+
+// release gives back a reservation.
+func (p *previews) release(key string, d time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if u, ok := p.m[key]; ok {
-		return u.used
+		u.used = max(u.used-d, 0)
 	}
-	return 0
 }
 
-func (p *previews) add(key string, d time.Duration) {
+func (p *previews) addLocked(key string, d time.Duration) {
 	now := time.Now()
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	if p.m == nil {
 		p.m = map[string]*previewUse{}
 	}

@@ -3,14 +3,19 @@ package paywall_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/big"
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/livegate/livegate/internal/clientaddr"
 	"github.com/livegate/livegate/paywall"
@@ -182,5 +187,61 @@ func TestPreviewOncePerViewer(t *testing.T) {
 	b2 := f.doFrom("127.0.9.1", "POST", "/pay/pv/session", "", f.voucher(f.viewer, f.small, 5000))
 	if a := f.doFrom("127.0.9.1", "GET", "/seg/pv/5", b2.body["token"].(string), nil); a.code != 200 || a.header.Get("Livegate-Spent") != "2000" {
 		t.Errorf("another network's preview: %d %v (spent stays 2000: free)", a.code, a.header)
+	}
+}
+
+// Many channels of one viewer asking at once share one preview: it is
+// reserved before each charge, so parallel requests cannot each find it
+// unused.
+func TestPreviewIsNotFarmedInParallel(t *testing.T) {
+	const n = 8
+	f := newFixtureN(t, n)
+	f.gate.Streams["pv"] = paywall.Terms{PricePerSecond: big.NewInt(price), Preview: 4 * time.Second}
+	toks := make([]string, n)
+	for i := range n {
+		a := f.do("POST", "/pay/pv/session", "", f.voucher(f.many[i], f.manyCh[i], 10000))
+		if a.code != 200 {
+			t.Fatalf("session %d: %d %v", i, a.code, a.body)
+		}
+		toks[i] = a.body["token"].(string)
+	}
+	var wg sync.WaitGroup
+	free := make(chan bool, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := f.do("GET", "/seg/pv/"+strconv.Itoa(i+1), toks[i], nil)
+			free <- a.code == 200 && a.header.Get("Livegate-Spent") == "0"
+		}()
+	}
+	wg.Wait()
+	close(free)
+	got := 0
+	for ok := range free {
+		if ok {
+			got++
+		}
+	}
+	if got > 2 {
+		t.Errorf("%d channels fetching at once got %d free 2 s segments of a 4 s preview", n, got)
+	}
+}
+
+// Channel ids that name no channel (a link whose channel is still being
+// confirmed, polled by the watch page) have a budget of their own: they
+// never lock the address out of opening sessions.
+func TestUnknownChannelLookupsDoNotLockOutSessions(t *testing.T) {
+	f := newFixture(t)
+	me := crypto.PubkeyToAddress(f.viewer.PublicKey).Hex()
+	var a answer
+	for i := range 25 {
+		a = f.do("GET", fmt.Sprintf("/pay/demo/terms?signer=%s&channel=0x%064x", me, i+1), "", nil)
+	}
+	if a.code != http.StatusTooManyRequests || a.body["reason"] != "too_many_lookups" {
+		t.Errorf("the 25th unknown channel: %d %v", a.code, a.body)
+	}
+	if a := f.do("POST", "/pay/demo/session", "", f.voucher(f.viewer, f.plain, 4000)); a.code != 200 {
+		t.Errorf("a session after many lookups from the same address: %d %v", a.code, a.body)
 	}
 }

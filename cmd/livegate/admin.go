@@ -27,13 +27,15 @@ func (s *server) adminAuthorized(w http.ResponseWriter, r *http.Request) bool {
 		_ = json.NewEncoder(w).Encode(map[string]string{"error": msg, "reason": reason})
 		return false
 	}
-	if blocked, wait := s.adminLim.Blocked(party); blocked {
+	if ok, wait := s.adminLim.Attempt(party); !ok {
 		return deny(http.StatusTooManyRequests, "too_many_refused",
 			"too many wrong admin tokens from this address: wait "+wait.Round(time.Second).String())
 	}
-	if s.cfg.Admin.Token == "" || subtle.ConstantTimeCompare([]byte(got), []byte("Bearer "+s.cfg.Admin.Token)) != 1 {
-		if got != "" && s.cfg.Admin.Token != "" {
-			s.adminLim.Failed(r.Context(), party)
+	right := s.cfg.Admin.Token != "" && subtle.ConstantTimeCompare([]byte(got), []byte("Bearer "+s.cfg.Admin.Token)) == 1
+	wrong := !right && got != "" && s.cfg.Admin.Token != ""
+	s.adminLim.End(r.Context(), party, wrong)
+	if !right {
+		if wrong {
 			s.log.Warn("admin: wrong token", "remote", r.RemoteAddr, "client", s.clients.Of(r))
 		}
 		return deny(http.StatusUnauthorized, "no_admin_token", "admin token required: Authorization: Bearer <admin.token>")

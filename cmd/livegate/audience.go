@@ -1,12 +1,12 @@
 package main
 
 import (
-	"net"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/livegate/livegate/hls"
+	"github.com/livegate/livegate/internal/clientaddr"
 )
 
 // audienceWindow is how recently a viewer must have fetched a segment to
@@ -70,18 +70,16 @@ func (a *audience) prune(now time.Time) {
 }
 
 // countingGate is the open gate of a server without payments, with the
-// audience counted by client address (viewers behind one NAT count
-// once). With payments, the paywall's gate counts (paywall.Gate.Admitted).
+// audience counted by viewer (client network, behind trusted proxies the
+// forwarded client's), as the paywall's gate counts with payments
+// (paywall.Gate.Admitted).
 type countingGate struct {
 	hls.OpenGate
-	aud *audience
+	aud     *audience
+	clients *clientaddr.Resolver
 }
 
 func (g countingGate) Admit(w http.ResponseWriter, r *http.Request, seg hls.SegmentRef) bool {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	g.aud.saw(seg.Stream, "addr:"+host)
+	g.aud.saw(seg.Stream, "net:"+clientaddr.Viewer(g.clients.Of(r)).String())
 	return true
 }

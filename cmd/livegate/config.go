@@ -43,9 +43,14 @@ type Config struct {
 	// TrustedProxies are the reverse proxies (addresses or CIDR
 	// prefixes) whose X-Forwarded-For and Forwarded headers are believed;
 	// from anyone else they are ignored.
-	TrustedProxies Prefixes      `yaml:"trustedProxies"`
-	Metrics        MetricsConfig `yaml:"metrics"`
-	Limits         LimitsConfig  `yaml:"limits"`
+	TrustedProxies Prefixes `yaml:"trustedProxies"`
+	// ForwardedHeader is the one header trusted proxies name clients in:
+	// x-forwarded-for (the default: nginx, HAProxy, most CDNs) or
+	// forwarded (RFC 7239). The other is never read, since a proxy passes
+	// it through as the client wrote it.
+	ForwardedHeader string        `yaml:"forwardedHeader"`
+	Metrics         MetricsConfig `yaml:"metrics"`
+	Limits          LimitsConfig  `yaml:"limits"`
 }
 
 // MetricsConfig is metrics: in livegate.yml.
@@ -57,8 +62,8 @@ type MetricsConfig struct {
 
 // LimitsConfig is limits: in livegate.yml: connections the HTTP listener
 // holds open, per client host and in all. The ingest listeners have caps
-// of their own, made for publishers (RTMP 16 a client, RTSP 8, WHIP 4
-// sessions; 256 each in all).
+// of their own, made for publishers: RTMP 16 a client and 256 in all,
+// RTSP 8 and 256, WHIP 4 sessions and 64.
 type LimitsConfig struct {
 	// ConnsPerClient: from one client host (default 512: browsers open
 	// six a page over HTTP/1.1, and a venue's viewers share one NAT).
@@ -345,6 +350,8 @@ func (c *Config) validate() error {
 		return errors.New("admin.token: use at least 16 characters")
 	}
 	switch {
+	case c.ForwardedHeader != "" && !strings.EqualFold(c.ForwardedHeader, "x-forwarded-for") && !strings.EqualFold(c.ForwardedHeader, "forwarded"):
+		return fmt.Errorf("forwardedHeader: %q; want x-forwarded-for or forwarded", c.ForwardedHeader)
 	case c.Limits.Conns < 0:
 		return fmt.Errorf("limits.conns: %d; allow at least 1 connection, or 0 for half the open-file limit", c.Limits.Conns)
 	case c.Limits.ConnsPerClient < 1:

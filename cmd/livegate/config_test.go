@@ -100,6 +100,7 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		"trustedProxies: [10.0.0.1/8]" + stream:                                              "did you mean 10.0.0.0/8",
 		"trustedProxies: [proxy.example]" + stream:                                           "proxy.example",
 		"trustedProxies: 10.0.0.0/8" + stream:                                                "list of addresses",
+		"forwardedHeader: x-real-ip" + stream:                                                "want x-forwarded-for or forwarded",
 		"metrics: {public: maybe}" + stream:                                                  "bool",
 		"limits: {conns: -1}" + stream:                                                       "limits.conns",
 		"limits: {conns: 10, connsPerClient: 11}" + stream:                                   "limits.connsPerClient",

@@ -1,8 +1,10 @@
 package main
 
 import (
-	"net/netip"
+	"strings"
 	"syscall"
+
+	"github.com/livegate/livegate/internal/clientaddr"
 )
 
 // minTotalConns is the least a listener's total cap comes to when derived
@@ -27,6 +29,8 @@ func (c Config) connLimits() (total, perClient int) {
 	return total, perClient
 }
 
-// trustedProxies are the reverse proxies whose forwarded client
-// addresses are believed (config: trustedProxies).
-func (c Config) trustedProxies() []netip.Prefix { return c.TrustedProxies }
+// clientResolver names a request's client: behind the trusted proxies
+// (config: trustedProxies), the one their header (forwardedHeader) names.
+func (c Config) clientResolver() *clientaddr.Resolver {
+	return &clientaddr.Resolver{Trusted: c.TrustedProxies, Forwarded: strings.EqualFold(c.ForwardedHeader, "forwarded")}
+}

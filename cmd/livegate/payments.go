@@ -183,6 +183,9 @@ func (p *payments) startPaywall(cfg Config, log *slog.Logger) error {
 		// Forged vouchers: 20 a minute per host (or per channel, with a
 		// valid token), each answered half a second late.
 		Limiter: &paywall.Limiter{Max: 20, Window: time.Minute, Delay: 500 * time.Millisecond},
+		// Channel ids that name no channel, read from the chain each: a
+		// watch page polls every 2 s while its channel confirms.
+		Lookups: &paywall.Limiter{Max: 120, Window: time.Minute},
 		Domain:  p.client.Domain, Payee: p.payee, Logger: log, Directory: p.watcher,
 	}
 	p.settler = &chain.Settler{Client: p.client, Key: p.key, Watcher: p.watcher, Vouchers: ledger,

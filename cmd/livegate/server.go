@@ -62,7 +62,7 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 		return nil, err
 	}
 	s := &server{cfg: cfg, log: log, archive: archive, streams: map[string]*hls.Stream{}, audience: newAudience(),
-		clients:  &clientaddr.Resolver{Trusted: cfg.trustedProxies()},
+		clients:  cfg.clientResolver(),
 		adminLim: &paywall.Limiter{Max: 10, Window: time.Minute, Delay: time.Second}}
 	s.metrics = newMetrics(s)
 	opts := hls.Options{
@@ -113,7 +113,7 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	}
 
 	mux := http.NewServeMux()
-	var gate hls.Gate = countingGate{aud: s.audience}
+	var gate hls.Gate = countingGate{aud: s.audience, clients: s.clients}
 	if s.pay != nil {
 		s.pay.gate.Admitted = s.audience.saw
 		s.pay.gate.Clients = s.clients

@@ -20,8 +20,13 @@ import (
 
 // Resolver finds a request's client. The zero value trusts no proxy.
 type Resolver struct {
-	// Trusted are the proxies whose forwarding headers are believed.
+	// Trusted are the proxies whose forwarding header is believed.
 	Trusted []netip.Prefix
+	// Forwarded reads RFC 7239's Forwarded header instead of
+	// X-Forwarded-For. Only one of the two is ever read: a proxy appends
+	// to the one it writes and passes the other through as the client
+	// sent it, so reading both would let a client name itself.
+	Forwarded bool
 }
 
 // maxHops bounds how many forwarded addresses are looked at: a header of
@@ -68,21 +73,20 @@ func (res *Resolver) Of(r *http.Request) netip.Addr {
 		return peer
 	}
 	var hops []netip.Addr
-	if f := r.Header.Values("Forwarded"); len(f) > 0 {
-		hops = forwarded(f)
+	if res.Forwarded {
+		hops = forwarded(r.Header.Values("Forwarded"))
 	} else {
 		hops = xForwardedFor(r.Header.Values("X-Forwarded-For"))
 	}
 	// Walk from the nearest hop back: the first untrusted one is the
 	// client as far as trusted proxies can tell; anything before it was
-	// written by that client and proves nothing.
+	// written by that client and proves nothing. When every hop is a
+	// trusted proxy, the first of them may have been written by a client
+	// too: the peer is all that is known.
 	for i := len(hops) - 1; i >= 0; i-- {
 		if !res.trusted(hops[i]) {
 			return hops[i]
 		}
-	}
-	if len(hops) > 0 {
-		return hops[0]
 	}
 	return peer
 }

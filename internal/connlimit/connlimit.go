@@ -8,6 +8,7 @@ package connlimit
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -34,12 +35,16 @@ type Listener struct {
 	Logger   *slog.Logger
 	LogEvery time.Duration // default 10 s
 
-	mu     sync.Mutex
-	open   int
-	per    map[netip.Prefix]int
-	logged map[netip.Prefix]time.Time
-	swept  time.Time
+	mu         sync.Mutex
+	open       int
+	per        map[netip.Prefix]int
+	logged     map[netip.Prefix]time.Time
+	manyLogged time.Time // the last "many clients" line
+	swept      time.Time
 }
+
+// maxLogged bounds the clients whose last refusal line is remembered.
+const maxLogged = 10_000
 
 // Open is the number of connections open now (for tests and metrics).
 func (l *Listener) Open() int {
@@ -130,12 +135,26 @@ func (l *Listener) refuse(c net.Conn, host netip.Prefix, reason string) {
 	}
 	last, seen := l.logged[host]
 	quiet := seen && now.Sub(last) < every
-	if !quiet && len(l.logged) < 10_000 {
+	many := false
+	switch {
+	case quiet:
+	case len(l.logged) < maxLogged:
 		l.logged[host] = now
+	default: // refusing so many clients that one line per interval says it
+		quiet = now.Sub(l.manyLogged) < every
+		many = !quiet
+		if many {
+			l.manyLogged = now
+		}
 	}
 	open, per := l.open, l.per[host]
 	l.mu.Unlock()
-	if !quiet && l.Logger != nil {
+	switch {
+	case l.Logger == nil || quiet:
+	case many:
+		l.Logger.Warn(l.Name+": connections refused from many clients (each logged once per interval until now): "+reason,
+			"clients", maxLogged, "interval", every, "open", open)
+	default:
 		l.Logger.Warn(l.Name+": connection refused: "+reason, "remote", c.RemoteAddr().String(),
 			"client", host.String(), "open", open, "fromClient", per)
 	}
@@ -153,6 +172,17 @@ func (c *conn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(func() { c.l.release(c.host) })
 	return err
+}
+
+// ReadFrom hands a copy into the connection to the inner one's ReadFrom:
+// net/http serves a file through it, and a *net.TCPConn's is sendfile.
+// Without it a wrapped connection copies every segment through user
+// space.
+func (c *conn) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := c.Conn.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(struct{ io.Writer }{c.Conn}, r)
 }
 
 // HTTPRefusal answers a refused HTTP connection with 503 and the reason.

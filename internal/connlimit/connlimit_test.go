@@ -2,9 +2,12 @@ package connlimit
 
 import (
 	"bufio"
+	"bytes"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"testing"
 	"time"
 
@@ -69,5 +72,41 @@ func TestCaps(t *testing.T) {
 	}
 	if c := testenv.DialFrom(t, "127.0.0.1", addr); refused(t, c) {
 		t.Fatal("a slot freed by the client was not given back")
+	}
+}
+
+// An accepted connection hands copies to the TCP connection's ReadFrom
+// (sendfile, for the files net/http serves), and the bytes arrive whole.
+func TestAcceptedConnKeepsReadFrom(t *testing.T) {
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &Listener{Listener: inner, Total: 4}
+	defer l.Close()
+	client := testenv.DialFrom(t, "127.0.0.1", inner.Addr().String())
+	c, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rf, ok := c.(io.ReaderFrom)
+	if !ok {
+		t.Fatal("an accepted connection is not an io.ReaderFrom: net/http would not use sendfile")
+	}
+	f, err := os.CreateTemp(t.TempDir(), "seg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := bytes.Repeat([]byte("0123456789abcdef"), 64<<10)
+	_, _ = f.Write(want)
+	_, _ = f.Seek(0, 0)
+	go func() {
+		_, _ = rf.ReadFrom(f)
+		_ = c.Close()
+	}()
+	_ = client.SetReadDeadline(time.Now().Add(10 * time.Second))
+	got, err := io.ReadAll(client)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("read %d bytes (%v), want %d", len(got), err, len(want))
 	}
 }
