@@ -14,12 +14,14 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -203,8 +205,26 @@ streams:
 		first := lastSegment(t, srv.base, r)
 		testenv.Eventually(t, r+" goes on after the attacks", func() bool { return lastSegment(t, srv.base, r) != first })
 	}
-	for _, c := range trickle {
+	// The server ends trickled requests itself (ReadTimeout): keep the
+	// second address's 400 open and see them closed; drop the rest.
+	var stayed atomic.Bool
+	for _, c := range trickle[700:1100] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = c.SetReadDeadline(time.Now().Add(45 * time.Second))
+			_, err := io.Copy(io.Discard, c)
+			if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
+				stayed.Store(true)
+			}
+		}()
+	}
+	for _, c := range append(trickle[:700:700], trickle[1100:]...) {
 		_ = c.Close()
+	}
+	wg.Wait()
+	if stayed.Load() {
+		t.Errorf("a trickling connection stayed open for 45 s: request bodies have no deadline")
 	}
 	// The server's descriptors and heap come back (ReadTimeout ends the
 	// trickled requests that were let in, at the latest).
@@ -215,6 +235,42 @@ streams:
 			t.Errorf("the log does not say %q", want)
 		}
 	}
+	// The viewer's token shared with another client network: the same
+	// segment is charged again there, once, and not again from the first.
+	mediaURL := srv.base + "/live/demo/source/index.m3u8?token=" + url.QueryEscape(s.Token)
+	_, pl := getFrom(t, "127.0.0.1", mediaURL)
+	segs := uris(t, mediaURL, []byte(pl))
+	if len(segs) == 0 {
+		t.Fatalf("no segments listed: %s", pl)
+	}
+	seg := segs[len(segs)-1]
+	spent := func(from string) (int64, int64) {
+		t.Helper()
+		c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DialContext: dialerFrom(from).DialContext}}
+		resp, err := c.Get(seg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s fetching %s: %d", from, seg, resp.StatusCode)
+		}
+		sp, _ := strconv.ParseInt(resp.Header.Get("Livegate-Spent"), 10, 64)
+		pr, _ := strconv.ParseInt(resp.Header.Get("Livegate-Price"), 10, 64)
+		return sp, pr
+	}
+	first, price := spent("127.0.0.1")
+	if again, _ := spent("127.0.0.1"); again != first {
+		t.Errorf("the same viewer refetching was charged: %d then %d", first, again)
+	}
+	if other, _ := spent("127.0.1.1"); other != first+price {
+		t.Errorf("a second network with the same token: spent %d, want %d + %d", other, first, price)
+	}
+	if again, _ := spent("127.0.1.9"); again != first+price {
+		t.Errorf("the second network refetching was charged: %d", again)
+	}
+
 	t.Logf("after: %d fds, heap %d MiB", openFDs(t, pid), heapInUse(t, srv.base)>>20)
 }
 
