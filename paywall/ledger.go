@@ -178,6 +178,8 @@ type BoltLedger struct {
 	// numbered after it (a failed one's number is used again), and a new
 	// segment's header names it (see ledger_log.go).
 	acked uint64
+	// syncLog is fdatasync; tests make it fail. Called with walMu held.
+	syncLog func(*os.File) error
 
 	pendMu  sync.Mutex     // taken last: inside walMu (the writer) or an account's lock (forgetIdle)
 	pending map[string]int // charges in unapplied records, per session (by chargeKey(ch, session, ""))
@@ -295,7 +297,8 @@ func OpenBoltLedger(path string) (*BoltLedger, error) {
 	l := &BoltLedger{
 		db: db, path: path, now: time.Now, accounts: map[common.Hash]*account{},
 		ops: make(chan op, maxBatch), done: make(chan struct{}), pending: map[string]int{},
-		kick: make(chan struct{}, 1), ckptStop: make(chan struct{}), ckptDone: make(chan struct{}),
+		syncLog: fdatasync,
+		kick:    make(chan struct{}, 1), ckptStop: make(chan struct{}), ckptDone: make(chan struct{}),
 	}
 	if err := l.recover(); err != nil {
 		_ = db.Close()
@@ -379,23 +382,42 @@ func (l *BoltLedger) segments() []string {
 // replay reads the log's segments, oldest first, and returns the records
 // of their acknowledged commits. Within a segment, scanLog tells a torn
 // tail from damage. Across segments, each one's header says which
-// commits were acknowledged before it, which the segment before it (when
-// it is still there) must hold: a torn tail there was a write that
+// commits were acknowledged before it, which the segments before it (when
+// they are still there) must hold: a torn tail there was a write that
 // failed, never acknowledged, or else it is damage; commits missing from
-// its end were lost; and whole commits past what the header says were
-// written, but their sync failed.
+// their end were lost; and whole commits past what the header says were
+// written, but their sync failed. A segment holding no frame (zeros, or
+// the torn write of its header: the writer syncs a header before writing
+// anything after it) is a new segment the writer could not start; it
+// holds nothing and says nothing, and replay passes over it. A torn tail
+// followed by nothing but such segments is the log's end, torn: never
+// acknowledged.
 func (l *BoltLedger) replay(segs []string) ([]record, error) {
 	var recs []record
-	// prev is the segment before; known and done, the last commit it or
-	// the unbroken run before it holds whole, when a header says.
+	// prev is the segment before; known and done, the last commit the
+	// unbroken run up to it holds whole, when a header says, and held
+	// and end, the segment holding it and where its whole commits end.
 	var prev struct {
-		seg   string
-		seq   int
-		scan  logScan
-		known bool
-		done  uint64
+		seg, held string
+		seq       int
+		legacy    bool
+		known     bool
+		done      uint64
+		end       int64
 	}
-	for i, seg := range segs {
+	// last is where the frames of the last segment that held records
+	// are, which end recs: a later header may say their last commits'
+	// sync failed.
+	var last struct{ spans []span }
+	// torn is a torn commit not yet accounted for: only a header after
+	// it, or the log's end, says it was never acknowledged.
+	type tornTail struct {
+		seg    string
+		off    int64
+		commit uint64
+	}
+	var torn *tornTail
+	for _, seg := range segs {
 		s, err := scanLogFile(seg)
 		if d := (*logDamage)(nil); errors.As(err, &d) {
 			return nil, damagedLog(seg, d)
@@ -404,43 +426,68 @@ func (l *BoltLedger) replay(segs []string) ([]record, error) {
 			return nil, fmt.Errorf("reading the log: %w", err)
 		}
 		seq := seqOf(seg, l.path)
-		next := prev.seg != "" && !prev.scan.legacy && !s.legacy && prev.seq+1 == seq
-		if p := prev.scan; next && s.header && prev.known && s.acked > prev.done {
-			why := fmt.Sprintf("commits %d to %d, acknowledged (as %s says), are missing", prev.done+1, s.acked, filepath.Base(seg))
-			if p.torn {
-				why = fmt.Sprintf("commit %d, acknowledged (as %s says), is not whole", prev.done+1, filepath.Base(seg))
+		next := prev.seg != "" && !prev.legacy && !s.legacy && prev.seq+1 == seq
+		if !next {
+			if torn != nil {
+				return nil, damagedLog(torn.seg, &logDamage{torn.off, "a torn commit in a segment before the last, and no header after it says it was never acknowledged"})
 			}
-			return nil, damagedLog(prev.seg, &logDamage{p.end, why})
+			prev.known, last.spans = false, nil
 		}
-		if p := prev.scan; next && s.header && s.acked < p.done {
-			// The writer's sync of these failed: their callers were told
-			// so, and they were left out of the accounts in memory.
-			n := 0
-			for _, sp := range p.spans {
-				if sp.commit > s.acked {
-					n++
+		if s.header {
+			if torn != nil && s.acked >= torn.commit {
+				return nil, damagedLog(torn.seg, &logDamage{torn.off, fmt.Sprintf("commit %d, acknowledged (as %s says), is not whole", torn.commit, filepath.Base(seg))})
+			}
+			if prev.known && s.acked > prev.done {
+				return nil, damagedLog(prev.held, &logDamage{prev.end, fmt.Sprintf("commits %d to %d, acknowledged (as %s says), are missing", prev.done+1, s.acked, filepath.Base(seg))})
+			}
+			if torn != nil {
+				slog.Default().Warn("ledger: a log segment ends in a write that failed, never acknowledged; cut", "file", torn.seg, "offset", torn.off)
+				torn = nil
+			}
+			if prev.known && s.acked < prev.done {
+				// The writer's sync of these failed: their callers were
+				// told so, and they were left out of the accounts in
+				// memory.
+				n := 0
+				for _, sp := range last.spans {
+					if sp.commit > s.acked {
+						n++
+					}
 				}
+				recs, last.spans = recs[:len(recs)-n], nil
+				slog.Default().Warn("ledger: a log segment ends in commits whose sync failed, never acknowledged; cut", "file", prev.held, "commits", prev.done-s.acked)
 			}
-			recs = recs[:len(recs)-n]
-			slog.Default().Warn("ledger: a log segment ends in commits whose sync failed, never acknowledged; cut", "file", prev.seg, "commits", p.done-s.acked)
 		}
-		if p := prev.scan; p.torn && !p.legacy {
-			if !next || !s.header || !prev.known {
-				return nil, damagedLog(prev.seg, &logDamage{p.end, "a torn commit in a segment before the last, and no header after it says it was never acknowledged"})
+		switch {
+		case s.legacy:
+			if s.torn {
+				slog.Default().Warn("ledger: a log segment (without checksums) ends in a line that does not decode; dropped", "file", seg, "offset", s.end)
 			}
-			slog.Default().Warn("ledger: a log segment ends in a write that failed, never acknowledged; cut", "file", prev.seg, "offset", p.end)
-		}
-		if s.torn && s.legacy {
-			slog.Default().Warn("ledger: a log segment (without checksums) ends in a line that does not decode; dropped", "file", seg, "offset", s.end)
-		} else if s.torn && i == len(segs)-1 {
-			slog.Default().Warn("ledger: the log ends in a torn write, never acknowledged; cut", "file", seg, "offset", s.end)
+		case s.torn && s.tornCommit != 0:
+			if torn != nil { // a torn commit, then frames without a header
+				return nil, damagedLog(torn.seg, &logDamage{torn.off, "a torn commit in a segment before the last, and no header after it says it was never acknowledged"})
+			}
+			torn = &tornTail{seg, s.end, s.tornCommit}
+		case s.torn:
+			slog.Default().Warn("ledger: a log segment begins with a torn header and holds nothing; passed over", "file", seg)
 		}
 		recs = append(recs, s.recs...)
-		known, done := s.header, s.done
-		if !s.header && next {
-			known, done = prev.known, prev.done
+		if len(s.recs) > 0 {
+			last.spans = s.spans
 		}
-		prev.seg, prev.seq, prev.scan, prev.known, prev.done = seg, seq, s, known, done
+		if s.header {
+			prev.known, prev.done, prev.held, prev.end = true, s.done, seg, s.end
+		} else if s.legacy {
+			prev.known = false
+		}
+		prev.seg, prev.seq, prev.legacy = seg, seq, s.legacy
+	}
+	if torn != nil {
+		if torn.seg == prev.seg {
+			slog.Default().Warn("ledger: the log ends in a torn write, never acknowledged; cut", "file", torn.seg, "offset", torn.off)
+		} else {
+			slog.Default().Warn("ledger: the log ends in a torn write, never acknowledged, and new segments holding nothing; cut", "file", torn.seg, "offset", torn.off)
+		}
 	}
 	return recs, nil
 }
@@ -511,24 +558,66 @@ func (l *BoltLedger) zeroAhead(end int64) error {
 	return nil
 }
 
-// rotate starts a new, preallocated log segment. The old one stays on disk
-// until a checkpoint has moved its records. Call with walMu held (or
-// before the writer starts).
+// rotate starts a new, preallocated log segment, whose header frame,
+// naming the last commit acknowledged, it writes and syncs (with the
+// directory's entry) before anything else: after a write that failed,
+// that header is what tells replay to leave the failed commit out, so it
+// is durable before the writer carries on. The old segment stays on disk
+// until a checkpoint has moved its records. If rotate fails, the new file
+// is removed (its number used again) and the writer stays where it was.
+// Call with walMu held (or before the writer starts).
 func (l *BoltLedger) rotate() error {
-	l.walSeq++
-	f, err := os.OpenFile(fmt.Sprintf("%s.wal.%d", l.path, l.walSeq), os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
+	seq := l.walSeq + 1
+	name := fmt.Sprintf("%s.wal.%d", l.path, seq)
+	f, err := os.OpenFile(name, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
+	fail := func(err error) error {
+		_ = f.Close()
+		if rerr := os.Remove(name); rerr != nil {
+			// It stays, holding no record (at most a header, true
+			// whether or not it reached the disk); the next segment
+			// comes after it, and replay passes over it.
+			l.walSeq = seq
+		}
+		return err
+	}
 	if err := unix.Fallocate(int(f.Fd()), 0, 0, walSize); err != nil {
-		f.Close()
-		return fmt.Errorf("preallocating the log: %w", err)
+		return fail(fmt.Errorf("preallocating the log: %w", err))
+	}
+	hdr := appendHeaderFrame(make([]byte, 0, headerFrameLen), l.acked)
+	if _, err := f.WriteAt(zeros[:min(zeroStep, walSize)], 0); err != nil {
+		return fail(err)
+	}
+	if _, err := f.WriteAt(hdr, 0); err != nil {
+		return fail(err)
+	}
+	if err := l.syncLog(f); err != nil {
+		return fail(fmt.Errorf("syncing the log's header: %w", err))
+	}
+	if err := syncDir(filepath.Dir(name)); err != nil {
+		return fail(err)
 	}
 	if l.wal != nil {
-		l.wal.Close()
+		_ = l.wal.Close()
 	}
-	l.wal, l.walOff, l.walZeroed = f, 0, 0
+	l.wal, l.walSeq, l.walOff, l.walZeroed = f, seq, int64(len(hdr)), min(zeroStep, walSize)
 	return nil
+}
+
+// fdatasync makes what was written to a log segment durable; it is
+// BoltLedger.syncLog unless a test makes syncs fail.
+func fdatasync(f *os.File) error { return unix.Fdatasync(int(f.Fd())) }
+
+// syncDir makes dir's entries durable: a new segment's name.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	return errors.Join(err, d.Close())
 }
 
 // writer appends queued changes, as many as are waiting, to the log with
@@ -541,41 +630,34 @@ func (l *BoltLedger) writer() {
 	for first := range l.ops {
 		batch := l.gather(first, last, active)
 		last, active = len(batch), accounts.saw(batch)
-		// Room in front for a segment's header, used when this write
-		// begins one.
-		buf = append(buf[:0], make([]byte, headerFrameLen)...)
+		buf = buf[:0]
 		for i, o := range batch {
 			buf = appendRecordFrame(buf, &o.rec, l.acked+1, i == len(batch)-1)
 		}
-		out := buf[headerFrameLen:]
 		l.walMu.Lock()
 		var err error
-		if l.walOff+int64(len(out)) > walSize {
+		if l.walOff+int64(len(buf)) > walSize {
 			err = l.rotate()
 		}
-		if err == nil && l.walOff == 0 {
-			appendHeaderFrame(buf[:0], l.acked)
-			out = buf
-		}
+		at := l.walOff
 		if err == nil {
-			err = l.zeroAhead(l.walOff + int64(len(out)))
+			err = l.zeroAhead(at + int64(len(buf)))
 		}
 		start := time.Now()
+		wrote := false
 		if err == nil {
-			_, err = l.wal.WriteAt(out, l.walOff)
+			_, err = l.wal.WriteAt(buf, at)
+			wrote = true
 		}
 		if err == nil {
-			err = unix.Fdatasync(int(l.wal.Fd()))
+			err = l.syncLog(l.wal)
 		}
 		synced := time.Now()
 		if err == nil {
-			l.walOff += int64(len(out))
+			l.walOff += int64(len(buf))
 			l.acked++
-		} else {
-			// Some of buf may be on disk anyway; the next batch starts a
-			// new segment rather than write over (and after) it, and
-			// its header tells replay to leave this commit out.
-			l.walOff = walSize
+		} else if wrote {
+			l.failed(at, len(buf), err)
 		}
 		if err == nil {
 			// Counted pending before a checkpoint can take them (it
@@ -605,6 +687,25 @@ func (l *BoltLedger) writer() {
 			default:
 			}
 		}
+	}
+}
+
+// failed is the writer's answer to a commit whose write or sync, at off
+// for n bytes, failed: its callers are told so, but some or all of it may
+// be on disk, torn or whole. It is not written over or after: the next
+// commit goes to a new segment, started here at once, whose header (synced
+// before anything else is written) names the last commit acknowledged, so
+// replay leaves this one out. The failed bytes are zeroed too, at best in
+// the page cache alone (the disk is failing), which covers the process
+// stopping before a new segment could be started: replay then sees the
+// segment end where it did. Call with walMu held.
+func (l *BoltLedger) failed(off int64, n int, err error) {
+	l.walOff = walSize
+	name := l.wal.Name()
+	_, zerr := l.wal.WriteAt(make([]byte, n), off)
+	rerr := l.rotate()
+	if zerr != nil || rerr != nil {
+		slog.Default().Error("ledger: a log write failed; the commit it held, never acknowledged, may be left on disk", "file", name, "offset", off, "err", err, "zeroing", zerr, "new segment", rerr)
 	}
 }
 

@@ -28,12 +28,16 @@ import (
 //	[16:20] CRC-32C of bytes [0:16] and the payload
 //	[20:]   payload: a record's JSON (record.appendJSON); a header's logMagic
 //
-// A group commit is one write and one sync, and is acknowledged whole;
-// a crash can tear only the last commit of the last segment, and a write
-// that fails sends the next commit to a new segment, whose header says
-// which commits were acknowledged before it. So replay can tell a torn
-// tail, cut as never acknowledged, from damage to acknowledged records,
-// which stops the ledger from opening (see scanLog and BoltLedger.replay).
+// A group commit is one write and one sync, and is acknowledged whole.
+// A segment's header is written and synced on its own when the segment
+// starts, before any record. A crash can tear only the last commit of the
+// last segment holding records; a write or sync that fails has the writer
+// start a new segment at once, whose header says which commits were
+// acknowledged before it (and zero the failed bytes, in case it cannot).
+// A new segment the writer could not start holds no frame: zeros, or a
+// torn header. So replay can tell a torn tail, cut as never acknowledged,
+// from damage to acknowledged records, which stops the ledger from
+// opening (see scanLog and BoltLedger.replay).
 const (
 	frameSize       = 20 // a frame's fixed part
 	frameKindHeader = 1
@@ -143,6 +147,10 @@ type logScan struct {
 	// where a torn commit begins.
 	end  int64
 	torn bool // from end on, an incomplete or damaged commit (never acknowledged, if this is the last segment)
+	// tornCommit is the torn commit's number, if known: the next after
+	// done, or, without a header, the one whose frames follow the gap. 0
+	// when a segment without a header holds no valid frame at all.
+	tornCommit uint64
 }
 
 type span struct {
@@ -219,6 +227,9 @@ func scanLog(r io.Reader, size int64) (logScan, error) {
 	s.end = off
 	if len(open) > 0 || nonzero {
 		s.torn = true
+		if tc.known {
+			s.tornCommit = tc.commit
+		}
 		if len(open) > 0 {
 			s.end = openAt
 		}

@@ -1,6 +1,7 @@
 package paywall
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -84,6 +85,17 @@ func FuzzLedgerReplay(f *testing.F) {
 		if !s.torn && !allZero(data[s.end:]) {
 			t.Fatalf("whole, yet not zeros after %d", s.end)
 		}
+		// The torn commit's number, which replay checks against the
+		// next segment's header: the next after the whole ones, or, with
+		// no header, that of a valid record frame past the end.
+		switch {
+		case !s.torn && s.tornCommit != 0:
+			t.Fatalf("whole, yet commit %d torn", s.tornCommit)
+		case s.torn && s.header && s.tornCommit != s.done+1:
+			t.Fatalf("torn after commit %d, yet the torn one is %d", s.done, s.tornCommit)
+		case s.torn && !s.header && s.tornCommit != 0 && !hasRecordFrame(data[s.end:], s.tornCommit):
+			t.Fatalf("torn commit %d, yet no frame of it", s.tornCommit)
+		}
 		if !s.header {
 			return
 		}
@@ -158,4 +170,23 @@ func sealFrames(data []byte) []byte {
 		i += len(f)
 	}
 	return data
+}
+
+// hasRecordFrame says whether data holds a valid record frame of commit.
+func hasRecordFrame(data []byte, commit uint64) bool {
+	for i := 0; i+frameSize <= len(data); i++ {
+		h := data[i:]
+		if h[0] != frameMagic[0] || h[1] != frameMagic[1] || h[2] != frameKindRecord || binary.LittleEndian.Uint64(h[8:16]) != commit {
+			continue
+		}
+		n := int(binary.LittleEndian.Uint32(h[4:8]))
+		if n > maxFramePayload || n > len(h)-frameSize {
+			continue
+		}
+		f := h[:frameSize+n]
+		if _, ok := peekFrame(bufio.NewReaderSize(bytes.NewReader(f), len(f))); ok {
+			return true
+		}
+	}
+	return false
 }

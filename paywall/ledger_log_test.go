@@ -3,6 +3,7 @@ package paywall
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/big"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -452,4 +454,293 @@ func TestLedgerLogTornCommitWithGaps(t *testing.T) {
 	if _, err := scanLog(bytes.NewReader(more), int64(len(more))); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("damaged at byte %d", second.off)) {
 		t.Errorf("a gap followed by a later commit: %v", err)
 	}
+}
+
+// Replay across segments, each laid out as the writer (or a crash, or a
+// failed write) leaves it: a torn tail is cut when only segments holding
+// nothing follow it (zeros, or a torn header: new segments the writer
+// could not start) or when a later header says it was never acknowledged,
+// and refused when a later header says it was, or when frames without a
+// header follow it. A segment holding nothing passes on what the segment
+// before it holds, so a later header is still checked against it.
+// (Replay before these rules refused the first five logs that open here,
+// replayed the sixth's commit whose sync failed, and named the wrong
+// file or reason for three of the others.)
+func TestLedgerLogReplayAcrossSegments(t *testing.T) {
+	rec := func(i int) record {
+		a := newAccount()
+		a.Spent.SetInt64(int64(i))
+		return newRecord(common.Hash{byte(i)}, &a, "", nil)
+	}
+	// seg is a header and whole commits numbered from acked+1, one
+	// record each (rec(i) for i in recs), then zeros.
+	seg := func(acked uint64, recs ...int) []byte {
+		var commits [][]record
+		for _, i := range recs {
+			commits = append(commits, []record{rec(i)})
+		}
+		return encodeLog(acked, acked+1, commits)
+	}
+	// torn is seg's, then half of the next commit's frame (rec(i)).
+	torn := func(acked uint64, i int, recs ...int) []byte {
+		b := seg(acked, recs...)
+		b = b[:len(b)-512]
+		f := appendRecordFrame(nil, ptr(rec(i)), acked+uint64(len(recs))+1, true)
+		return append(append(b, f[:len(f)/2]...), make([]byte, 512)...)
+	}
+	zeros := make([]byte, 4096)
+	tornHeader := append(appendHeaderFrame(nil, 2)[:frameSize], make([]byte, 4096)...)
+	// headerless is a commit's frames (rec(i)) with its header lost.
+	headerless := func(commit uint64, i int) []byte {
+		return append(appendRecordFrame(nil, ptr(rec(i)), commit, true), make([]byte, 512)...)
+	}
+	type file struct {
+		seq  int
+		data []byte
+	}
+	for _, tc := range []struct {
+		name  string
+		files []file
+		want  []int  // the records replayed, by rec's number
+		err   string // or the error
+		warn  string // and a warning naming the first file
+	}{
+		{"torn tail, then a preallocated new segment of zeros", []file{{1, torn(0, 3, 1, 2)}, {2, zeros}}, []int{1, 2}, "", "never acknowledged, and new segments holding nothing; cut"},
+		{"torn tail, then a new segment's torn header", []file{{1, torn(0, 3, 1, 2)}, {2, tornHeader}}, []int{1, 2}, "", "never acknowledged, and new segments holding nothing; cut"},
+		{"a torn header, the segment before checkpointed, then a header", []file{{4, tornHeader}, {5, seg(5, 6)}}, []int{6}, "", ""},
+		{"frames without a header, commit 3, then a header naming commit 2", []file{{1, headerless(3, 3)}, {2, seg(2, 4)}}, []int{4}, "", "a write that failed, never acknowledged; cut"},
+		{"torn tail, zeros, then a header naming the commit before it", []file{{1, torn(0, 3, 1, 2)}, {2, zeros}, {3, seg(2, 4)}}, []int{1, 2, 4}, "", "a write that failed, never acknowledged; cut"},
+		{"a whole commit, zeros, then a header naming the commit before it", []file{{1, seg(0, 1, 2)}, {2, tornHeader}, {3, seg(1, 3)}}, []int{1, 3}, "", "sync failed, never acknowledged; cut"},
+		{"torn tail, zeros, then a header naming it", []file{{1, torn(0, 3, 1, 2)}, {2, zeros}, {3, seg(3, 4)}}, nil, "commit 3, acknowledged (as ledger.db.wal.3 says), is not whole", ""},
+		{"frames without a header, commit 3, then a header naming commit 3", []file{{1, headerless(3, 3)}, {2, seg(3, 4)}}, nil, "commit 3, acknowledged (as ledger.db.wal.2 says), is not whole", ""},
+		{"commits missing, zeros between", []file{{1, seg(0, 1)}, {2, zeros}, {3, seg(2, 4)}}, nil, "commits 2 to 2, acknowledged (as ledger.db.wal.3 says), are missing", ""},
+		{"torn tail, then frames without a header", []file{{1, torn(0, 2, 1)}, {2, headerless(2, 3)}}, nil, "no header after it", ""},
+		{"torn tail, then a missing segment", []file{{1, torn(0, 2, 1)}, {3, seg(1, 3)}}, nil, "no header after it", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "ledger.db")
+			for _, f := range tc.files {
+				if err := os.WriteFile(fmt.Sprintf("%s.wal.%d", path, f.seq), f.data, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			l := &BoltLedger{path: path}
+			warned := logWarnings(t)
+			recs, err := l.replay(l.segments())
+			if tc.err != "" {
+				first := fmt.Sprintf("%s.wal.%d", path, tc.files[0].seq)
+				if err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), first) {
+					t.Fatalf("replayed %d records, error %v; want an error naming %s and saying %q", len(recs), err, first, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int
+			for _, r := range recs {
+				var j accountJSON
+				if err := json.Unmarshal(r.Account, &j); err != nil {
+					t.Fatal(err)
+				}
+				a, err := decodeAccount(r.Channel, j)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, int(a.Spent.Int64()))
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("replayed %v, want %v", got, tc.want)
+			}
+			first := fmt.Sprintf("%s.wal.%d", path, tc.files[0].seq)
+			if w := warned.String(); tc.warn != "" && (!strings.Contains(w, tc.warn) || !strings.Contains(w, "file="+first)) {
+				t.Errorf("no warning naming %s and saying %q:\n%s", first, tc.warn, w)
+			}
+		})
+	}
+}
+
+// failSyncs makes l's log syncs fail, as a failing disk's do: the next
+// one, or every one from now on. The first failure reads what the
+// segment then holds past end (its whole commits' end, before): the
+// failed commit, whole, as the disk may hold it anyway.
+func failSyncs(t *testing.T, l *BoltLedger, end int64, every bool) (failed func() []byte) {
+	t.Helper()
+	var held []byte // the writer's, until the failed commit's answer
+	l.walMu.Lock()
+	defer l.walMu.Unlock()
+	l.syncLog = func(f *os.File) error {
+		if held != nil && !every {
+			return fdatasync(f)
+		}
+		if held == nil {
+			data, err := os.ReadFile(f.Name())
+			if err != nil {
+				t.Error(err)
+				return err
+			}
+			s, err := scanLog(bytes.NewReader(data), int64(len(data)))
+			if err != nil || s.end <= end {
+				t.Errorf("the failed commit is not in %s past byte %d: %+v %v", f.Name(), end, s, err)
+			}
+			held = data[end:s.end]
+		}
+		return syscall.EIO
+	}
+	return func() []byte { return held }
+}
+
+// writeAt writes b into file at off.
+func writeAt(t *testing.T, file string, b []byte, off int64) {
+	t.Helper()
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteAt(b, off); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A commit whose sync fails is answered with the error, and the failure
+// is on disk before the writer answers: a new segment, its header synced,
+// names the last commit acknowledged, and the failed commit's bytes are
+// zeroed. So after a crash at once, with the failed commit whole on disk
+// (the zeros never got there), replay leaves it out: the viewer told the
+// change failed is not charged for it after the restart.
+func TestLedgerLogRecordsAFailedSyncAtOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	ch := common.Hash{0x75}
+	l := openUncheckpointed(t, path)
+	if _, err := l.Pay(ctx, voucher(ch, 1000), "demo"); err != nil {
+		t.Fatal(err)
+	}
+	chargeAll(t, l, ch, "seg0")
+	first, s := onlySegment(t, path)
+	failed := failSyncs(t, l, s.end, false)
+	if _, err := l.Charge(ctx, charge(ch, "s", "seg1", 10)); !errors.Is(err, syscall.EIO) {
+		t.Fatalf("a charge whose sync failed: %v", err)
+	}
+	segs := l.segments()
+	if len(segs) != 2 {
+		t.Fatalf("after the failure, log segments %v, want a new one", segs)
+	}
+	if s2, err := scanLogFile(segs[1]); err != nil || !s2.header || s2.acked != s.done || s2.torn || len(s2.recs) != 0 {
+		t.Fatalf("the new segment: header %v acked %d torn %v, %d records, %v; want a header naming commit %d alone", s2.header, s2.acked, s2.torn, len(s2.recs), err, s.done)
+	}
+	if s1, err := scanLogFile(first); err != nil || s1.torn || s1.end != s.end || s1.done != s.done {
+		t.Fatalf("the failed commit is still in %s: %+v %v", first, s1, err)
+	}
+	l.crash(t)
+	writeAt(t, first, failed(), s.end)
+
+	warned := logWarnings(t)
+	l = openLedger(t, path)
+	if w := warned.String(); !strings.Contains(w, "sync failed, never acknowledged; cut") || !strings.Contains(w, "file="+first) {
+		t.Errorf("no warning naming %s:\n%s", first, w)
+	}
+	checkPaid(t, l, ch, []string{"seg0"}, "seg1")
+}
+
+// A write that fails when no new segment can be started either (every
+// sync fails) fails every commit after it, unwritten, and the process
+// stops. What the failed write left on disk is torn (or zeroed again),
+// and what follows is no new segment, a preallocated one of zeros, or
+// one with a torn header: the ledger opens with everything acknowledged
+// and nothing else, and carries on. (It used to refuse: a torn commit in
+// a segment before the last.)
+func TestLedgerLogFailedWriteThenStop(t *testing.T) {
+	for _, next := range []string{"none", "zeros", "torn header"} {
+		for _, landed := range []string{"zeroed", "half"} {
+			t.Run(next+"/"+landed, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "ledger.db")
+				ch := common.Hash{0x76}
+				l := openUncheckpointed(t, path)
+				if _, err := l.Pay(ctx, voucher(ch, 1000), "demo"); err != nil {
+					t.Fatal(err)
+				}
+				chargeAll(t, l, ch, "seg0")
+				first, s := onlySegment(t, path)
+				failed := failSyncs(t, l, s.end, true)
+				for _, seg := range []string{"seg1", "seg2"} {
+					if _, err := l.Charge(ctx, charge(ch, "s", seg, 10)); err == nil {
+						t.Fatalf("%s charged with every sync failing", seg)
+					}
+				}
+				if segs := l.segments(); len(segs) != 1 {
+					t.Fatalf("log segments %v, want the first alone (no new one could be started)", segs)
+				}
+				if s1, err := scanLogFile(first); err != nil || s1.torn || s1.end != s.end {
+					t.Fatalf("the failed commit is still in %s: %+v %v", first, s1, err)
+				}
+				l.crash(t)
+				if landed == "half" {
+					writeAt(t, first, failed()[:len(failed())/2], s.end)
+				}
+				second := path + ".wal.2"
+				switch next {
+				case "zeros":
+					if err := os.WriteFile(second, nil, 0o600); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.Truncate(second, walSize); err != nil {
+						t.Fatal(err)
+					}
+				case "torn header":
+					writeAt(t, second, appendHeaderFrame(nil, s.done)[:headerFrameLen/2], 0)
+				}
+
+				l = openUncheckpointed(t, path)
+				checkPaid(t, l, ch, []string{"seg0"}, "seg1", "seg2")
+				chargeAll(t, l, ch, "seg3")
+				l.crash(t)
+				l = openLedger(t, path)
+				checkPaid(t, l, ch, []string{"seg0", "seg1", "seg2", "seg3"})
+			})
+		}
+	}
+}
+
+// A new segment whose header could not be written (its sync failed) and
+// could not be removed either is passed over, and the writer's next
+// segment comes after it. A checkpoint then deletes the segment before
+// it, so replay has nothing to check it against; it holds nothing, and
+// the ledger opens with what the next segment holds. (It used to refuse.)
+func TestLedgerLogFailedHeaderAfterCheckpoint(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	ch := common.Hash{0x77}
+	l := openUncheckpointed(t, path)
+	if _, err := l.Pay(ctx, voucher(ch, 1000), "demo"); err != nil {
+		t.Fatal(err)
+	}
+	chargeAll(t, l, ch, "seg0")
+	first, s := onlySegment(t, path)
+	failSyncs(t, l, s.end, true)
+	if _, err := l.Charge(ctx, charge(ch, "s", "seg1", 10)); err == nil {
+		t.Fatal("charged with every sync failing")
+	}
+	// What a failed removal leaves (the test's root can remove anything):
+	// the new segment with its header torn, and the writer going on after
+	// it.
+	second := path + ".wal.2"
+	writeAt(t, second, appendHeaderFrame(nil, s.done)[:frameSize], 0)
+	l.walMu.Lock()
+	l.walSeq = 2
+	l.syncLog = fdatasync
+	l.walMu.Unlock()
+	if err := l.checkpoint(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(first); !os.IsNotExist(err) {
+		t.Fatalf("the checkpoint left %s: %v", first, err)
+	}
+	chargeAll(t, l, ch, "seg2")
+	if segs := l.segments(); len(segs) != 2 || segs[0] != second {
+		t.Fatalf("log segments %v, want %s and the next", segs, second)
+	}
+	l.crash(t)
+
+	l = openLedger(t, path)
+	checkPaid(t, l, ch, []string{"seg0", "seg2"}, "seg1")
 }
