@@ -13,7 +13,8 @@ import (
 )
 
 // fuzzLogSeeds are logs as the writer leaves them, whole, torn and
-// damaged, and version 1's JSON lines.
+// damaged, and version 1's JSON lines; frames without their header, and
+// a torn header alone.
 func fuzzLogSeeds() [][]byte {
 	a := newAccount()
 	a.Best = voucher(common.Hash{1}, 1000)
@@ -39,7 +40,10 @@ func fuzzLogSeeds() [][]byte {
 		legacy = append(r.appendJSON(legacy), '\n')
 	}
 	return [][]byte{whole, second, cut, flipped, gap, huge, legacy, append(bytes.Clone(legacy[:len(legacy)-9]), 0, 0, 0),
-		appendHeaderFrame(nil, 3), {}, make([]byte, 100)}
+		appendHeaderFrame(nil, 3), {}, make([]byte, 100),
+		whole[headerFrameLen:], // frames whose header was lost: a torn commit, its number theirs
+		append(bytes.Clone(whole[:frameSize]), make([]byte, 64)...), // a torn header alone
+	}
 }
 
 // FuzzLedgerReplay reads arbitrary bytes as a log segment. Besides never
