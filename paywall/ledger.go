@@ -564,8 +564,8 @@ func (l *BoltLedger) zeroAhead(end int64) error {
 // that header is what tells replay to leave the failed commit out, so it
 // is durable before the writer carries on. The old segment stays on disk
 // until a checkpoint has moved its records. If rotate fails, the new file
-// is removed (its number used again) and the writer stays where it was.
-// Call with walMu held (or before the writer starts).
+// is removed (its number used again) and the writer writes nothing until
+// a later rotate succeeds. Call with walMu held (or before the writer starts).
 func (l *BoltLedger) rotate() error {
 	seq := l.walSeq + 1
 	name := fmt.Sprintf("%s.wal.%d", l.path, seq)
@@ -581,6 +581,10 @@ func (l *BoltLedger) rotate() error {
 			// comes after it, and replay passes over it.
 			l.walSeq = seq
 		}
+		// Nothing more goes into the current segment: the next write
+		// tries a new one again. (With walSeq past it, a checkpoint may
+		// delete the current segment.)
+		l.walOff = walSize
 		return err
 	}
 	if err := unix.Fallocate(int(f.Fd()), 0, 0, walSize); err != nil {

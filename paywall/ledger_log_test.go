@@ -744,3 +744,45 @@ func TestLedgerLogFailedHeaderAfterCheckpoint(t *testing.T) {
 	l = openLedger(t, path)
 	checkPaid(t, l, ch, []string{"seg0", "seg2"}, "seg1")
 }
+
+// When the segment is full and a new one cannot be started, the change
+// fails, and nothing more goes into the full segment, not even a change
+// that would fit: the next goes to a new segment, once one can be
+// started. (A new segment that failed and stayed on disk is numbered past
+// the full one, so a checkpoint may delete it.)
+func TestLedgerLogFailedRotateWritesNothingMore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	ch := common.Hash{0x78}
+	l := openUncheckpointed(t, path)
+	if _, err := l.Pay(ctx, voucher(ch, 1000), "demo"); err != nil {
+		t.Fatal(err)
+	}
+	first, s := onlySegment(t, path)
+	l.walMu.Lock()
+	l.walOff = walSize - 600 // room for a short change, not a long one
+	l.syncLog = func(*os.File) error { return syscall.EIO }
+	l.walMu.Unlock()
+	if _, err := l.Charge(ctx, charge(ch, "s", strings.Repeat("x", 1000), 10)); err == nil {
+		t.Fatal("charged with no room and no new segment")
+	}
+	if segs := l.segments(); len(segs) != 1 {
+		t.Fatalf("log segments %v after the failed rotate, want the first alone", segs)
+	}
+	l.walMu.Lock()
+	l.syncLog = fdatasync
+	l.walMu.Unlock()
+	chargeAll(t, l, ch, "seg0")
+	segs := l.segments()
+	if len(segs) != 2 || segs[0] != first {
+		t.Fatalf("log segments %v, want %s and a new one", segs, first)
+	}
+	if s1, err := scanLogFile(first); err != nil || s1.done != s.done || s1.torn {
+		t.Errorf("the full segment was written after the failed rotate: %+v %v", s1, err)
+	}
+	if s2, err := scanLogFile(segs[1]); err != nil || !s2.header || s2.acked != s.done || len(s2.recs) != 1 {
+		t.Errorf("the new segment: %+v %v; want a header naming commit %d and the change", s2, err, s.done)
+	}
+	l.crash(t)
+	l = openLedger(t, path)
+	checkPaid(t, l, ch, []string{"seg0"})
+}
