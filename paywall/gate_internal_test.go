@@ -56,32 +56,39 @@ func TestPriceInSixtyFourBits(t *testing.T) {
 	}
 }
 
-// Attempts in flight hold their places: a party cannot start more than
-// Max at once, failed ones keep counting, and others given back free
-// their places.
+// A party may have InFlight attempts under way and Max failures a window:
+// past either it waits; accepted attempts count for nothing.
 func TestLimiterAttempts(t *testing.T) {
-	l := &Limiter{Max: 3, Window: time.Minute}
+	l := &Limiter{Max: 2, InFlight: 3, Window: time.Minute}
 	for i := range 3 {
 		if ok, _ := l.Attempt("a"); !ok {
 			t.Fatalf("attempt %d refused", i)
 		}
 	}
-	if ok, wait := l.Attempt("a"); ok || wait <= 0 || wait > time.Minute {
+	if ok, wait := l.Attempt("a"); ok || wait <= 0 {
 		t.Fatalf("a fourth attempt in flight: %v, wait %v", ok, wait)
 	}
 	if ok, _ := l.Attempt("b"); !ok {
 		t.Fatal("another party refused")
 	}
 	ctx := context.Background()
-	l.End(ctx, "a", false) // accepted: its place is free again
+	l.End(ctx, "a", false) // accepted: counts for nothing, frees its place
 	if ok, _ := l.Attempt("a"); !ok {
-		t.Fatal("a freed place was not given back")
+		t.Fatal("an ended attempt did not free its place")
 	}
 	l.End(ctx, "a", true)
-	l.End(ctx, "a", true)
-	l.End(ctx, "a", true) // three failures: all places kept
+	if ok, _ := l.Attempt("a"); !ok {
+		t.Fatal("one failure of two allowed, and a place free: refused")
+	}
+	l.End(ctx, "a", true) // the second failure
+	if ok, wait := l.Attempt("a"); ok || wait <= 30*time.Second {
+		t.Fatalf("after Max failures: %v, wait %v (the rest of the window)", ok, wait)
+	}
+	for range 2 {
+		l.End(ctx, "a", false)
+	}
 	if ok, _ := l.Attempt("a"); ok {
-		t.Fatal("after three failures, a fourth attempt went through")
+		t.Fatal("accepted attempts ending wiped the failures")
 	}
 	var none *Limiter
 	if ok, _ := none.Attempt("a"); !ok {

@@ -26,6 +26,12 @@ type Limiter struct {
 	// server sets it; see payments.go). It costs a forger its connection's
 	// time, never a lock or anyone else's.
 	Delay time.Duration
+	// InFlight bounds a party's attempts under way at once (default 64):
+	// a failure is only known once its work is done, so without it a
+	// party could start hundreds before its first failure counted. It is
+	// far above Max because honest viewers behind one NAT open sessions
+	// together at an event's start.
+	InFlight int
 	Now   func() time.Time
 
 	mu      sync.Mutex
@@ -34,8 +40,9 @@ type Limiter struct {
 }
 
 type strikes struct {
-	n     int
-	since time.Time
+	n        int // failures in this window
+	inFlight int // attempts not yet ended
+	since    time.Time
 }
 
 // maxTracked bounds the parties remembered; past it the oldest windows
@@ -50,11 +57,10 @@ func (l *Limiter) now() time.Time {
 	return time.Now()
 }
 
-// Attempt takes one of the party's places before the expensive work
-// (signature recovery, a read from the chain): false, and how long until
-// a place frees, when it has none left. Taking the place first bounds
-// how many attempts a party has in flight at once, not only how many
-// failed. End every attempt that was let through with End.
+// Attempt starts an attempt before the expensive work (signature
+// recovery, a read from the chain): false, and how long to wait, when the
+// party has failed Max times this window or has InFlight attempts under
+// way. End every attempt that was let through with End.
 func (l *Limiter) Attempt(party string) (bool, time.Duration) {
 	if l == nil {
 		return true, 0
@@ -63,29 +69,36 @@ func (l *Limiter) Attempt(party string) (bool, time.Duration) {
 	defer l.mu.Unlock()
 	now := l.now()
 	s := l.strikesOf(party, now)
-	if s.n >= l.Max {
-		return false, s.since.Add(l.Window).Sub(now)
+	inFlight := l.InFlight
+	if inFlight <= 0 {
+		inFlight = 64
 	}
-	s.n++
+	switch {
+	case s.n >= l.Max:
+		return false, s.since.Add(l.Window).Sub(now)
+	case s.inFlight >= inFlight:
+		return false, time.Second
+	}
+	s.inFlight++
 	return true, 0
 }
 
-// End ends an attempt: a failed authentication keeps its place (it
-// counts) and holds the caller back Delay, or until ctx ends; anything
-// else (accepted, or refused for another reason) gives the place back.
+// End ends an attempt: a failed authentication counts, and its caller is
+// held back Delay (or until ctx ends); anything else (accepted, or
+// refused for another reason) counts for nothing.
 func (l *Limiter) End(ctx context.Context, party string, failed bool) {
 	if l == nil {
 		return
 	}
-	if !failed {
-		l.mu.Lock()
-		if s, ok := l.clients[party]; ok && s.n > 0 {
-			s.n--
+	l.mu.Lock()
+	if s, ok := l.clients[party]; ok {
+		s.inFlight = max(s.inFlight-1, 0)
+		if failed {
+			s.n++
 		}
-		l.mu.Unlock()
-		return
 	}
-	if l.Delay <= 0 {
+	l.mu.Unlock()
+	if !failed || l.Delay <= 0 {
 		return
 	}
 	t := time.NewTimer(l.Delay)
@@ -114,9 +127,11 @@ func (l *Limiter) strikesOf(party string, now time.Time) *strikes {
 		}
 	}
 	s, ok := l.clients[party]
-	if !ok || now.Sub(s.since) > l.Window {
+	if !ok {
 		s = &strikes{since: now}
 		l.clients[party] = s
+	} else if now.Sub(s.since) > l.Window { // a new window; attempts under way carry over
+		s.n, s.since = 0, now
 	}
 	return s
 }

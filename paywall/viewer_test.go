@@ -245,3 +245,27 @@ func TestUnknownChannelLookupsDoNotLockOutSessions(t *testing.T) {
 		t.Errorf("a session after many lookups from the same address: %d %v", a.code, a.body)
 	}
 }
+
+// Viewers behind one NAT opening sessions all at once (an event's start)
+// are all let in: attempts under way are capped far above the failures a
+// window allows.
+func TestManyViewersBehindOneAddressOpenSessionsTogether(t *testing.T) {
+	const n = 48
+	f := newFixtureN(t, n)
+	var wg sync.WaitGroup
+	codes := make(chan int, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- f.do("POST", "/pay/demo/session", "", f.voucher(f.many[i], f.manyCh[i], 1000)).code
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	for c := range codes {
+		if c != 200 {
+			t.Errorf("a session opened with %d others from the same address: %d", n-1, c)
+		}
+	}
+}
