@@ -32,7 +32,7 @@ type Limiter struct {
 	// far above Max because honest viewers behind one NAT open sessions
 	// together at an event's start.
 	InFlight int
-	Now   func() time.Time
+	Now      func() time.Time
 
 	mu      sync.Mutex
 	clients map[string]*strikes
