@@ -70,13 +70,7 @@ func TestHostileOffers(t *testing.T) {
 	f := newFixture(t, ffmpeg, 0)
 	f.Hub.FailureDelay, f.Hub.FailureLimit = time.Millisecond, 1000
 	video, audio := clip(t, ffmpeg)
-	good, err := testmedia.DialWHIP(f.url+"/whip/side", "side-key", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer good.PC.Close()
-	sent := make(chan error, 1)
-	go func() { sent <- good.Send(context.Background(), video, audio) }()
+	done := f.goodPublisher(t, video, audio)
 	readBefore, parsedBefore := f.srv.OffersRead(), f.srv.OffersParsed()
 
 	huge := heavyOffer(2000, 1500) // some 44 KB, like the 35 KB offer that held a core for 35 s
@@ -107,16 +101,7 @@ func TestHostileOffers(t *testing.T) {
 	if f.Hub.Live("main") {
 		t.Error("main is held after refused offers")
 	}
-	if err := <-sent; err != nil {
-		t.Fatalf("the live publisher was disturbed: %v", err)
-	}
-	if code, err := good.Delete(); err != nil || code != http.StatusOK {
-		t.Fatalf("DELETE: %d %v", code, err)
-	}
-	if sum := f.Finished(t, "side"); sum.Segments < 3 {
-		t.Errorf("side recorded %d segments, want 3", sum.Segments)
-	}
-	f.CheckRecording(t, "side", true)
+	done("the live publisher was disturbed")
 }
 
 // TestWrongKeysLockOutOneAddress: one address guessing keys is refused

@@ -119,13 +119,7 @@ func TestWHIPRefusals(t *testing.T) {
 	f := newFixture(t, ffmpeg, time.Second)
 	video, audio := clip(t, ffmpeg)
 	// A good publisher on "side" runs through all the bad ones.
-	good, err := testmedia.DialWHIP(f.url+"/whip/side", "side-key", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer good.PC.Close()
-	sent := make(chan error, 1)
-	go func() { sent <- good.Send(context.Background(), video, audio) }()
+	done := f.goodPublisher(t, video, audio)
 
 	_, offer, err := testmedia.WHIPOffer(true)
 	if err != nil {
@@ -190,17 +184,34 @@ func TestWHIPRefusals(t *testing.T) {
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNotFound {
 		t.Errorf("DELETE of an unknown session: %v %v", resp.StatusCode, err)
 	}
-	// The good publisher carried on through all of it.
-	if err := <-sent; err != nil {
-		t.Fatalf("good publisher disturbed: %v", err)
+	done("good publisher disturbed") // it carried on through all of it
+}
+
+// goodPublisher publishes the clip on "side" over WHIP while a test sends
+// bad requests; the function it returns waits for it, checks it was not
+// disturbed (what names the failure), ends it and checks its recording.
+func (f *fixture) goodPublisher(t *testing.T, video []testmedia.RTP, audio []testmedia.Frame) func(what string) {
+	t.Helper()
+	good, err := testmedia.DialWHIP(f.url+"/whip/side", "side-key", true)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if code, err := good.Delete(); err != nil || code != http.StatusOK {
-		t.Fatalf("DELETE: %d %v", code, err)
+	t.Cleanup(func() { _ = good.PC.Close() })
+	sent := make(chan error, 1)
+	go func() { sent <- good.Send(context.Background(), video, audio) }()
+	return func(what string) {
+		t.Helper()
+		if err := <-sent; err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if code, err := good.Delete(); err != nil || code != http.StatusOK {
+			t.Fatalf("DELETE: %d %v", code, err)
+		}
+		if sum := f.Finished(t, "side"); sum.Segments < 3 {
+			t.Errorf("side recorded %d segments, want 3", sum.Segments)
+		}
+		f.CheckRecording(t, "side", true)
 	}
-	if sum := f.Finished(t, "side"); sum.Segments < 3 {
-		t.Errorf("side recorded %d segments, want 3", sum.Segments)
-	}
-	f.CheckRecording(t, "side", true)
 }
 
 // vp8Offer is a real offer with only a VP8 video track.
