@@ -387,16 +387,7 @@ func BenchmarkTranscode(b *testing.B) {
 func TestLocalBusyAnswers503(t *testing.T) {
 	srv := httptest.NewServer((&transcode.Local{FFmpeg: testenv.Tool(t, "ffmpeg"), Jobs: 1}).Handler())
 	defer srv.Close()
-	probe := func() int {
-		req, _ := http.NewRequest(http.MethodPut, srv.URL+"/live/s/1.ts", strings.NewReader("not video"))
-		req.Header.Set("Accept", "multipart/mixed")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	probe := func() int { return probeStatus(t, srv.URL) }
 	// Five uploads that never finish take every place (Jobs 1: one
 	// to run, four to wait), each holding its connection in the body.
 	hold := func() net.Conn {
@@ -440,16 +431,7 @@ func TestLocalBusyAnswers503(t *testing.T) {
 func TestLocalCutsOffTricklingUploads(t *testing.T) {
 	srv := httptest.NewServer((&transcode.Local{FFmpeg: testenv.Tool(t, "ffmpeg"), Jobs: 1, UploadTimeout: 500 * time.Millisecond}).Handler())
 	defer srv.Close()
-	probe := func() int {
-		req, _ := http.NewRequest(http.MethodPut, srv.URL+"/live/s/1.ts", strings.NewReader("not video"))
-		req.Header.Set("Accept", "multipart/mixed")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	probe := func() int { return probeStatus(t, srv.URL) }
 	var conns []net.Conn
 	defer func() {
 		for _, c := range conns {
@@ -474,4 +456,19 @@ func TestLocalCutsOffTricklingUploads(t *testing.T) {
 		}
 	}
 	testenv.Eventually(t, "a segment is taken again", func() bool { return probe() == http.StatusUnprocessableEntity })
+}
+
+// probeStatus PUTs a small upload that is not video and returns the
+// answer's status: 503 while every place is taken, else what the
+// transcoder says of it.
+func probeStatus(t *testing.T, base string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPut, base+"/live/s/1.ts", strings.NewReader("not video"))
+	req.Header.Set("Accept", "multipart/mixed")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
