@@ -209,17 +209,20 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 		}
 	}
 	// A free preview is the viewer's, once per stream, whatever channels
-	// it opens; the channel's own preview allowance is kept by the ledger.
-	// The ledger grants it as far as the channel's own allowance goes
-	// (Charge.Preview), within what the viewer has left (reserved first,
-	// so parallel requests on many channels cannot each find it unused).
-	pv := viewer + "/" + seg.Stream
+	// it opens: reserved from what the viewer has left before the charge
+	// (so parallel requests on many channels cannot each find it unused),
+	// then granted by the ledger as far as the channel's own allowance
+	// goes (Charge.Preview).
+	var pv string
 	var preview time.Duration
-	if terms.Preview > 0 && g.previews.reserve(pv, terms.Preview, seg.Duration) {
-		preview = terms.Preview
+	if terms.Preview > 0 {
+		if pv = viewer + "/" + seg.Stream; g.previews.reserve(pv, terms.Preview, seg.Duration) {
+			preview = terms.Preview
+		}
 	}
+	session := claims.Session + "@" + viewer // what a charge is once per
 	rc, err := g.Ledger.Charge(r.Context(), Charge{
-		Channel: ch, Session: claims.Session + "@" + viewer, Segment: seg.key(), Stream: seg.Stream,
+		Channel: ch, Session: session, Segment: seg.key(), Stream: seg.Stream,
 		Price: price, Duration: seg.Duration, Preview: preview,
 	})
 	if preview > 0 && (err != nil || !rc.Free || rc.Already) {
@@ -240,7 +243,7 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	h.Set(hdrSpent, decimal(rc.Spent))
 	h.Set("Cache-Control", "private, max-age=86400") // bought by this viewer; no shared cache may hand it on
 	if g.Admitted != nil {
-		g.Admitted(seg.Stream, "session:"+claims.Session+"@"+viewer)
+		g.Admitted(seg.Stream, "session:"+session)
 	}
 	return true
 }
