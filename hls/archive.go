@@ -158,6 +158,20 @@ func (a *Archive) Create(stream string, started time.Time, source RenditionInfo)
 	return r, nil
 }
 
+// discard ends a recording that never got a segment and removes it (a
+// publication refused before it started).
+func (a *Archive) discard(r *Recording) {
+	if err := r.Finish(time.Now()); err != nil {
+		a.log.Warn("archive: finishing a discarded recording", "recording", r.ID, "err", err)
+	}
+	a.mu.Lock()
+	a.recs[r.Stream] = slices.DeleteFunc(a.recs[r.Stream], func(x *Recording) bool { return x == r })
+	a.mu.Unlock()
+	if err := os.RemoveAll(r.dir); err != nil {
+		a.log.Warn("archive: removing a discarded recording", "recording", r.ID, "err", err)
+	}
+}
+
 // Recordings lists stream's recordings, oldest first.
 func (a *Archive) Recordings(stream string) []*Recording {
 	a.mu.Lock()
@@ -492,6 +506,14 @@ func (r *Recording) view() (summary, []RenditionInfo, map[string][]SegmentInfo, 
 	return r.summary, slices.Clone(r.renditions), entries, r.active, nil
 }
 
+// Encrypted says whether the recording's segments are encrypted under
+// its keys (a priced stream's, recorded since keys were sold rather than
+// segments).
+func (r *Recording) Encrypted() bool {
+	_, rends, _, _, err := r.view()
+	return err == nil && len(rends) > 0 && rends[0].Key != ""
+}
+
 // RecordingSummary describes a recording in listings.
 type RecordingSummary struct {
 	ID       string     `json:"id"`
@@ -595,7 +617,16 @@ func ValidName(s string) bool {
 // parseSegmentName reads "{seq}.ts".
 func parseSegmentName(name string) (uint64, bool) {
 	num, ok := strings.CutSuffix(name, ".ts")
-	if !ok || num == "" || len(num) > 20 || (len(num) > 1 && num[0] == '0') {
+	if !ok {
+		return 0, false
+	}
+	return parseSeq(num)
+}
+
+// parseSeq reads a sequence number written plainly: digits only, no
+// leading zero, so that one number has one name.
+func parseSeq(num string) (uint64, bool) {
+	if num == "" || len(num) > 20 || (len(num) > 1 && num[0] == '0') || num[0] == '+' {
 		return 0, false
 	}
 	seq, err := strconv.ParseUint(num, 10, 64)

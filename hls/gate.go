@@ -14,15 +14,25 @@ type SegmentRef struct {
 	Duration  time.Duration
 }
 
-// Gate is asked before every segment, live or archived, is released. When
-// it refuses it writes the whole answer itself (a 402, say) and returns
-// false; when it admits it may add headers and returns true.
+// Gate sells what a viewer pays for. When it refuses it writes the whole
+// answer itself (a 402, say) and returns false; when it admits it may add
+// headers and returns true.
 //
-// PlaylistArgs gives the query string every URI of a playlist should
-// carry for this request (a session token, so players that send no
-// headers carry it to each segment), or "".
+// Admit is asked before a priced stream's key is released (ref names its
+// segment; Rendition is empty), and before a clear segment goes out (a
+// free stream's, which it counts, or a priced stream's recorded before
+// segments were encrypted, which it sells as it sells keys).
+//
+// Check is asked before each segment of a stream that wants a session for
+// its bytes (TokenSegments): a valid session for the stream, never
+// charged, since the key is what is paid.
+//
+// PlaylistArgs gives the query string the URIs of a playlist carry for
+// this request (a session token, so players that send no headers carry it
+// to each key), or "".
 type Gate interface {
-	Admit(w http.ResponseWriter, r *http.Request, seg SegmentRef) bool
+	Admit(w http.ResponseWriter, r *http.Request, ref SegmentRef) bool
+	Check(w http.ResponseWriter, r *http.Request, stream string) bool
 	PlaylistArgs(r *http.Request, stream string) string
 }
 
@@ -31,6 +41,9 @@ type OpenGate struct{}
 
 // Admit lets the request through.
 func (OpenGate) Admit(http.ResponseWriter, *http.Request, SegmentRef) bool { return true }
+
+// Check lets the request through.
+func (OpenGate) Check(http.ResponseWriter, *http.Request, string) bool { return true }
 
 // PlaylistArgs adds nothing.
 func (OpenGate) PlaylistArgs(*http.Request, string) string { return "" }

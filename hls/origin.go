@@ -18,10 +18,14 @@ import (
 //	/vod/{stream}/                                 recordings, as JSON
 //	/vod/{stream}/{recording}/index.m3u8           master playlist
 //	/vod/{stream}/{recording}/{rendition}/index.m3u8
-//	/vod/{stream}/{recording}/{rendition}/{seq}.ts segment (gated)
+//	/vod/{stream}/{recording}/{rendition}/{seq}.ts segment
+//	/key/{stream}/{recording}/{seq}                a priced stream's key to segment seq (sold)
 //
-// Every path element is checked against a strict alphabet before use, and
-// only segments a playlist lists are ever opened.
+// A priced stream's segments are encrypted and public (any cache may keep
+// them); the gate sells their keys. A free stream's segments are clear and
+// public. A stream with TokenSegments asks the gate for a valid session
+// before each segment too. Every path element is checked against a strict
+// alphabet before use, and only segments a playlist lists are ever opened.
 type Origin struct {
 	Streams map[string]*Stream
 	Archive *Archive
@@ -37,7 +41,10 @@ const (
 	segmentType     = "video/mp2t"
 	cacheLive       = "no-cache"
 	cacheFinished   = "public, max-age=86400"
-	cacheSegment    = "public, max-age=86400, immutable"
+	cacheSegment    = "public, max-age=31536000, immutable"
+	cachePrivate    = "private, max-age=31536000, immutable" // a segment released to a session only
+	cacheKey        = "no-store"
+	keyType         = "application/octet-stream"
 	corsAllowHeader = "Authorization, Range, Livegate-Voucher"
 )
 
@@ -57,8 +64,10 @@ func (o *Origin) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /vod/{stream}/{recording}/index.m3u8", cors(o.vodMaster))
 	mux.HandleFunc("GET /vod/{stream}/{recording}/{rendition}/index.m3u8", cors(o.vodMedia))
 	mux.HandleFunc("GET /vod/{stream}/{recording}/{rendition}/{segment}", cors(o.vodSegment))
+	mux.HandleFunc("GET /key/{stream}/{recording}/{seq}", cors(o.key))
 	mux.HandleFunc("OPTIONS /live/", cors(preflight))
 	mux.HandleFunc("OPTIONS /vod/", cors(preflight))
+	mux.HandleFunc("OPTIONS /key/", cors(preflight))
 }
 
 // cors lets players on other origins (hls.js on a customer's site) read
@@ -119,13 +128,13 @@ func (o *Origin) liveRendition(w http.ResponseWriter, r *http.Request) (*Stream,
 
 func (o *Origin) liveMaster(w http.ResponseWriter, r *http.Request) {
 	if s, v, ok := o.liveView(w, r); ok {
-		o.writePlaylist(w, r, s.Name, v.master, cacheLive)
+		o.writePlaylist(w, r, s.Name, v.master, cacheLive, true)
 	}
 }
 
 func (o *Origin) liveMedia(w http.ResponseWriter, r *http.Request) {
 	if s, rv, ok := o.liveRendition(w, r); ok {
-		o.writePlaylist(w, r, s.Name, rv.playlist, cacheLive)
+		o.writePlaylist(w, r, s.Name, rv.playlist, cacheLive, s.opts.TokenSegments)
 	}
 }
 
@@ -144,16 +153,92 @@ func (o *Origin) liveSegment(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "segment is not in the live window", http.StatusNotFound)
 		return
 	}
-	ref := SegmentRef{Stream: s.Name, Rendition: r.PathValue("rendition"), Seq: seq, Duration: seg.Duration}
-	if !o.Gate.Admit(w, r, ref) {
+	ref := SegmentRef{Stream: s.Name, Recording: seg.Recording, Rendition: r.PathValue("rendition"), Seq: seq, Duration: seg.Duration}
+	if !o.release(w, r, s, ref, s.Encrypted()) {
+		return
+	}
+	w.Header().Set("Content-Type", segmentType)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(seg.Data))
+}
+
+// release decides whether a segment goes out, and how caches may keep
+// it. An encrypted segment is public, unless its stream asks for a
+// session (TokenSegments: checked, not charged). A clear segment is
+// admitted by the gate: counted on a free stream, and sold on a priced
+// one (a recording made before segments were encrypted), when only its
+// buyer may keep it.
+func (o *Origin) release(w http.ResponseWriter, r *http.Request, s *Stream, ref SegmentRef, encrypted bool) bool {
+	h := w.Header()
+	switch {
+	case encrypted && s.opts.TokenSegments:
+		if !o.Gate.Check(w, r, s.Name) {
+			return false
+		}
+		h.Set("Cache-Control", cachePrivate)
+	case encrypted:
+		h.Set("Cache-Control", cacheSegment)
+	default:
+		if !o.Gate.Admit(w, r, ref) {
+			return false
+		}
+		if s.Encrypted() {
+			h.Set("Cache-Control", cachePrivate)
+		} else {
+			h.Set("Cache-Control", cacheSegment)
+		}
+	}
+	return true
+}
+
+// key sells the key to a segment of a priced stream's recording: 16
+// bytes, never cached. A key for anything that is not a segment of an
+// encrypted recording is 404, and nothing is charged for it.
+func (o *Origin) key(w http.ResponseWriter, r *http.Request) {
+	s, ok := o.stream(w, r)
+	if !ok {
+		return
+	}
+	id := r.PathValue("recording")
+	seq, okSeq := parseSeq(r.PathValue("seq"))
+	if !s.Encrypted() || !ValidName(id) || !okSeq {
+		http.Error(w, "no such key", http.StatusNotFound)
+		return
+	}
+	d, ok := o.segmentDuration(s, id, seq)
+	if !ok {
+		http.Error(w, "no such key: segment "+strconv.FormatUint(seq, 10)+" is not in recording "+id, http.StatusNotFound)
+		return
+	}
+	key, err := s.opts.Keys.Key(s.Name, id, seq)
+	if err != nil {
+		o.Logger.Error("key: cannot derive", "stream", s.Name, "recording", id, "seq", seq, "err", err)
+		http.Error(w, "key unavailable", http.StatusInternalServerError)
+		return
+	}
+	if !o.Gate.Admit(w, r, SegmentRef{Stream: s.Name, Recording: id, Seq: seq, Duration: d}) {
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", segmentType)
-	if h.Get("Cache-Control") == "" {
-		h.Set("Cache-Control", cacheSegment)
+	h.Set("Content-Type", keyType)
+	h.Set("Cache-Control", cacheKey)
+	h.Set("Content-Length", strconv.Itoa(KeySize))
+	_, _ = w.Write(key[:])
+}
+
+// segmentDuration finds a segment of an encrypted recording of s: in the
+// live window (the archive writes behind it), or in the archive.
+func (o *Origin) segmentDuration(s *Stream, recording string, seq uint64) (time.Duration, bool) {
+	if v := s.view.Load(); v.renditions != nil {
+		if seg := v.renditions[SourceRendition].segment(seq); seg != nil && seg.Recording == recording {
+			return seg.Duration, true
+		}
 	}
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(seg.Data))
+	rec := o.Archive.Recording(s.Name, recording)
+	if rec == nil || !rec.Encrypted() {
+		return 0, false
+	}
+	_, info, ok := rec.segmentPath(SourceRendition, seq)
+	return time.Duration(info.Duration * float64(time.Second)), ok
 }
 
 // recordingJSON is one entry of GET /vod/{stream}/.
@@ -209,7 +294,7 @@ func (o *Origin) vodMaster(w http.ResponseWriter, r *http.Request) {
 	for _, ri := range rends {
 		vs = append(vs, measure(ri, entries[ri.Name]))
 	}
-	o.writePlaylist(w, r, s.Name, masterPlaylist(vs, ""), cacheFor(active))
+	o.writePlaylist(w, r, s.Name, masterPlaylist(vs, ""), cacheFor(active), true)
 }
 
 func (o *Origin) vodMedia(w http.ResponseWriter, r *http.Request) {
@@ -235,7 +320,15 @@ func (o *Origin) vodMedia(w http.ResponseWriter, r *http.Request) {
 	if active {
 		kind = kindEvent
 	}
-	o.writePlaylist(w, r, s.Name, mediaPlaylist(segs, 0, kind, 0, ""), cacheFor(active))
+	var keys *keyTags
+	encrypted := rec.Encrypted()
+	if encrypted {
+		keys = &keyTags{stream: s.Name, rendition: name, recording: rec.ID}
+	}
+	// A clear recording of a priced stream sells its segments: they carry
+	// the token, as encrypted ones carry it only to their keys.
+	tokens := !encrypted && s.Encrypted() || encrypted && s.opts.TokenSegments
+	o.writePlaylist(w, r, s.Name, mediaPlaylist(segs, 0, kind, 0, keys), cacheFor(active), tokens)
 }
 
 func (o *Origin) vodSegment(w http.ResponseWriter, r *http.Request) {
@@ -265,14 +358,10 @@ func (o *Origin) vodSegment(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	ref := SegmentRef{Stream: s.Name, Recording: rec.ID, Rendition: rend, Seq: seq,
 		Duration: time.Duration(info.Duration * float64(time.Second))}
-	if !o.Gate.Admit(w, r, ref) {
+	if !o.release(w, r, s, ref, rec.Encrypted()) {
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", segmentType)
-	if h.Get("Cache-Control") == "" {
-		h.Set("Cache-Control", cacheSegment)
-	}
+	w.Header().Set("Content-Type", segmentType)
 	http.ServeContent(w, r, "", time.Time{}, f)
 }
 
@@ -303,12 +392,27 @@ func alignToSource(src, rend []SegmentInfo) []SegmentInfo {
 	return out
 }
 
-// withArgs appends a query string to every URI line of a playlist.
-func withArgs(playlist []byte, args string) []byte {
+// withArgs appends a query string to the URI of every EXT-X-KEY of a
+// playlist, and to every URI line (variant playlists, segments) when uris
+// is set.
+func withArgs(playlist []byte, args string, uris bool) []byte {
 	out := make([]byte, 0, len(playlist)+32*len(args))
 	for line := range bytes.Lines(playlist) {
 		trimmed := bytes.TrimRight(line, "\r\n")
-		if len(trimmed) == 0 || trimmed[0] == '#' {
+		if k, ok := bytes.CutPrefix(trimmed, []byte("#EXT-X-KEY:")); ok {
+			if i := bytes.Index(k, []byte(`URI="`)); i >= 0 {
+				if j := bytes.IndexByte(k[i+5:], '"'); j >= 0 {
+					end := len("#EXT-X-KEY:") + i + 5 + j
+					out = append(out, trimmed[:end]...)
+					out = append(out, '?')
+					out = append(out, args...)
+					out = append(out, trimmed[end:]...)
+					out = append(out, '\n')
+					continue
+				}
+			}
+		}
+		if len(trimmed) == 0 || trimmed[0] == '#' || !uris {
 			out = append(out, line...)
 			continue
 		}
@@ -327,12 +431,13 @@ func cacheFor(active bool) string {
 	return cacheFinished
 }
 
-// writePlaylist answers a playlist, its URIs carrying what the gate asks
+// writePlaylist answers a playlist, its key URIs (and, with uris, its
+// other URIs: variant playlists, segments) carrying what the gate asks
 // for this request. A playlist with a session's token in it is that
 // viewer's: no shared cache may keep it.
-func (o *Origin) writePlaylist(w http.ResponseWriter, r *http.Request, stream string, body []byte, cache string) {
+func (o *Origin) writePlaylist(w http.ResponseWriter, r *http.Request, stream string, body []byte, cache string, uris bool) {
 	if args := o.Gate.PlaylistArgs(r, stream); args != "" {
-		body = withArgs(body, args)
+		body = withArgs(body, args, uris)
 		cache = "private, no-cache"
 	}
 	h := w.Header()

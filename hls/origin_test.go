@@ -22,8 +22,9 @@ import (
 // origin asks a Gate before every segment and honours a refusal. It refuses
 // segments with odd sequence numbers and records what it was asked.
 type refusingGate struct {
-	mu    sync.Mutex
-	asked []SegmentRef
+	mu      sync.Mutex
+	asked   []SegmentRef
+	checked []string
 }
 
 func (g *refusingGate) Admit(w http.ResponseWriter, _ *http.Request, seg SegmentRef) bool {
@@ -35,6 +36,18 @@ func (g *refusingGate) Admit(w http.ResponseWriter, _ *http.Request, seg Segment
 		return false
 	}
 	w.Header().Set("Cache-Control", "private")
+	return true
+}
+
+// Check admits a request with a token, and records that it was asked.
+func (g *refusingGate) Check(w http.ResponseWriter, r *http.Request, stream string) bool {
+	g.mu.Lock()
+	g.checked = append(g.checked, stream)
+	g.mu.Unlock()
+	if r.URL.Query().Get("token") == "" {
+		http.Error(w, "a session first", http.StatusPaymentRequired)
+		return false
+	}
 	return true
 }
 
@@ -111,8 +124,8 @@ func TestOriginSegments(t *testing.T) {
 	if resp.StatusCode != 200 || !bytes.Equal(body, seg.Data) || resp.Header.Get("Content-Type") != "video/mp2t" {
 		t.Fatalf("segment: %d %s, %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
 	}
-	if resp.Header.Get("Cache-Control") != "private" {
-		t.Errorf("the gate's Cache-Control was overridden: %q", resp.Header.Get("Cache-Control"))
+	if resp.Header.Get("Cache-Control") != cacheSegment {
+		t.Errorf("a free stream's segment: Cache-Control %q, want %q", resp.Header.Get("Cache-Control"), cacheSegment)
 	}
 	resp, body = f.get(t, "GET", "/live/demo/source/6.ts", "Range", "bytes=0-187")
 	if resp.StatusCode != http.StatusPartialContent || !bytes.Equal(body, seg.Data[:188]) {
@@ -134,7 +147,7 @@ func TestOriginSegments(t *testing.T) {
 	f.gate.mu.Lock()
 	first := f.gate.asked[0]
 	f.gate.mu.Unlock()
-	if first.Stream != "demo" || first.Rendition != "source" || first.Seq != 6 || first.Recording != "" ||
+	if first.Stream != "demo" || first.Rendition != "source" || first.Seq != 6 || first.Recording != f.stream.rec.ID ||
 		first.Duration < 1900*time.Millisecond {
 		t.Errorf("gate asked about %+v", first)
 	}
@@ -235,19 +248,22 @@ func TestOriginVOD(t *testing.T) {
 	}
 }
 
+// A master playlist's variant URIs carry the gate's args; a free stream's
+// segment URIs do not (public bytes, one URL for every viewer and cache).
 func TestOriginPlaylistsCarryTheGatesArgs(t *testing.T) {
 	f := newOrigin(t)
 	for _, path := range []string{"/live/demo/index.m3u8", "/live/demo/source/index.m3u8",
 		"/vod/demo/" + f.rec.ID + "/index.m3u8", "/vod/demo/" + f.rec.ID + "/source/index.m3u8"} {
 		resp, body := f.get(t, "GET", path+"?token=abc")
+		master := strings.HasSuffix(path, "demo/index.m3u8") || strings.HasSuffix(path, f.rec.ID+"/index.m3u8")
 		uris := 0
 		for _, line := range strings.Split(strings.TrimSpace(string(body)), "\n") {
 			if line == "" || strings.HasPrefix(line, "#") {
 				continue
 			}
 			uris++
-			if !strings.HasSuffix(line, "?token=renewed-abc") {
-				t.Errorf("%s: URI %q does not carry the token", path, line)
+			if carries := strings.HasSuffix(line, "?token=renewed-abc"); carries != master {
+				t.Errorf("%s: URI %q: carries the token %v, want %v", path, line, carries, master)
 			}
 		}
 		if uris == 0 || resp.Header.Get("Cache-Control") != "private, no-cache" {

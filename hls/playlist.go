@@ -20,6 +20,9 @@ type SegmentInfo struct {
 	// Gap: a rendition has no segment here (the transcoder skipped it);
 	// the playlist says EXT-X-GAP so players fetch another rendition.
 	Gap bool `json:"-"`
+	// Recording names the segment's key (live playlists: a live window
+	// may span two recordings).
+	Recording string `json:"-"`
 }
 
 // gapTag is EXT-X-GAP (RFC 8216bis), which grafov/m3u8 does not know.
@@ -34,7 +37,7 @@ func (gapTag) String() string { return "#EXT-X-GAP" }
 func (s *Segment) info() SegmentInfo {
 	return SegmentInfo{
 		Seq: s.Seq, Duration: s.Duration.Seconds(), Time: s.Time,
-		Discontinuity: s.Discontinuity, Size: len(s.Data),
+		Discontinuity: s.Discontinuity, Size: len(s.Data), Recording: s.Recording,
 	}
 }
 
@@ -48,6 +51,28 @@ type RenditionInfo struct {
 	Width     int     `json:"width"`
 	Height    int     `json:"height"`
 	FrameRate float64 `json:"frameRate,omitempty"`
+	// Key is the encryption of the rendition's segments as recorded
+	// (keyMethod), or "" for segments in the clear.
+	Key string `json:"key,omitempty"`
+}
+
+// keyMethod is the only encryption segments get: HLS AES-128.
+const keyMethod = "AES-128"
+
+// keyTags names a media playlist's keys: each segment's is sold at
+// KeyPath(stream, its recording, its number), and its IV is the
+// rendition's (SegmentIV). recording, when set, is every segment's (a
+// recording's playlist).
+type keyTags struct {
+	stream, rendition, recording string
+}
+
+func (k *keyTags) key(s SegmentInfo) *m3u8.Key {
+	rec := k.recording
+	if rec == "" {
+		rec = s.Recording
+	}
+	return &m3u8.Key{Method: keyMethod, URI: KeyPath(k.stream, rec, s.Seq), IV: ivAttr(SegmentIV(k.rendition, s.Seq))}
 }
 
 type playlistKind int
@@ -60,9 +85,9 @@ const (
 )
 
 // mediaPlaylist renders a media playlist. discSeq counts the
-// discontinuities that slid out before segs[0]; args, when set, is appended
-// to every URI as a query string.
-func mediaPlaylist(segs []SegmentInfo, discSeq uint64, kind playlistKind, minTarget time.Duration, args string) []byte {
+// discontinuities that slid out before segs[0]; keys, when set, names each
+// segment's key in an EXT-X-KEY before it.
+func mediaPlaylist(segs []SegmentInfo, discSeq uint64, kind playlistKind, minTarget time.Duration, keys *keyTags) []byte {
 	p, _ := m3u8.NewMediaPlaylist(0, uint(max(len(segs), 1)))
 	target := minTarget.Seconds()
 	for _, s := range segs {
@@ -78,7 +103,6 @@ func mediaPlaylist(segs []SegmentInfo, discSeq uint64, kind playlistKind, minTar
 		p.SeqNo = segs[0].Seq
 	}
 	p.DiscontinuitySeq = discSeq
-	p.Args = args
 	for _, s := range segs {
 		ms := &m3u8.MediaSegment{
 			URI:             SegmentName(s.Seq),
@@ -88,6 +112,8 @@ func mediaPlaylist(segs []SegmentInfo, discSeq uint64, kind playlistKind, minTar
 		}
 		if s.Gap {
 			ms.Custom = map[string]m3u8.CustomTag{"#EXT-X-GAP": gapTag{}}
+		} else if keys != nil {
+			ms.Key = keys.key(s)
 		}
 		_ = p.AppendSegment(ms)
 	}

@@ -31,6 +31,7 @@ type Transcoded struct {
 // recording it belongs to.
 type transcodeJob struct {
 	seg    *Segment
+	clear  []byte // the segment's bytes before encryption: what the transcoder reads
 	rec    *Recording
 	info   RenditionInfo
 	queued time.Time
@@ -69,7 +70,7 @@ func (s *Stream) startTranscoding() {
 }
 
 // enqueue offers a source segment to the transcoder. Call with s.mu held.
-func (s *Stream) enqueue(seg *Segment, rec *Recording) {
+func (s *Stream) enqueue(seg *Segment, rec *Recording, clear []byte) {
 	if s.tq == nil || s.tqClosed {
 		return
 	}
@@ -80,7 +81,7 @@ func (s *Stream) enqueue(seg *Segment, rec *Recording) {
 			s.log.Warn("transcode: renditions late, a segment goes out live without them", "seq", seq)
 		}
 	}
-	j := transcodeJob{seg: seg, rec: rec, info: s.info, queued: time.Now()}
+	j := transcodeJob{seg: seg, clear: clear, rec: rec, info: s.info, queued: time.Now()}
 	for range 2 {
 		select {
 		case s.tq <- j:
@@ -126,7 +127,9 @@ func (s *Stream) jobDone(rec *Recording) {
 func (s *Stream) transcodeOne(j transcodeJob) {
 	ctx, cancel := context.WithTimeout(s.tctx, transcodeTimeout(j.seg.Duration))
 	defer cancel()
-	outs, err := s.opts.Transcoder.Transcode(ctx, s.Name, j.seg, j.info)
+	in := *j.seg
+	in.Data = j.clear
+	outs, err := s.opts.Transcoder.Transcode(ctx, s.Name, &in, j.info)
 	if s.opts.OnTranscoded != nil {
 		s.opts.OnTranscoded(s.Name, time.Since(j.queued), err == nil)
 	}
@@ -149,12 +152,18 @@ func (s *Stream) transcodeOne(j transcodeJob) {
 				s.log.Warn("transcode: rendition unusable", "rendition", o.Name, "seq", j.seg.Seq, "err", err)
 				continue
 			}
+			info = s.recorded(info)
 			s.rinfo[o.Name] = info
 			s.rorder = append(s.rorder, o.Name)
 			s.renditions[o.Name] = &window{}
 		}
-		r := &Segment{Seq: j.seg.Seq, Start: j.seg.Start, Duration: j.seg.Duration, Data: o.Data,
-			Discontinuity: j.seg.Discontinuity, Time: j.seg.Time}
+		data, err := s.seal(o.Name, j.seg.Recording, j.seg.Seq, o.Data)
+		if err != nil {
+			s.log.Error("transcode: rendition segment not published: cannot derive its key", "rendition", o.Name, "seq", j.seg.Seq, "err", err)
+			continue
+		}
+		r := &Segment{Seq: j.seg.Seq, Start: j.seg.Start, Duration: j.seg.Duration, Data: data,
+			Discontinuity: j.seg.Discontinuity, Time: j.seg.Time, Recording: j.seg.Recording}
 		if live {
 			s.renditions[o.Name].add(r, 2*s.opts.Window)
 		}
@@ -262,7 +271,7 @@ func (s *Stream) renderRendition(name string, kind playlistKind) *renditionView 
 		w.target = max(w.target, time.Duration(si.Duration*float64(time.Second)).Round(time.Second))
 	}
 	w.target = max(w.target, s.opts.Segment)
-	return &renditionView{playlist: mediaPlaylist(infos, disc, kind, w.target, ""), segs: append([]*Segment(nil), w.segs...)}
+	return &renditionView{playlist: mediaPlaylist(infos, disc, kind, w.target, s.keyTags(name)), segs: append([]*Segment(nil), w.segs...)}
 }
 
 // renditionInfo reads a rendition's picture size and codecs from its

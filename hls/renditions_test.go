@@ -75,9 +75,10 @@ func renditionPlaylist(t *testing.T, s *Stream, name string) []string {
 
 func TestRenditionsFollowTheSource(t *testing.T) {
 	tr := &stubTranscoder{fail: map[uint64]bool{1: true}}
-	// A queue long enough that no segment is skipped, however the worker
-	// and the (faster than real time) feed interleave.
-	s, a := newTestStream(t, t.TempDir(), Options{Window: 10, ReconnectGrace: -1, Transcoder: tr, TranscodeQueue: 10})
+	// A queue and a lag long enough that no segment is skipped or given
+	// up on, however the worker and the (faster than real time) feed
+	// interleave.
+	s, a := newTestStream(t, t.TempDir(), Options{Window: 10, ReconnectGrace: -1, Transcoder: tr, TranscodeQueue: 10, TranscodeLag: 10})
 	publish(t, s, synth(0, 8*time.Second, 2*time.Second, true)).Close(nil)
 	got := strings.Join(renditionPlaylist(t, s, "low"), " ")
 	if got != "0.ts #EXT-X-GAP 1.ts 2.ts 3.ts" {

@@ -25,6 +25,9 @@ type Segment struct {
 	Data          []byte
 	Discontinuity bool      // timestamps or encoding restart here
 	Time          time.Time // wall clock of Start (EXT-X-PROGRAM-DATE-TIME)
+	// Recording is the recording the segment belongs to: a priced
+	// stream's keys are named by recording and number.
+	Recording string
 }
 
 // ErrNoKeyframe ends a publication whose encoder stopped sending IDR frames:

@@ -46,6 +46,14 @@ type Options struct {
 	// rendition playlists (default 3). A late rendition still reaches the
 	// recording.
 	TranscodeLag int
+	// Keys, when set, makes the stream a priced one: every segment of
+	// every rendition is encrypted under its segment's key (keys.go), and
+	// the origin sells the keys. nil: a free stream, in the clear.
+	Keys *Keyring
+	// TokenSegments makes the origin ask for a valid session before it
+	// releases each of the stream's segments (not charged: the key is what
+	// is paid), which then no shared cache may keep.
+	TokenSegments bool
 	// TranscodeDrain bounds how long a recording that ended waits for its
 	// last renditions (default: what one segment may take, max(8 s, 4 ×
 	// Segment) + 10 s).
@@ -172,9 +180,17 @@ func (s *Stream) Publish(info ingest.PublishInfo) (ingest.Publication, error) {
 		s.grace = nil
 	}
 	if s.rec == nil {
-		rec, err := s.archive.Create(s.Name, s.opts.Now(), rinfo)
+		rec, err := s.archive.Create(s.Name, s.opts.Now(), s.recorded(rinfo))
 		if err != nil {
 			return nil, fmt.Errorf("cannot record %s: %w", s.Name, err)
+		}
+		if s.opts.Keys != nil {
+			// The secret is durable before the first segment goes out: a
+			// segment sold under a key nobody can derive again is lost.
+			if _, err := s.opts.Keys.secret(s.Name, rec.ID, true); err != nil {
+				s.archive.discard(rec)
+				return nil, fmt.Errorf("cannot keep %s's recording secret: %w", s.Name, err)
+			}
 		}
 		s.rec = rec
 		s.log.Info("recording", "recording", rec.ID)
@@ -189,6 +205,32 @@ func (s *Stream) Publish(info ingest.PublishInfo) (ingest.Publication, error) {
 	s.pub = p
 	s.publishView()
 	return p, nil
+}
+
+// Encrypted says whether the stream is priced: its segments encrypted,
+// its keys sold.
+func (s *Stream) Encrypted() bool { return s.opts.Keys != nil }
+
+// recorded is a rendition as the archive's journal describes it: which
+// encryption its segments carry.
+func (s *Stream) recorded(info RenditionInfo) RenditionInfo {
+	if s.opts.Keys != nil {
+		info.Key = keyMethod
+	}
+	return info
+}
+
+// seal encrypts a segment of a rendition under its key: the bytes every
+// viewer, cache and archive then gets. A free stream's stay clear.
+func (s *Stream) seal(rendition, recording string, seq uint64, clear []byte) ([]byte, error) {
+	if s.opts.Keys == nil {
+		return clear, nil
+	}
+	key, err := s.opts.Keys.Key(s.Name, recording, seq)
+	if err != nil {
+		return nil, err
+	}
+	return Encrypt(key, SegmentIV(rendition, seq), clear), nil
 }
 
 // Close ends the stream's recording now (the server is shutting down).
@@ -254,11 +296,28 @@ func (s *Stream) add(p *publication, seg *Segment) {
 	s.disc = false
 	seg.Time = p.wall0.Add(seg.Start - p.anchor)
 	s.nextStart = max(s.nextStart, seg.Start+seg.Duration)
+	rec := s.rec
+	clear := seg.Data
+	if rec != nil {
+		seg.Recording = rec.ID
+		sealed, err := s.seal(SourceRendition, rec.ID, seg.Seq, clear)
+		if err != nil {
+			// Never publish a priced segment in the clear: the number is
+			// used up, the segment lost, the stream goes on.
+			s.log.Error("segment not published: cannot derive its key", "seq", seg.Seq, "err", err)
+			s.mu.Unlock()
+			return
+		}
+		seg.Data = sealed
+	} else if s.opts.Keys != nil {
+		s.log.Error("segment not published: no recording to key it", "seq", seg.Seq)
+		s.mu.Unlock()
+		return
+	}
 	s.source.add(seg, 2*s.opts.Window)
 	s.segments++
 	s.bytes += uint64(len(seg.Data))
-	rec := s.rec
-	s.enqueue(seg, rec)
+	s.enqueue(seg, rec, clear)
 	s.publishView()
 	s.mu.Unlock()
 	if rec != nil {
@@ -308,6 +367,15 @@ func (s *Stream) Live() bool {
 	return s.pub != nil
 }
 
+// keyTags is what a rendition's live playlist needs to name its keys, or
+// nil for a free stream.
+func (s *Stream) keyTags(rendition string) *keyTags {
+	if s.opts.Keys == nil {
+		return nil
+	}
+	return &keyTags{stream: s.Name, rendition: rendition}
+}
+
 // publishView renders the playlists for readers. Call with s.mu held.
 func (s *Stream) publishView() {
 	v := &view{ended: s.ended}
@@ -316,7 +384,7 @@ func (s *Stream) publishView() {
 		if s.ended {
 			kind = kindLiveEnded
 		}
-		rv := s.source.render(s.opts.Window, kind, s.opts.Segment)
+		rv := s.source.render(s.opts.Window, kind, s.opts.Segment, s.keyTags(SourceRendition))
 		v.renditions = map[string]*renditionView{SourceRendition: rv}
 		v.variants = []variant{measure(s.info, infos(rv.segs))}
 		rkind := kind
@@ -376,7 +444,7 @@ func (w *window) add(seg *Segment, retain int) {
 
 // render lists the newest n segments; the older retained ones stay
 // fetchable.
-func (w *window) render(n int, kind playlistKind, target time.Duration) *renditionView {
+func (w *window) render(n int, kind playlistKind, target time.Duration, keys *keyTags) *renditionView {
 	segs := append([]*Segment(nil), w.segs...)
 	listed := segs[max(0, len(segs)-n):]
 	disc := w.discSeq
@@ -389,7 +457,7 @@ func (w *window) render(n int, kind playlistKind, target time.Duration) *renditi
 	for _, s := range listed {
 		w.target = max(w.target, s.Duration.Round(time.Second))
 	}
-	return &renditionView{playlist: mediaPlaylist(infos(listed), disc, kind, w.target, ""), segs: segs}
+	return &renditionView{playlist: mediaPlaylist(infos(listed), disc, kind, w.target, keys), segs: segs}
 }
 
 func infos(segs []*Segment) []SegmentInfo {

@@ -228,7 +228,7 @@ func TestArchiveFinishesRecordingCutOffByCrash(t *testing.T) {
 	if _, _, ok := recs[0].segmentPath(SourceRendition, 99); ok {
 		t.Error("an orphan file the journal never listed is served")
 	}
-	pl := mediaPlaylist(entries[SourceRendition], 0, kindVOD, 0, "")
+	pl := mediaPlaylist(entries[SourceRendition], 0, kindVOD, 0, nil)
 	if !strings.Contains(string(pl), "#EXT-X-ENDLIST") || !strings.Contains(string(pl), "#EXT-X-PLAYLIST-TYPE:VOD") {
 		t.Errorf("VOD playlist:\n%s", pl)
 	}

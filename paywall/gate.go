@@ -57,19 +57,21 @@ func (t Terms) Price(d time.Duration) *big.Int {
 	return q
 }
 
-// Segment names what a request asks for.
+// Segment names what a request buys: the key to one segment of a
+// stream's recording (or, for a recording made before keys were sold, the
+// segment itself).
 type Segment struct {
 	Stream    string
-	Recording string // "" for live
-	Rendition string
+	Recording string
 	Seq       uint64
 	Duration  time.Duration
 }
 
-// key names what a charge buys: these seconds of the stream, in any
-// rendition, since renditions share the source's sequence numbers and
-// durations. A player that switches quality, and so fetches a segment in
-// two renditions, pays for its seconds once.
+// key names what a charge buys: these seconds of the recording, in any
+// rendition (renditions share the source's numbers, durations and keys),
+// live or replayed (a recording's keys are its live keys). A player that
+// switches quality, or replays what it watched live, pays for its seconds
+// once.
 func (s Segment) key() string {
 	return s.Stream + "/" + s.Recording + "/" + strconv.FormatUint(s.Seq, 10)
 }
@@ -169,12 +171,12 @@ func queryToken(query string) string {
 	return ""
 }
 
-// Admit charges the segment to the request's session, or answers 402
+// Admit charges a segment's key to the request's session, or answers 402
 // (no token, not enough credit), 401 (a bad or expired token), 403
-// (another stream's token). HEAD and Range requests are charged like GET.
-// A session pays for a segment once per viewer (client network), however
-// many times that viewer fetches it: a token shared with another network
-// pays again for what that viewer watches.
+// (another stream's token). HEAD is charged like GET. A session pays for
+// a key once per viewer (client network), however many times that viewer
+// fetches it: a token shared with another network pays again for what
+// that viewer watches. A free stream's segments pass, counted.
 func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	terms, ok := g.Streams[seg.Stream]
 	viewer := clientaddr.Viewer(g.client(r)).String()
@@ -241,9 +243,33 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	}
 	h.Set(hdrPaid, decimal(rc.Paid))
 	h.Set(hdrSpent, decimal(rc.Spent))
-	h.Set("Cache-Control", "private, max-age=86400") // bought by this viewer; no shared cache may hand it on
 	if g.Admitted != nil {
 		g.Admitted(seg.Stream, "session:"+session)
+	}
+	return true
+}
+
+// Check admits a segment of a stream that releases its bytes to sessions
+// only (segments: token): a valid token for the stream, and nothing
+// charged, since its key is what is paid. Refusals are answered as Admit
+// answers them.
+func (g *Gate) Check(w http.ResponseWriter, r *http.Request, stream string) bool {
+	terms, ok := g.Streams[stream]
+	if !ok || terms.free() {
+		return true
+	}
+	_, err := g.Sessions.Parse(token(r), stream)
+	switch {
+	case errors.Is(err, ErrNoToken):
+		g.paymentRequired(w, stream, terms, new(big.Int), nil, nil,
+			"this stream's segments need a session: open one with a voucher at POST /pay/"+stream+"/session")
+		return false
+	case errors.Is(err, ErrOtherStream):
+		writeRefusal(w, refuse(http.StatusForbidden, "other_stream", err, "this session is for another stream"))
+		return false
+	case err != nil:
+		writeRefusal(w, refuse(http.StatusUnauthorized, "bad_token", err, "%v: open a new session", err))
+		return false
 	}
 	return true
 }

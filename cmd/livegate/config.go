@@ -149,6 +149,17 @@ type StreamConfig struct {
 	PreviewSeconds int      `yaml:"previewSeconds"`
 	Ladder         []string `yaml:"ladder"` // renditions for this stream (default: transcoder.ladder)
 	Camera         string   `yaml:"camera"` // rtsp://… to pull from, instead of waiting for a push
+	// Segments: "public" (the default: a priced stream's segments are
+	// encrypted and any cache may carry them; the keys are sold) or
+	// "token" (the origin also wants a valid session for each segment,
+	// which no shared cache may then keep).
+	Segments string `yaml:"segments"`
+}
+
+// priced says whether the stream sells its keys.
+func (s StreamConfig) priced() bool {
+	p, ok := new(big.Int).SetString(s.PricePerSecond, 10)
+	return ok && p.Sign() > 0
 }
 
 // terms is what the stream charges.
@@ -386,6 +397,15 @@ func (c *Config) validate() error {
 			if p.Sign() > 0 && c.Chain.RPC == "" {
 				return fmt.Errorf("%s.pricePerSecond: a priced stream needs chain: (rpc, contract, key) to be paid through", at)
 			}
+		}
+		switch s.Segments {
+		case "", "public":
+		case "token":
+			if !s.priced() {
+				return fmt.Errorf("%s.segments: token needs a priced stream (pricePerSecond): a free stream has no sessions", at)
+			}
+		default:
+			return fmt.Errorf("%s.segments: %q is neither public nor token", at, s.Segments)
 		}
 		if s.Ladder != nil {
 			if _, err := transcode.Ladder(s.Ladder); err != nil {

@@ -364,6 +364,42 @@ func rtspPublishURL(base string, s devStreamInfo) string {
 	return strings.Replace(base, "rtsp://", "rtsp://"+s.Name+":"+s.Key+"@", 1) + "/" + s.Name
 }
 
+// nginxSnippet is an nginx server that fronts the origin at origin (a
+// http://host:port URL) on port listen, caching segments for every viewer
+// and passing everything else (playlists, keys, the pay API, pages)
+// through uncached: segments are immutable and public, and nginx keeps
+// nothing marked private or no-store. proxy_cache_lock makes a thousand
+// viewers asking for a new segment at once cost the origin one request.
+func nginxSnippet(origin, listen string) string {
+	host := strings.TrimPrefix(origin, "http://")
+	return `proxy_cache_path /var/cache/nginx/livegate levels=1:2 keys_zone=livegate:10m max_size=2g inactive=10m use_temp_path=off;
+server {
+    listen ` + listen + `;
+    location ~ \.ts$ {
+        proxy_pass http://` + host + `;
+        proxy_cache livegate;
+        proxy_cache_lock on;
+        proxy_cache_lock_timeout 5s;
+        proxy_cache_valid 200 10m;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+    }
+    location / {
+        proxy_pass http://` + host + `;
+        proxy_buffering off;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header X-Forwarded-For $remote_addr;
+    }
+}`
+}
+
+// indent prefixes every line of s with n spaces.
+func indent(s string, n int) string {
+	pad := strings.Repeat(" ", n)
+	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+}
+
 func printDevBanner(w io.Writer, info *devInfo, path, watch string) {
 	s := info.Streams[0]
 	if watch == "" {
@@ -383,7 +419,11 @@ livegate dev is running.
                    (the watch page, paying as it plays with demo viewer 1's burner key)
   Player URL       %s
                    (VLC, ffplay, Safari: an hour of the demo stream, paid by demo viewer 1)
-  Replays          %s/vod/%s/   (paid like live)
+  Replays          %s/vod/%s/   (paid like live; seconds bought live are not paid again)
+  Caches welcome   the demo stream's segments are encrypted and public: any CDN, nginx
+                   cache or peer may carry them; livegate sells the keys. An nginx
+                   cache in front of this origin (/etc/nginx/conf.d/livegate.conf):
+%s
   Dashboard        %s/dashboard#token=%s
   Metrics          curl -H 'Authorization: Bearer %s' %s/metrics   (without the token: no money figures)
   Dev chain        JSON-RPC %s (chain id %d), contract %s
@@ -391,6 +431,7 @@ livegate dev is running.
   Everything above, viewer keys included, is in %s. Ctrl-C stops.
 
 `, info.RTMP, s.Key, info.RTMP, s.Key, rtspPublishURL(info.RTSP, s), info.HTTP, s.Name, info.HTTP, s.Name,
-		info.Viewers[0].WatchURL, watch, info.HTTP, s.Name, info.HTTP, info.AdminToken, info.AdminToken, info.HTTP,
+		info.Viewers[0].WatchURL, watch, info.HTTP, s.Name, indent(nginxSnippet(info.HTTP, "8081"), 19),
+		info.HTTP, info.AdminToken, info.AdminToken, info.HTTP,
 		info.RPC, info.ChainID, info.Contract, info.Payee, len(info.Viewers), devDeposit, path)
 }

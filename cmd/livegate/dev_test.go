@@ -159,7 +159,7 @@ func TestDevCommand(t *testing.T) {
 		resp.Body.Close()
 	}
 	// The banner's watch link plays as it is: a session paid by a demo
-	// viewer, its token in every URI.
+	// viewer, its token in every key's URI.
 	watch := regexp.MustCompile(`http://\S+/live/demo/index\.m3u8\?token=\S+`).FindString(out)
 	_, master := getWith(t, watch) //nolint:bodyclose // Get read and closed it
 	media := uris(t, watch, master)
@@ -167,14 +167,21 @@ func TestDevCommand(t *testing.T) {
 		t.Fatalf("master playlist behind the watch link: %s", master)
 	}
 	_, mb := getWith(t, media[0]) //nolint:bodyclose // Get read and closed it
-	for i, u := range uris(t, media[0], mb) {
-		resp, _ := getWith(t, u)
+	listed := segmentsOf(t, media[0], mb)
+	for i, seg := range listed {
+		resp, _ := getWith(t, seg.key)
 		if resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") == "" {
-			t.Errorf("segment %d through the watch link: %d %v", i, resp.StatusCode, resp.Header)
+			t.Errorf("key %d through the watch link: %d %v", i, resp.StatusCode, resp.Header)
 		}
 	}
-	if resp, _ := getWith(t, info.HTTP+"/live/demo/source/0.ts"); resp.StatusCode != http.StatusPaymentRequired {
-		t.Errorf("a segment without a token: %d, want 402", resp.StatusCode)
+	if len(listed) == 0 {
+		t.Fatal("no segments behind the watch link")
+	}
+	if resp, _ := getWith(t, strings.Split(listed[0].key, "?")[0]); resp.StatusCode != http.StatusPaymentRequired {
+		t.Errorf("a key without a token: %d, want 402", resp.StatusCode)
+	}
+	if !strings.Contains(out, "proxy_cache livegate;") || !strings.Contains(out, "any CDN") {
+		t.Errorf("the banner does not tell that caches may carry the segments:\n%s", out)
 	}
 	p.stop(t)
 	if !strings.Contains(p.stderr.String(), "shutting down") {

@@ -4,13 +4,18 @@ import (
 	"bytes"
 	"context"
 	"crypto/ecdsa"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math/big"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -170,15 +175,113 @@ func uris(t *testing.T, base string, playlist []byte) []string {
 	return out
 }
 
+// listedSegment is a media playlist's segment as a player reads it: its
+// URI and its key's URI and IV, resolved against the playlist's URL.
+type listedSegment struct {
+	uri, key string
+	iv       string // hex, without 0x
+}
+
+func segmentsOf(t *testing.T, base string, playlist []byte) []listedSegment {
+	t.Helper()
+	b, _ := url.Parse(base)
+	var out []listedSegment
+	var key, iv string
+	for _, line := range strings.Split(string(playlist), "\n") {
+		line = strings.TrimSpace(line)
+		if attrs, ok := strings.CutPrefix(line, "#EXT-X-KEY:"); ok {
+			m := regexp.MustCompile(`URI="([^"]*)"`).FindStringSubmatch(attrs)
+			v := regexp.MustCompile(`IV=0x([0-9a-f]{32})`).FindStringSubmatch(attrs)
+			if m == nil || v == nil || !strings.Contains(attrs, "METHOD=AES-128") {
+				t.Fatalf("key tag %q", line)
+			}
+			u, err := b.Parse(m[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			key, iv = u.String(), v[1]
+			continue
+		}
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		u, err := b.Parse(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, listedSegment{uri: u.String(), key: key, iv: iv})
+	}
+	return out
+}
+
+// decrypts reports whether key opens seg as HLS AES-128 (openssl
+// aes-128-cbc, PKCS#7 padding) into media ffprobe decodes, and how many
+// video frames it found.
+func decrypts(t *testing.T, seg listedSegment, data, key []byte) (int, bool) {
+	t.Helper()
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.ts"), filepath.Join(dir, "out.ts")
+	if err := os.WriteFile(in, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(testenv.Tool(t, "openssl"), "aes-128-cbc", "-d", "-K", hex.EncodeToString(key), "-iv", seg.iv, "-in", in, "-out", out)
+	if err := cmd.Run(); err != nil {
+		return 0, false
+	}
+	return decodedFrames(t, out)
+}
+
+// decodedFrames counts the video frames ffprobe decodes in a file; false
+// when it finds no video stream it can read.
+func decodedFrames(t *testing.T, path string) (int, bool) {
+	t.Helper()
+	out, err := exec.Command(testenv.Tool(t, "ffprobe"), "-v", "error", "-select_streams", "v:0", "-count_frames",
+		"-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path).Output()
+	if err != nil {
+		return 0, false
+	}
+	// The stream is listed under its program and on its own: "60\n\n60\n".
+	f := strings.Fields(string(out))
+	if len(f) == 0 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(f[0], ","))
+	return n, err == nil && n > 0
+}
+
+// TestEndToEndPaidStream: a priced stream's segments are public and
+// encrypted, its keys are sold by the paying protocol, and a recording's
+// keys are its live keys.
 func TestEndToEndPaidStream(t *testing.T) {
 	dir := t.TempDir()
 	w := newPaidWorld(t, dir, 1, 1_000_000)
 	w.payeeStart, _ = w.dev.Client.BalanceAt(w.ctx, crypto.PubkeyToAddress(w.payee.PublicKey), nil)
 	e := startE2EWith(t, filepath.Join(dir, "data"), w.configure)
 	e.publishClip("demo")
+	e.publishClip("stage2") // free: the same clip in the clear
 
-	// Without a token, a segment costs a 402 saying how to pay.
-	resp, body := getWith(t, e.base+"/live/demo/source/0.ts")
+	// The segments need no token, any cache may keep them, and without
+	// their keys they are noise to ffprobe.
+	resp, seg0 := getWith(t, e.base+"/live/demo/source/0.ts")
+	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+		t.Fatalf("a public segment: %d %v", resp.StatusCode, resp.Header)
+	}
+	enc := filepath.Join(dir, "encrypted.ts")
+	if err := os.WriteFile(enc, seg0, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := decodedFrames(t, enc); ok {
+		t.Fatalf("ffprobe decoded %d frames of an encrypted segment", n)
+	}
+
+	// The playlist names each segment's key.
+	_, plain := getWith(t, e.base+"/live/demo/source/index.m3u8")
+	listed := segmentsOf(t, e.base+"/live/demo/source/index.m3u8", plain)
+	if len(listed) != 3 || !strings.HasSuffix(listed[0].key, "/key/demo/"+e.recordings("demo").Recordings[0].ID+"/0") {
+		t.Fatalf("segments and keys: %+v", listed)
+	}
+	// Without a token, a key costs a 402 saying how to pay.
+	resp, body := getWith(t, listed[0].key)
 	if resp.StatusCode != http.StatusPaymentRequired || resp.Header.Get("Livegate-Price") != "2000" ||
 		resp.Header.Get("Livegate-Payee") != crypto.PubkeyToAddress(w.payee.PublicKey).Hex() ||
 		resp.Header.Get("Livegate-Contract") != w.client.Address.Hex() || resp.Header.Get("Livegate-Chain-Id") != "1337" {
@@ -197,7 +300,8 @@ func TestEndToEndPaidStream(t *testing.T) {
 	if s.Paid != "2500" || s.Spent != "0" || s.PricePerSecond != fmt.Sprint(testPrice) || s.Channel != w.channels[0].Hex() {
 		t.Errorf("session %+v", s)
 	}
-	// The player follows tokenized playlists: master -> media -> segments.
+	// The player follows tokenized playlists: master -> media -> keys;
+	// the segments' URIs stay public.
 	masterURL := e.base + "/live/demo/index.m3u8?token=" + url.QueryEscape(s.Token)
 	_, master := getWith(t, masterURL)
 	media := uris(t, masterURL, master)
@@ -205,52 +309,79 @@ func TestEndToEndPaidStream(t *testing.T) {
 		t.Fatalf("master playlist URIs: %v", media)
 	}
 	_, mediaBody := getWith(t, media[0])
-	segs := uris(t, media[0], mediaBody)
-	if len(segs) != 3 {
-		t.Fatalf("media playlist URIs: %v", segs)
+	segs := segmentsOf(t, media[0], mediaBody)
+	if len(segs) != 3 || strings.Contains(segs[0].uri, "token") || !strings.Contains(segs[0].key, "token=") {
+		t.Fatalf("media playlist: %+v", segs)
 	}
-	resp, body = getWith(t, segs[0])
-	if resp.StatusCode != 200 || len(body) == 0 || body[0] != 0x47 || resp.Header.Get("Livegate-Spent") != "2000" ||
+	resp, key0 := getWith(t, segs[0].key)
+	if resp.StatusCode != 200 || len(key0) != 16 || resp.Header.Get("Livegate-Spent") != "2000" || resp.Header.Get("Cache-Control") != "no-store" ||
 		resp.Header.Get("Livegate-Paid") != "2500" || resp.Header.Get("Livegate-Channel") != w.channels[0].Hex() {
-		t.Fatalf("first segment: %d %v", resp.StatusCode, resp.Header)
+		t.Fatalf("first key: %d %v", resp.StatusCode, resp.Header)
 	}
-	if resp, _ = getWith(t, segs[0]); resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "2000" {
-		t.Errorf("the same segment again was charged again: %v", resp.Header)
+	// The key opens its segment into what the free stream shows of the
+	// same clip.
+	n, ok := decrypts(t, segs[0], seg0, key0)
+	_, free0 := getWith(t, e.base+"/live/stage2/source/0.ts")
+	clear := filepath.Join(dir, "clear.ts")
+	if err := os.WriteFile(clear, free0, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := decodedFrames(t, clear); !ok || n != want {
+		t.Errorf("segment 0 with its key: %d frames (decoded %v), the clear clip's first segment %d", n, ok, want)
+	}
+	if resp, _ = getWith(t, segs[0].key); resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "2000" {
+		t.Errorf("the same key again was charged again: %v", resp.Header)
 	}
 	if n := e.srv.audience.counts()["demo"]; n != 1 {
-		t.Errorf("viewers counted after one session's segments: %d (a 402 counts nobody)", n)
+		t.Errorf("viewers counted after one session's keys: %d (a 402 counts nobody)", n)
 	}
 	// The credit is spent: 402.
-	resp, body = getWith(t, segs[1])
+	resp, body = getWith(t, segs[1].key)
 	if resp.StatusCode != http.StatusPaymentRequired || !strings.Contains(string(body), "insufficient_credit") ||
 		resp.Header.Get("Livegate-Spent") != "2000" {
-		t.Fatalf("second segment without credit: %d %s", resp.StatusCode, body)
+		t.Fatalf("second key without credit: %d %s", resp.StatusCode, body)
 	}
 	// Top up through the API, then through a header on the next request.
 	var s2 session
 	if code, msg := post(t, e.base+"/pay/demo/voucher", s.Token, w.voucherJSON(0, 5000), &s2); code != 200 || s2.Paid != "5000" {
 		t.Fatalf("top-up: %d %s", code, msg)
 	}
-	if resp, _ = getWith(t, segs[1]); resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "4000" {
+	resp, key1 := getWith(t, segs[1].key)
+	if resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "4000" {
 		t.Fatalf("after the top-up: %d %v", resp.StatusCode, resp.Header)
 	}
-	// The last segment lasts 2.0142 s: 2015 wei, rounded up.
-	resp, _ = getWith(t, segs[2], "Livegate-Voucher", w.voucherHeader(0, 8000))
-	if resp.StatusCode != 200 || resp.Header.Get("Livegate-Paid") != "8000" || resp.Header.Get("Livegate-Spent") != "6015" {
-		t.Fatalf("segment with a voucher header: %d paid %s spent %s", resp.StatusCode, resp.Header.Get("Livegate-Paid"), resp.Header.Get("Livegate-Spent"))
+	// A key opens its own segment only.
+	if n, ok := decrypts(t, segs[0], seg0, key1); ok {
+		t.Errorf("key 1 opened segment 0 (%d frames)", n)
 	}
-	// Replays are sold too: the archive's segments cost like live ones.
+	// The last segment lasts 2.0142 s: 2015 wei, rounded up.
+	resp, _ = getWith(t, segs[2].key, "Livegate-Voucher", w.voucherHeader(0, 8000))
+	if resp.StatusCode != 200 || resp.Header.Get("Livegate-Paid") != "8000" || resp.Header.Get("Livegate-Spent") != "6015" {
+		t.Fatalf("key with a voucher header: %d paid %s spent %s", resp.StatusCode, resp.Header.Get("Livegate-Paid"), resp.Header.Get("Livegate-Spent"))
+	}
+	// The replay's keys are the live keys: seconds bought live are not
+	// paid for again.
 	recs := e.recordings("demo")
 	vodURL := e.base + recs.Recordings[0].Playlist + "?token=" + url.QueryEscape(s2.Token)
 	_, vm := getWith(t, vodURL)
 	vodMedia := uris(t, vodURL, vm)
 	_, vmb := getWith(t, vodMedia[0])
-	vodSegs := uris(t, vodMedia[0], vmb)
-	if resp, _ = getWith(t, vodSegs[0], "Livegate-Voucher", w.voucherHeader(0, 11000)); resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "8015" {
-		t.Errorf("replayed segment: %d %v", resp.StatusCode, resp.Header)
+	vodSegs := segmentsOf(t, vodMedia[0], vmb)
+	if len(vodSegs) != 3 || strings.Split(vodSegs[0].key, "?")[0] != strings.Split(segs[0].key, "?")[0] || vodSegs[0].iv != segs[0].iv {
+		t.Fatalf("the recording's keys %+v, live %+v", vodSegs, segs)
 	}
-	if resp, _ = getWith(t, strings.Split(vodSegs[1], "?")[0]); resp.StatusCode != http.StatusPaymentRequired {
-		t.Errorf("replayed segment without a token: %d", resp.StatusCode)
+	for i, vs := range vodSegs {
+		resp, key := getWith(t, vs.key)
+		if resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "6015" {
+			t.Errorf("replayed key %d: %d %v", i, resp.StatusCode, resp.Header)
+		}
+		_, data := getWith(t, vs.uri)
+		if _, ok := decrypts(t, vs, data, key); !ok {
+			t.Errorf("replayed segment %d does not open with its key", i)
+		}
+	}
+	if resp, _ = getWith(t, strings.Split(vodSegs[1].key, "?")[0]); resp.StatusCode != http.StatusPaymentRequired {
+		t.Errorf("replayed key without a token: %d", resp.StatusCode)
 	}
 
 	// Settle: the payee gains exactly the best voucher, the channel records
@@ -273,19 +404,19 @@ func TestEndToEndPaidStream(t *testing.T) {
 	}
 	_ = json.NewDecoder(r.Body).Decode(&settled)
 	r.Body.Close()
-	if len(settled.Settlements) != 1 || settled.Settlements[0].Amount != "11000" || settled.Error != "" {
+	if len(settled.Settlements) != 1 || settled.Settlements[0].Amount != "8000" || settled.Error != "" {
 		t.Fatalf("settlements %+v", settled)
 	}
 	paid, fees := w.claims(payee)
-	if paid.Int64() != 11000 {
-		t.Errorf("claims paid the payee %s wei in all, want 11000", paid)
+	if paid.Int64() != 8000 {
+		t.Errorf("claims paid the payee %s wei in all, want 8000", paid)
 	}
 	end, _ := w.dev.Client.BalanceAt(w.ctx, payee, nil)
 	if gain := new(big.Int).Sub(end, w.payeeStart); gain.Add(gain, fees).Cmp(paid) != 0 {
 		t.Errorf("the payee's balance moved by %s wei beyond fees, want %s", gain, paid)
 	}
 	ch, err := w.client.Channel(w.ctx, w.channels[0], nil)
-	if err != nil || ch.Claimed.Int64() != 11000 {
-		t.Errorf("channel claimed %v (%v), want the best voucher, 11000", ch.Claimed, err)
+	if err != nil || ch.Claimed.Int64() != 8000 {
+		t.Errorf("channel claimed %v (%v), want the best voucher, 8000", ch.Claimed, err)
 	}
 }

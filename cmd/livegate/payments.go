@@ -82,6 +82,7 @@ type payments struct {
 	payee   common.Address
 	watcher *chain.Watcher
 	ledger  *paywall.BoltLedger
+	keys    *hls.Keyring // priced streams' segment keys, from secrets the ledger keeps
 	gate    *paywall.Gate
 	settler *chain.Settler
 	log     *slog.Logger
@@ -170,12 +171,13 @@ func (p *payments) startPaywall(cfg Config, log *slog.Logger) error {
 	}
 	terms := map[string]paywall.Terms{}
 	for _, sc := range cfg.Streams {
-		if t := sc.terms(); !(t.PricePerSecond.Sign() == 0 && t.Preview == 0) {
-			terms[sc.Name] = t
+		if sc.priced() {
+			terms[sc.Name] = sc.terms()
 		}
 	}
 	margin := time.Duration(cfg.Chain.SettleMargin)
 	p.ledger = ledger
+	p.keys = &hls.Keyring{Store: ledger}
 	p.gate = &paywall.Gate{
 		Streams: terms, Sessions: sessions, Ledger: ledger,
 		Cashier: &paywall.Cashier{Ledger: ledger, Channels: p.watcher, Verifier: &chain.Verifier{Domain: p.client.Domain},
@@ -215,7 +217,11 @@ func (p *payments) Close() {
 type hlsGate struct{ g *paywall.Gate }
 
 func (a hlsGate) Admit(w http.ResponseWriter, r *http.Request, s hls.SegmentRef) bool {
-	return a.g.Admit(w, r, paywall.Segment{Stream: s.Stream, Recording: s.Recording, Rendition: s.Rendition, Seq: s.Seq, Duration: s.Duration})
+	return a.g.Admit(w, r, paywall.Segment{Stream: s.Stream, Recording: s.Recording, Seq: s.Seq, Duration: s.Duration})
+}
+
+func (a hlsGate) Check(w http.ResponseWriter, r *http.Request, stream string) bool {
+	return a.g.Check(w, r, stream)
 }
 
 func (a hlsGate) PlaylistArgs(r *http.Request, stream string) string {

@@ -89,6 +89,10 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 		if s.tx.transcodes(sc.Name) {
 			opts.Transcoder = s.tx
 		}
+		if s.pay != nil && sc.priced() {
+			opts.Keys = s.pay.keys
+			opts.TokenSegments = sc.Segments == "token"
+		}
 		st := hls.NewStream(sc.Name, archive, opts, log)
 		s.streams[sc.Name] = st
 		routes = append(routes, ingest.Route{Stream: sc.Name, Key: sc.Key, Target: st})

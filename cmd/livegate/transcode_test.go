@@ -109,9 +109,10 @@ func TestNoFFmpegServesTheSource(t *testing.T) {
 	}
 }
 
-// TestPaidRenditions: renditions of a priced stream are sold like its
-// source, live and archived, and a segment's seconds are bought once in a
-// session whichever renditions the player fetches them in.
+// TestPaidRenditions: renditions of a priced stream are encrypted like its
+// source, under the same key per segment (live and archived), so a
+// segment's seconds are bought once whichever renditions the player
+// fetches them in.
 func TestPaidRenditions(t *testing.T) {
 	testenv.Tool(t, "ffmpeg")
 	dir := t.TempDir()
@@ -121,10 +122,6 @@ func TestPaidRenditions(t *testing.T) {
 		c.Transcoder = TranscoderConfig{Mode: "local", Ladder: []string{"P240p30fps16x9"}}
 	})
 	e.publishClip("demo")
-	const rend = "/live/demo/P240p30fps16x9/0.ts"
-	if resp, body := getWith(t, e.base+rend); resp.StatusCode != http.StatusPaymentRequired || resp.Header.Get("Livegate-Price") != "2000" {
-		t.Fatalf("a rendition's segment without a token: %d %s", resp.StatusCode, body)
-	}
 	var s session
 	if code, msg := post(t, e.base+"/pay/demo/session", "", w.voucherJSON(0, 2500), &s); code != 200 {
 		t.Fatalf("session: %d %s", code, msg)
@@ -135,30 +132,49 @@ func TestPaidRenditions(t *testing.T) {
 	if len(variants) != 2 || !strings.Contains(variants[1], "/P240p30fps16x9/index.m3u8?token=") {
 		t.Fatalf("master playlist URIs: %v", variants)
 	}
+	_, srcBody := getWith(t, variants[0])
 	_, media := getWith(t, variants[1])
-	segs := uris(t, variants[1], media)
-	if len(segs) != 3 || !strings.Contains(segs[0], rend+"?token=") {
-		t.Fatalf("rendition playlist URIs: %v", segs)
+	src, segs := segmentsOf(t, variants[0], srcBody), segmentsOf(t, variants[1], media)
+	if len(segs) != 3 || !strings.HasSuffix(segs[0].uri, "/live/demo/P240p30fps16x9/0.ts") {
+		t.Fatalf("rendition playlist: %+v", segs)
 	}
-	resp, body := getWith(t, segs[0])
-	if resp.StatusCode != 200 || len(body) == 0 || body[0] != 0x47 || resp.Header.Get("Livegate-Spent") != "2000" {
-		t.Fatalf("rendition segment 0: %d %v", resp.StatusCode, resp.Header)
+	// One key per segment for both renditions, each with its own IV.
+	if segs[0].key != src[0].key || segs[0].iv == src[0].iv {
+		t.Errorf("segment 0: rendition key %s IV %s, source key %s IV %s", segs[0].key, segs[0].iv, src[0].key, src[0].iv)
+	}
+	resp, data := getWith(t, segs[0].uri)
+	if resp.StatusCode != 200 || len(data) == 0 || data[0] == 0x47 && data[188] == 0x47 {
+		t.Fatalf("rendition segment 0: %d, %d bytes, looks clear", resp.StatusCode, len(data))
+	}
+	resp, key := getWith(t, segs[0].key)
+	if resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "2000" {
+		t.Fatalf("key 0: %d %v", resp.StatusCode, resp.Header)
+	}
+	if n, ok := decrypts(t, segs[0], data, key); !ok || n < 50 {
+		t.Errorf("rendition segment 0 with its key: %d frames (%v)", n, ok)
 	}
 	// The same seconds in the source: already bought.
-	if resp, _ := getWith(t, e.base+"/live/demo/source/0.ts?token="+url.QueryEscape(s.Token)); resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "2000" {
-		t.Errorf("source segment 0 after its rendition: %d spent %s", resp.StatusCode, resp.Header.Get("Livegate-Spent"))
+	if resp, _ := getWith(t, src[0].key); resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "2000" {
+		t.Errorf("source key 0 after the rendition's: %d spent %s", resp.StatusCode, resp.Header.Get("Livegate-Spent"))
 	}
-	// The next seconds are not, in any rendition.
-	if resp, _ := getWith(t, segs[1]); resp.StatusCode != http.StatusPaymentRequired {
-		t.Errorf("rendition segment 1 without credit: %d", resp.StatusCode)
+	// The next seconds are not.
+	if resp, _ := getWith(t, segs[1].key); resp.StatusCode != http.StatusPaymentRequired {
+		t.Errorf("key 1 without credit: %d", resp.StatusCode)
 	}
-	// Archived renditions are sold too.
+	// Archived renditions are encrypted under the same keys.
 	rec := e.recordings("demo").Recordings[0]
-	vod := e.base + strings.TrimSuffix(rec.Playlist, "index.m3u8") + "P240p30fps16x9/1.ts"
-	if resp, _ := getWith(t, vod); resp.StatusCode != http.StatusPaymentRequired {
-		t.Errorf("archived rendition segment without a token: %d", resp.StatusCode)
+	vodURL := e.base + strings.TrimSuffix(rec.Playlist, "index.m3u8") + "P240p30fps16x9/index.m3u8?token=" + url.QueryEscape(s.Token)
+	_, vb := getWith(t, vodURL)
+	vod := segmentsOf(t, vodURL, vb)
+	if len(vod) != 3 || vod[1].key != segs[1].key || vod[1].iv != segs[1].iv {
+		t.Fatalf("archived rendition: %+v, live %+v", vod, segs)
 	}
-	if resp, _ := getWith(t, vod+"?token="+url.QueryEscape(s.Token), "Livegate-Voucher", w.voucherHeader(0, 5000)); resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "4000" {
-		t.Errorf("archived rendition segment with a top-up: %d spent %s", resp.StatusCode, resp.Header.Get("Livegate-Spent"))
+	resp, key = getWith(t, vod[1].key, "Livegate-Voucher", w.voucherHeader(0, 5000))
+	if resp.StatusCode != 200 || resp.Header.Get("Livegate-Spent") != "4000" {
+		t.Errorf("archived key 1 with a top-up: %d spent %s", resp.StatusCode, resp.Header.Get("Livegate-Spent"))
+	}
+	_, data = getWith(t, vod[1].uri)
+	if n, ok := decrypts(t, vod[1], data, key); !ok || n < 50 {
+		t.Errorf("archived rendition segment 1 with its key: %d frames (%v)", n, ok)
 	}
 }

@@ -24,7 +24,7 @@ const video = $('video');
 // people debugging and to the browser tests.
 const st = {
   stream, recording: recording || '', free: false, terms: null, key: null, named: '', channel: null, funder: '',
-  deposit: 0n, paid: 0n, spent: 0n, price: 0n, token: '', vouchers: 0, tips: 0n,
+  deposit: 0n, paid: 0n, spent: 0n, price: 0n, token: '', vouchers: 0, tips: 0n, keys: 0,
   outOfCredit: false, error: '',
 };
 window.livegate = {
@@ -205,6 +205,20 @@ function onPaymentRequired() {
   return true;
 }
 
+// spentFrom takes the channel's paid and spent from a paid answer's
+// headers. Answers can come back out of order: spent only grows.
+function spentFrom(xhr) {
+  if (xhr.status !== 200) return;
+  const spent = xhr.getResponseHeader('Livegate-Spent');
+  if (!spent) return;
+  const s = BigInt(spent);
+  if (s >= st.spent) {
+    st.spent = s;
+    st.paid = BigInt(xhr.getResponseHeader('Livegate-Paid'));
+    render();
+  }
+}
+
 // withToken puts the session's current token in a URL: hls.js reloads a
 // media playlist by the URL it first got, whose token expires, while
 // every top-up brings a fresh one.
@@ -225,21 +239,31 @@ function startPlayer() {
     return;
   }
   const retry = { maxNumRetry: 4, retryDelayMs: 1000, maxRetryDelayMs: 4000 };
+  // A priced stream's segments are public and encrypted: what the page
+  // pays for is each segment's key. A 402 on a key tops up and retries;
+  // a stream whose segments want a session (segments: token) may answer
+  // 402 on a segment too, and is treated alike.
+  const paying = {
+    ...retry,
+    shouldRetry: (cfg, n, timeout, resp, would) => (resp && resp.code === 402 ? n < 3 && onPaymentRequired() : would),
+  };
+  const policy = (firstByte) => ({
+    default: {
+      maxTimeToFirstByteMs: firstByte, maxLoadTimeMs: 120000,
+      timeoutRetry: { maxNumRetry: 4, retryDelayMs: 0, maxRetryDelayMs: 0 },
+      errorRetry: paying,
+    },
+  });
   hls = new Hls({
     xhrSetup: (xhr, u) => {
       const fresh = withToken(u);
       if (fresh !== u) xhr.open('GET', fresh, true);
+      // Every paid answer (a key, or a token segment) says what the
+      // channel has paid and spent: the display follows it.
+      xhr.addEventListener('load', () => spentFrom(xhr));
     },
-    fragLoadPolicy: {
-      default: {
-        maxTimeToFirstByteMs: 10000, maxLoadTimeMs: 120000,
-        timeoutRetry: { maxNumRetry: 4, retryDelayMs: 0, maxRetryDelayMs: 0 },
-        errorRetry: {
-          ...retry,
-          shouldRetry: (cfg, n, timeout, resp, would) => (resp && resp.code === 402 ? n < 3 && onPaymentRequired() : would),
-        },
-      },
-    },
+    fragLoadPolicy: policy(10000),
+    keyLoadPolicy: policy(8000),
   });
   hls.on(Hls.Events.MANIFEST_PARSED, (_, d) => {
     const q = $('quality');
@@ -252,14 +276,8 @@ function startPlayer() {
     });
     video.play().catch(() => status('press play'));
   });
-  hls.on(Hls.Events.FRAG_LOADED, (_, d) => {
-    const x = d.networkDetails;
-    const h = (n) => (x && x.getResponseHeader ? x.getResponseHeader(n) : null);
-    if (h('Livegate-Spent')) {
-      st.spent = BigInt(h('Livegate-Spent'));
-      st.paid = BigInt(h('Livegate-Paid'));
-      render();
-    }
+  hls.on(Hls.Events.KEY_LOADED, () => {
+    st.keys++;
   });
   hls.on(Hls.Events.ERROR, (_, d) => {
     if (d.response && d.response.code === 402 && !st.outOfCredit && st.paid >= st.deposit) {
