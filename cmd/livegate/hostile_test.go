@@ -236,28 +236,31 @@ streams:
 		}
 	}
 	// The viewer's token shared with another client network: the same
-	// segment is charged again there, once, and not again from the first.
+	// key is charged again there, once, and not again from the first.
 	mediaURL := srv.base + "/live/demo/source/index.m3u8?token=" + url.QueryEscape(s.Token)
 	_, pl := getFrom(t, "127.0.0.1", mediaURL)
-	segs := uris(t, mediaURL, []byte(pl))
+	segs := segmentsOf(t, mediaURL, []byte(pl))
 	if len(segs) == 0 {
 		t.Fatalf("no segments listed: %s", pl)
 	}
-	seg := segs[len(segs)-1]
+	key := segs[len(segs)-1].key
 	spent := func(from string) (int64, int64) {
 		t.Helper()
 		c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DialContext: dialerFrom(from).DialContext}}
-		resp, err := c.Get(seg)
+		resp, err := c.Get(key)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _ = io.Copy(io.Discard, resp.Body)
+		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Fatalf("%s fetching %s: %d", from, seg, resp.StatusCode)
+		if resp.StatusCode != 200 || len(b) != 16 {
+			t.Fatalf("%s fetching %s: %d, %d bytes", from, key, resp.StatusCode, len(b))
 		}
-		sp, _ := strconv.ParseInt(resp.Header.Get("Livegate-Spent"), 10, 64)
-		pr, _ := strconv.ParseInt(resp.Header.Get("Livegate-Price"), 10, 64)
+		sp, err1 := strconv.ParseInt(resp.Header.Get("Livegate-Spent"), 10, 64)
+		pr, err2 := strconv.ParseInt(resp.Header.Get("Livegate-Price"), 10, 64)
+		if err1 != nil || err2 != nil || pr <= 0 {
+			t.Fatalf("%s fetching %s: no spent or price: %v", from, key, resp.Header)
+		}
 		return sp, pr
 	}
 	first, price := spent("127.0.0.1")
