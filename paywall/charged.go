@@ -1,9 +1,14 @@
 package paywall
 
 import (
+	"bytes"
+	"encoding/binary"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	bolt "go.etcd.io/bbolt"
 )
 
 // charged remembers which segments one session has been charged for, so
@@ -114,4 +119,56 @@ func (c *charged) add(key string) {
 	default:
 		c.set(prefix, slices.Insert(rs, i, run{n, n}))
 	}
+}
+
+// charged returns the segments a session has been charged for, loading
+// them from bbolt's last two days on the session's first charge in this
+// process (or since it was forgotten). Call with a.mu held. Whatever a
+// session was charged before it was last forgotten is in bbolt by then
+// (see forgetIdle), as far as bbolt keeps it (today and yesterday), and
+// nothing is charged to it meanwhile, since a.mu is held. A session that
+// keeps watching remembers all it was charged in this process; one
+// loaded again, today's and yesterday's charges only.
+func (l *BoltLedger) charged(a *account, ch common.Hash, session string, now time.Time) (*charged, error) {
+	if c, ok := a.sessions[session]; ok {
+		c.used = now
+		return c, nil
+	}
+	c := &charged{used: now}
+	prefix := chargeKey(ch, session, "")
+	err := l.db.View(func(tx *bolt.Tx) error {
+		for _, day := range [][]byte{dayBucket(now), dayBucket(now.Add(-24 * time.Hour))} {
+			b := tx.Bucket(day)
+			if b == nil {
+				continue
+			}
+			cur := b.Cursor()
+			for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
+				c.add(string(k[len(prefix):]))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if a.sessions == nil {
+		a.sessions = map[string]*charged{}
+	}
+	a.sessions[session] = c
+	return c, nil
+}
+
+// sessionKey is the part of a charge key naming its channel and session:
+// chargeKey(ch, session, "").
+func sessionKey(key []byte) []byte {
+	return key[:32+2+int(binary.BigEndian.Uint16(key[32:34]))]
+}
+
+func chargeKey(ch common.Hash, session, segment string) []byte {
+	k := make([]byte, 0, 32+2+len(session)+len(segment))
+	k = append(k, ch[:]...)
+	k = binary.BigEndian.AppendUint16(k, uint16(len(session)))
+	k = append(k, session...)
+	return append(k, segment...)
 }
