@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -68,22 +68,80 @@ func startServe(t *testing.T, config, httpAddr string) *serveProcess {
 	return p
 }
 
-// viewerLog is what the server acknowledged to one viewer before the crash.
-type viewerLog struct {
-	mu      sync.Mutex
-	voucher int64               // the largest voucher a 200 acknowledged
-	served  map[string][]string // session token -> segment URLs served with it
-	spent   int64               // the largest Livegate-Spent seen
+// keyBuyer is what the server acknowledged to one viewer before the crash.
+type keyBuyer struct {
+	mu       sync.Mutex
+	voucher  int64               // the largest voucher a 200 acknowledged
+	bought   map[string][]string // session token -> key URLs sold with it
+	spent    int64               // the largest Livegate-Spent on a 200 key answer
+	sum      int64               // the Livegate-Price of every key sold, added up
+	inFlight int64               // the price of the key asked for and not answered (0: none)
+}
+
+// buy runs one viewer's purchases until stop closes or the server is gone:
+// a session per round with a larger voucher each time, then every key of
+// keyPaths with its token. Each viewer has at most one key request in
+// flight, so a crash leaves at most one charge unacknowledged.
+func (l *keyBuyer) buy(w *paidWorld, i int, base string, keyPaths []string, prices map[string]int64, stop <-chan struct{}) {
+	client := &http.Client{Timeout: 5 * time.Second}
+	for round := int64(1); round <= 100_000; round++ {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		amount := round * 7000
+		resp, err := client.Post(base+"/pay/demo/session", "application/json", bytes.NewReader(w.voucherJSON(i, amount)))
+		if err != nil {
+			return // the server is gone
+		}
+		var s session
+		_ = json.NewDecoder(resp.Body).Decode(&s)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			continue
+		}
+		l.mu.Lock()
+		l.voucher = max(l.voucher, amount)
+		l.mu.Unlock()
+		for _, p := range keyPaths {
+			u := base + p + "?token=" + url.QueryEscape(s.Token)
+			l.mu.Lock()
+			l.inFlight = prices[p]
+			l.mu.Unlock()
+			resp, err := client.Get(u)
+			if err != nil {
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			spent, _ := strconv.ParseInt(resp.Header.Get("Livegate-Spent"), 10, 64)
+			price, _ := strconv.ParseInt(resp.Header.Get("Livegate-Price"), 10, 64)
+			l.mu.Lock()
+			l.inFlight = 0
+			if resp.StatusCode == 200 {
+				l.bought[s.Token] = append(l.bought[s.Token], u)
+				l.spent = max(l.spent, spent)
+				l.sum += price
+			}
+			l.mu.Unlock()
+		}
+	}
 }
 
 // TestCrashLosesNoVoucherAndChargesNothingTwice kills `livegate serve`
-// with SIGKILL while viewers open sessions, top up and buy segments,
-// restarts it on the same data directory and chain, and checks the ledger
-// against what the server had acknowledged.
+// with SIGKILL while viewers open sessions, top up and buy keys, and while
+// a second recording is being published, then restarts it on the same
+// data directory and chain and checks the ledger against what the server
+// had acknowledged: no key was sold without its charge on disk, none is
+// charged twice, the best voucher is kept and claimed, and every
+// recording, the one cut by the crash too, still decrypts with its keys.
 func TestCrashLosesNoVoucherAndChargesNothingTwice(t *testing.T) {
+	testenv.Tool(t, "openssl")
+	testenv.Tool(t, "ffprobe")
 	dir := t.TempDir()
 	const viewers = 6
-	w := newPaidWorld(t, dir, viewers, 1_000_000_000)
+	w := newPaidWorld(t, dir, viewers+1, 1_000_000_000) // the last one checks the recordings after the restart
 	httpAddr, rtmpAddr := freeAddr(t), freeAddr(t)
 	config := writeConfig(t, fmt.Sprintf(`
 http: %s
@@ -104,82 +162,88 @@ streams:
 	if err := testmedia.PublishAll(rtmpAddr, "demo-stream-key", tags); err != nil {
 		t.Fatal(err)
 	}
-	var recs recordingList
-	testenv.Eventually(t, "the recording is finished", func() bool {
+	recordings := func() recordingList {
+		var recs recordingList
 		resp, err := http.Get(srv.base + "/vod/demo/")
 		if err != nil {
-			return false
+			return recs
 		}
 		defer resp.Body.Close()
 		_ = json.NewDecoder(resp.Body).Decode(&recs)
-		return len(recs.Recordings) == 1 && !recs.Recordings[0].Live
+		return recs
+	}
+	var firstRec string
+	testenv.Eventually(t, "the recording is finished", func() bool {
+		recs := recordings()
+		if len(recs.Recordings) != 1 || recs.Recordings[0].Live {
+			return false
+		}
+		firstRec = recs.Recordings[0].ID
+		return true
 	})
-	segPaths := []string{}
-	for i := range 3 {
-		segPaths = append(segPaths, strings.TrimSuffix(recs.Recordings[0].Playlist, "index.m3u8")+"source/"+strconv.Itoa(i)+".ts")
+	// Its three keys, and what each costs (a 402 without a token says).
+	keyPaths := []string{}
+	prices := map[string]int64{}
+	for n := range 3 {
+		p := "/key/demo/" + firstRec + "/" + strconv.Itoa(n)
+		resp, _ := getWith(t, srv.base+p)
+		price, err := strconv.ParseInt(resp.Header.Get("Livegate-Price"), 10, 64)
+		if resp.StatusCode != http.StatusPaymentRequired || err != nil || price < 2000 {
+			t.Fatalf("%s without a token: %d, price %q", p, resp.StatusCode, resp.Header.Get("Livegate-Price"))
+		}
+		keyPaths, prices[p] = append(keyPaths, p), price
 	}
 
-	// Viewers pay as fast as they can: a session per round, each with a
-	// larger voucher, then the three segments.
-	logs := make([]*viewerLog, viewers)
+	logs := make([]*keyBuyer, viewers)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	client := &http.Client{Timeout: 5 * time.Second}
 	for i := range viewers {
-		logs[i] = &viewerLog{served: map[string][]string{}}
+		logs[i] = &keyBuyer{bought: map[string][]string{}}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			l := logs[i]
-			for round := int64(1); ; round++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				amount := round * 7000
-				resp, err := client.Post(srv.base+"/pay/demo/session", "application/json", strings.NewReader(string(w.voucherJSON(i, amount))))
-				if err != nil {
-					return // the server is gone
-				}
-				var s session
-				_ = json.NewDecoder(resp.Body).Decode(&s)
-				resp.Body.Close()
-				if resp.StatusCode != 200 {
-					continue
-				}
-				l.mu.Lock()
-				l.voucher = max(l.voucher, amount)
-				l.mu.Unlock()
-				for _, p := range segPaths {
-					u := srv.base + p + "?token=" + url.QueryEscape(s.Token)
-					resp, err := client.Get(u)
-					if err != nil {
-						return
-					}
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode == 200 {
-						spent, _ := strconv.ParseInt(resp.Header.Get("Livegate-Spent"), 10, 64)
-						l.mu.Lock()
-						l.served[s.Token] = append(l.served[s.Token], u)
-						l.spent = max(l.spent, spent)
-						l.mu.Unlock()
-					}
-				}
-			}
+			logs[i].buy(w, i, srv.base, keyPaths, prices, stop)
 		}()
 	}
+	defer func() { // on a failure before the kill too
+		select {
+		case <-stop:
+		default:
+			close(stop)
+		}
+		wg.Wait()
+	}()
 	testenv.Eventually(t, "viewers have paid for a while", func() bool {
 		for _, l := range logs {
 			l.mu.Lock()
-			n := len(l.served)
+			n := len(l.bought)
 			l.mu.Unlock()
 			if n < 5 {
 				return false
 			}
 		}
 		return true
+	})
+	// A second recording is live at the kill: 3.5 s of the clip, its
+	// first segment listed, the publisher still connected.
+	cut := 0
+	for i, tg := range tags {
+		if tg.Timestamp >= 3500 {
+			cut = i
+			break
+		}
+	}
+	pub, err := testmedia.Dial(rtmpAddr, "live", "demo-stream-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = pub.Drop() })
+	if err := pub.SendAll(tags[:cut]); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, "a second recording is live with a segment", func() bool {
+		recs := recordings()
+		return len(recs.Recordings) == 2 && recs.Recordings[1].Live && recs.Recordings[1].Segments >= 1
 	})
 	if err := srv.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -191,29 +255,70 @@ streams:
 	// Back up on the same data directory.
 	srv = startServe(t, config, httpAddr)
 	for i, l := range logs {
-		var first int64 = -1 // every refetch must report the same spend: none is charged
-		for _, urls := range l.served {
+		// Before the crash, every 200 told the sum of the keys sold so far.
+		if l.spent != l.sum {
+			t.Errorf("viewer %d: the keys sold cost %d, the last answer said %d spent", i, l.sum, l.spent)
+		}
+		var once int64 = -1 // every refetch must report the same spend: none is charged
+		for _, urls := range l.bought {
 			for _, u := range urls {
-				resp, err := http.Get(u)
-				if err != nil {
-					t.Fatal(err)
-				}
-				resp.Body.Close()
+				resp, _ := getWith(t, u)
 				if resp.StatusCode != 200 {
-					t.Fatalf("viewer %d: a segment bought before the crash: %d after it", i, resp.StatusCode)
+					t.Fatalf("viewer %d: a key bought before the crash: %d after it", i, resp.StatusCode)
 				}
 				spent, _ := strconv.ParseInt(resp.Header.Get("Livegate-Spent"), 10, 64)
 				if spent < l.spent {
 					t.Errorf("viewer %d: spent %d after the restart, %d acknowledged before", i, spent, l.spent)
 				}
-				if first < 0 {
-					first = spent
-				} else if spent != first {
-					t.Errorf("viewer %d: refetching a segment bought before the crash charged it again (%d, then %d)", i, first, spent)
+				if once < 0 {
+					once = spent
+				} else if spent != once {
+					t.Errorf("viewer %d: refetching a key bought before the crash charged it again (%d, then %d)", i, once, spent)
 				}
 			}
 		}
 	}
+
+	// Every recording made before the crash decrypts, the one the crash
+	// cut too (finished by the archive at this start): each segment its
+	// VOD playlist lists opens with its key into frames ffprobe decodes.
+	recs := recordings()
+	if len(recs.Recordings) != 2 || recs.Recordings[0].ID != firstRec || recs.Recordings[1].Live || recs.Recordings[1].Segments < 1 {
+		t.Fatalf("recordings after the restart: %+v", recs)
+	}
+	var s session
+	if code, msg := post(t, srv.base+"/pay/demo/session", "", w.voucherJSON(viewers, 100_000), &s); code != 200 {
+		t.Fatalf("the checker's session: %d %s", code, msg)
+	}
+	for _, rec := range recs.Recordings {
+		frames := 0
+		masterURL := srv.base + rec.Playlist + "?token=" + url.QueryEscape(s.Token)
+		_, master := getWith(t, masterURL)
+		for _, media := range uris(t, masterURL, master) {
+			_, body := getWith(t, media)
+			segs := segmentsOf(t, media, body)
+			if len(segs) != rec.Segments {
+				t.Errorf("recording %s: %d segments listed, %d summed up", rec.ID, len(segs), rec.Segments)
+			}
+			for _, seg := range segs {
+				resp, data := getWith(t, seg.uri)
+				kr, key := getWith(t, seg.key)
+				if resp.StatusCode != 200 || kr.StatusCode != 200 || len(key) != 16 {
+					t.Fatalf("recording %s: segment %d, key %d %q", rec.ID, resp.StatusCode, kr.StatusCode, key)
+				}
+				n, ok := decrypts(t, seg, data, key)
+				if !ok {
+					t.Errorf("recording %s: %s does not decrypt with its key after the crash", rec.ID, seg.uri)
+				}
+				frames += n
+			}
+		}
+		if rec.ID == firstRec && frames != 180 {
+			t.Errorf("the recording finished before the crash decrypts into %d frames, the clip has 180", frames)
+		}
+		t.Logf("recording %s: %d segments, %d frames decrypted", rec.ID, rec.Segments, frames)
+	}
+
 	settle := func() {
 		req, _ := http.NewRequest(http.MethodPost, srv.base+"/admin/settle", nil)
 		req.Header.Set("Authorization", "Bearer crash-test-admin-token")
@@ -243,19 +348,21 @@ streams:
 		if acc.Paid().Int64() < l.voucher {
 			t.Errorf("viewer %d: the best voucher on disk is %s, but %d was acknowledged", i, acc.Paid(), l.voucher)
 		}
+		// No key sold without its charge on disk.
 		if acc.Spent.Int64() < l.spent {
 			t.Errorf("viewer %d: spent %s on disk, %d acknowledged", i, acc.Spent, l.spent)
 		}
-		// Nothing charged twice: at most the purchases in flight at the
-		// kill (one session's three segments) beyond what was acknowledged.
-		if over := acc.Spent.Int64() - l.spent; over > 3*2015 {
-			t.Errorf("viewer %d: %d wei charged beyond what was acknowledged", i, over)
+		// Nothing charged twice: beyond what was acknowledged, at most
+		// the one key in flight at the kill.
+		if over := acc.Spent.Int64() - l.spent; over != 0 && over != l.inFlight {
+			t.Errorf("viewer %d: %d wei charged beyond what was acknowledged; the key in flight cost %d", i, over, l.inFlight)
 		}
 		// Settlement claimed the best voucher on chain.
 		ch, err := w.client.Channel(ctx, w.channels[i], nil)
 		if err != nil || ch.Claimed.Cmp(acc.Paid()) != 0 {
 			t.Errorf("viewer %d: claimed %v on chain (%v), best voucher %s", i, ch.Claimed, err, acc.Paid())
 		}
-		t.Logf("viewer %d: %d sessions acknowledged, voucher %d, spent %s", i, len(l.served), l.voucher, acc.Spent)
+		t.Logf("viewer %d: %d sessions acknowledged, voucher %d, spent %s (%d acknowledged, %d in flight)",
+			i, len(l.bought), l.voucher, acc.Spent, l.spent, l.inFlight)
 	}
 }
