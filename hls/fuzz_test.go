@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -109,4 +110,50 @@ func cmpSeq(a, b uint64) int {
 		return 1
 	}
 	return 0
+}
+
+// FuzzWithArgs: whatever a playlist holds, adding a token rewrites only
+// what it should: every EXT-X-KEY's URI gains "?args" once (its other
+// attributes untouched), URI lines gain it only when asked, and every
+// other line comes out as it went in.
+func FuzzWithArgs(f *testing.F) {
+	keyed := mediaPlaylist([]SegmentInfo{{Seq: 4, Duration: 2, Recording: "r1"}, {Seq: 5, Duration: 2, Gap: true}, {Seq: 6, Duration: 2, Recording: "r2"}},
+		0, kindLive, 0, &keyTags{stream: "demo", rendition: "source"})
+	f.Add(keyed, "token=abc", true)
+	f.Add(keyed, "token=abc", false)
+	f.Add(masterPlaylist([]variant{{RenditionInfo: RenditionInfo{Name: "source"}}}, ""), "token=x%20y", true)
+	f.Add([]byte("#EXT-X-KEY:METHOD=AES-128,URI=\"\nx.ts\r\n#EXT-X-KEY:URI=\"a\"\"b\"\n\n#\n"), "t=1", true)
+	f.Fuzz(func(t *testing.T, playlist []byte, args string, uris bool) {
+		if strings.ContainsAny(args, "\r\n\"") {
+			return // args are a URL query: url.QueryEscape'd
+		}
+		out := withArgs(playlist, args, uris)
+		in := slices.Collect(bytes.Lines(playlist))
+		got := slices.Collect(bytes.Lines(out))
+		if len(in) != len(got) {
+			t.Fatalf("%d lines became %d", len(in), len(got))
+		}
+		for i, line := range in {
+			trimmed := bytes.TrimRight(line, "\r\n")
+			g := got[i]
+			switch {
+			case bytes.HasPrefix(trimmed, []byte("#EXT-X-KEY:")) && bytes.Contains(trimmed, []byte(`URI="`)) &&
+				bytes.IndexByte(trimmed[bytes.Index(trimmed, []byte(`URI="`))+5:], '"') >= 0:
+				i := bytes.Index(trimmed, []byte(`URI="`)) + 5
+				j := i + bytes.IndexByte(trimmed[i:], '"')
+				want := string(trimmed[:j]) + "?" + args + string(trimmed[j:]) + "\n"
+				if string(g) != want {
+					t.Fatalf("key line %q became %q, want %q", line, g, want)
+				}
+			case len(trimmed) > 0 && trimmed[0] != '#' && uris:
+				if want := string(trimmed) + "?" + args + "\n"; string(g) != want {
+					t.Fatalf("URI line %q became %q", line, g)
+				}
+			default:
+				if !bytes.Equal(g, line) {
+					t.Fatalf("line %q became %q", line, g)
+				}
+			}
+		}
+	})
 }

@@ -49,6 +49,7 @@ func pushLoop(t *testing.T, e *e2e, seconds int) {
 type watchState struct {
 	Key, Channel, Deposit, Paid, Spent, Price, Tips, Error string
 	Vouchers                                               int
+	Keys                                                   int // segment keys hls.js loaded
 	OutOfCredit                                            bool
 	Time                                                   float64
 	Paused                                                 bool
@@ -93,6 +94,11 @@ func TestWatchPagePaysAsItPlays(t *testing.T) {
 	acc := e.srv.pay.ledger.Account(w.channels[0])
 	if s.Channel != w.channels[0].Hex() || s.Vouchers < 2 || s.OutOfCredit || s.Error != "" {
 		t.Errorf("page state after 20 s: %+v", s)
+	}
+	// The page bought a key per segment it played, and its display
+	// follows what the keys' answers said was spent.
+	if s.Keys < 10 || s.Spent == "0" || s.Spent == "" {
+		t.Errorf("after 20 s the page loaded %d keys and shows %q spent", s.Keys, s.Spent)
 	}
 	// At least 20 s were charged, and the page keeps credit signed ahead.
 	if acc.Spent.Cmp(big.NewInt(20*testPrice)) < 0 || acc.Paid().Cmp(acc.Spent) <= 0 {
