@@ -15,8 +15,9 @@ import (
 const audienceWindow = 15 * time.Second
 
 // audience counts each stream's viewers: distinct sessions (on a paid
-// stream) or client addresses (on a free one, where viewers behind one
-// NAT count once) that fetched a segment within audienceWindow.
+// stream, by the keys they fetch, since a cache in front may serve their
+// segments) or client addresses (on a free one, where viewers behind one
+// NAT count once, by segments) within audienceWindow.
 type audience struct {
 	mu     sync.Mutex
 	seen   map[string]map[string]time.Time // stream -> viewer -> last fetch

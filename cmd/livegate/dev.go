@@ -385,6 +385,10 @@ server {
         proxy_set_header Connection "";
     }
     location / {
+        # playlists, keys, the pay API, pages: never cached (livegate marks
+        # them no-cache, private or no-store); with trustedProxies: [this
+        # nginx's address] in livegate's config, each viewer is charged by
+        # its own address, not nginx's
         proxy_pass http://` + host + `;
         proxy_buffering off;
         proxy_http_version 1.1;

@@ -74,7 +74,7 @@ var (
 	mByte = prometheus.NewDesc("livegate_ingest_bytes_total", "Source segment bytes since the server started.", []string{"stream"}, nil)
 	mRate = prometheus.NewDesc("livegate_bitrate_bits_per_second",
 		"Average bit rate of each live rendition over the live window.", []string{"stream", "rendition"}, nil)
-	mView = prometheus.NewDesc("livegate_viewers", "Viewers who fetched a segment in the last 15 s.", []string{"stream"}, nil)
+	mView = prometheus.NewDesc("livegate_viewers", "Viewers who fetched a segment (a priced stream: bought a key) in the last 15 s.", []string{"stream"}, nil)
 	m402  = prometheus.NewDesc("livegate_payment_required_total", "402 Payment Required answers.", []string{"stream"}, nil)
 	mAcc  = prometheus.NewDesc("livegate_vouchers_accepted_total", "Vouchers accepted.", []string{"stream"}, nil)
 	mRef  = prometheus.NewDesc("livegate_vouchers_refused_total", "Vouchers and payments refused, by reason.", []string{"reason"}, nil)
