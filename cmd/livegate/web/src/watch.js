@@ -221,17 +221,20 @@ function spentFrom(xhr) {
 
 // withToken puts the session's current token in a URL: hls.js reloads a
 // media playlist by the URL it first got, whose token expires, while
-// every top-up brings a fresh one.
-function withToken(url) {
+// every top-up brings a fresh one. Only URLs the server gave a token
+// (playlists, keys, a token stream's segments) get the fresh one, unless
+// force: a public segment's URL stays the one every viewer and cache
+// shares.
+function withToken(url, force) {
   if (!st.token) return url;
   const u = new URL(url, location.href);
-  if (u.origin !== location.origin) return url;
+  if (u.origin !== location.origin || (!force && !u.searchParams.has('token'))) return url;
   u.searchParams.set('token', st.token);
   return u.href;
 }
 
 function startPlayer() {
-  const url = withToken(src);
+  const url = withToken(src, true);
   if (!Hls.isSupported() && video.canPlayType('application/vnd.apple.mpegurl')) {
     native = true; // Safari: the token rides in every URI of the playlists
     video.src = url;
