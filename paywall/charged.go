@@ -15,7 +15,7 @@ import (
 // that a charge looks in memory rather than in bbolt (a read transaction
 // per segment was a fifth of what a paid segment costs the server more
 // than a free one). A segment key ends in a sequence number
-// (stream/recording/seq, see Segment.key) and a viewer's segments mostly
+// (stream/recording/seq, see Item.key) and a viewer's segments mostly
 // follow one another, so each prefix keeps sorted, disjoint runs of
 // numbers: a live viewer's whole session is one run.
 type charged struct {
@@ -165,10 +165,14 @@ func sessionKey(key []byte) []byte {
 	return key[:32+2+int(binary.BigEndian.Uint16(key[32:34]))]
 }
 
-func chargeKey(ch common.Hash, session, segment string) []byte {
-	k := make([]byte, 0, 32+2+len(session)+len(segment))
+// chargeKey is a charge's key in bbolt's day buckets and in the log: the
+// channel, the session's length (two bytes, big endian), the session, and
+// item, an Item's key (stream/recording/seq). With item "" it is the
+// prefix of all of the session's charges.
+func chargeKey(ch common.Hash, session, item string) []byte {
+	k := make([]byte, 0, 32+2+len(session)+len(item))
 	k = append(k, ch[:]...)
 	k = binary.BigEndian.AppendUint16(k, uint16(len(session)))
 	k = append(k, session...)
-	return append(k, segment...)
+	return append(k, item...)
 }

@@ -1,14 +1,21 @@
 package paywall
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
+	"math/big"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	bolt "go.etcd.io/bbolt"
 )
 
 // The runs answer as a set of the keys added would, whatever the order,
@@ -95,7 +102,7 @@ func TestLedgerReloadsYesterdaysCharges(t *testing.T) {
 	}
 	now := time.Date(2026, 11, 22, 23, 59, 0, 0, time.UTC)
 	l.now = func() time.Time { return now }
-	if rc, err := l.Charge(ctx, charge(ch, "s", "demo/rec/1", 10)); err != nil || rc.Already {
+	if rc, err := l.Charge(ctx, charge(ch, "s", 1, 10)); err != nil || rc.Already {
 		t.Fatalf("first charge: %+v, %v", rc, err)
 	}
 	if err := l.checkpoint(); err != nil {
@@ -110,7 +117,7 @@ func TestLedgerReloadsYesterdaysCharges(t *testing.T) {
 	} {
 		l.forgetIdle(c.at)
 		now = c.at
-		rc, err := l.Charge(ctx, charge(ch, "s", "demo/rec/1", 10))
+		rc, err := l.Charge(ctx, charge(ch, "s", 1, 10))
 		if err != nil || rc.Already != c.already {
 			t.Errorf("at %v: already %v, want %v (%v)", c.at, rc.Already, c.already, err)
 		}
@@ -138,9 +145,9 @@ func TestLedgerForgetsIdleSessionsNotTheirCharges(t *testing.T) {
 		return a.sessions["s"] != nil
 	}
 	for i := range 40 {
-		seg := fmt.Sprintf("demo/rec/%d", i)
+		seg := uint64(i)
 		if rc, err := l.Charge(ctx, charge(ch, "s", seg, 10)); err != nil || rc.Already {
-			t.Fatalf("first charge of %s: %+v, %v", seg, rc, err)
+			t.Fatalf("first charge of segment %d: %+v, %v", seg, rc, err)
 		}
 		inBolt := i%3 == 0
 		if inBolt {
@@ -150,22 +157,104 @@ func TestLedgerForgetsIdleSessionsNotTheirCharges(t *testing.T) {
 		}
 		l.forgetIdle(now.Add(sessionIdle - time.Second))
 		if !kept() {
-			t.Fatalf("%s: a session idle for less than sessionIdle was forgotten", seg)
+			t.Fatalf("segment %d: a session idle for less than sessionIdle was forgotten", seg)
 		}
 		l.forgetIdle(now.Add(sessionIdle))
 		if kept() == inBolt {
-			t.Fatalf("%s: kept %v with its charges in bbolt %v", seg, kept(), inBolt)
+			t.Fatalf("segment %d: kept %v with its charges in bbolt %v", seg, kept(), inBolt)
 		}
-		for _, again := range []string{seg, "demo/rec/0"} {
+		for _, again := range []uint64{seg, 0} {
 			if rc, err := l.Charge(ctx, charge(ch, "s", again, 10)); err != nil || !rc.Already {
-				t.Fatalf("%s charged again after forgetting: %+v, %v", again, rc, err)
+				t.Fatalf("segment %d charged again after forgetting: %+v, %v", again, rc, err)
 			}
 		}
 		if rc, err := l.Charge(ctx, charge(ch, "other", seg, 10)); err != nil || rc.Already {
-			t.Fatalf("%s: another session found it paid: %+v, %v", seg, rc, err)
+			t.Fatalf("segment %d: another session found it paid: %+v, %v", seg, rc, err)
 		}
 	}
 	if got := l.Account(ch).Spent.Int64(); got != 800 {
 		t.Errorf("spent %d, want 800 (40 segments, once in each of two sessions)", got)
+	}
+}
+
+// Ledgers hold their charges under keys written as strings before
+// charges had a type: the channel, the session's length (two bytes, big
+// endian), the session, and "stream/recording/seq". A charge kept that
+// way, in bbolt or in a log left by a crash, is found by its Item, and
+// its neighbours (another number, another recording) are not.
+func TestLedgerFindsChargesKeptAsStrings(t *testing.T) {
+	ch := common.Hash{0x42}
+	session := "0123456789abcdef0123456789abcdef@203.0.113.0"
+	oldKey := func(segment string) []byte {
+		k := append(append([]byte(nil), ch[:]...), byte(len(session)>>8), byte(len(session)))
+		return append(append(k, session...), segment...)
+	}
+	if got, want := chargeKey(ch, session, Item{"live", "1764650000", 41}.key()), oldKey("live/1764650000/41"); !bytes.Equal(got, want) {
+		t.Fatalf("charge key %q, the ledger's on disk %q", got, want)
+	}
+	account := `{"amount":"1000","signature":"0x010203","spent":"20"}`
+	day := dayBucket(time.Now())
+	paid := [][]byte{oldKey("live/1764650000/41"), oldKey("live/1764650000/42")}
+	for _, where := range []string{"bbolt", "log"} {
+		t.Run(where, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "ledger.db")
+			switch where {
+			case "bbolt":
+				db, err := bolt.Open(path, 0o600, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				err = db.Update(func(tx *bolt.Tx) error {
+					accounts, err := tx.CreateBucket(bucketAccounts)
+					if err != nil {
+						return err
+					}
+					if err := accounts.Put(ch[:], []byte(account)); err != nil {
+						return err
+					}
+					charges, err := tx.CreateBucket(day)
+					if err != nil {
+						return err
+					}
+					for _, k := range paid {
+						if err := charges.Put(k, []byte{1}); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err := errors.Join(err, db.Close()); err != nil {
+					t.Fatal(err)
+				}
+			case "log":
+				var commit []record
+				for _, k := range paid {
+					commit = append(commit, record{Channel: ch, Account: json.RawMessage(account), Day: string(day), Key: k})
+				}
+				if err := os.WriteFile(path+".wal.1", encodeLog(0, 1, [][]record{commit}), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			l := openLedger(t, path)
+			for _, c := range []struct {
+				item Item
+				paid bool
+			}{
+				{Item{"live", "1764650000", 41}, true},
+				{Item{"live", "1764650000", 42}, true},
+				{Item{"live", "1764650000", 40}, false},
+				{Item{"live", "1764650000", 43}, false},
+				{Item{"live", "1764650001", 41}, false},
+				{Item{"other", "1764650000", 41}, false},
+			} {
+				rc, err := l.Charge(ctx, Charge{Channel: ch, Session: session, Item: c.item, Price: big.NewInt(10), Duration: 2 * time.Second})
+				if err != nil || rc.Already != c.paid {
+					t.Errorf("%+v: already paid %v, want %v (%v)", c.item, rc.Already, c.paid, err)
+				}
+			}
+			if spent := l.Account(ch).Spent.Int64(); spent != 20+4*10 {
+				t.Errorf("spent %d, want %d: the 20 on disk and four new charges", spent, 20+4*10)
+			}
+		})
 	}
 }

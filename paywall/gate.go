@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -67,13 +66,12 @@ type Segment struct {
 	Duration  time.Duration
 }
 
-// key names what a charge buys: these seconds of the recording, in any
-// rendition (renditions share the source's numbers, durations and keys),
-// live or replayed (a recording's keys are its live keys). A player that
-// switches quality, or replays what it watched live, pays for its seconds
-// once.
-func (s Segment) key() string {
-	return s.Stream + "/" + s.Recording + "/" + strconv.FormatUint(s.Seq, 10)
+// item is what a charge for the segment buys: its seconds of the
+// recording, in any rendition (renditions share the source's numbers,
+// durations and keys), live or replayed (a recording's keys are its live
+// keys).
+func (s Segment) item() Item {
+	return Item{Stream: s.Stream, Recording: s.Recording, Seq: s.Seq}
 }
 
 // Gate charges segments of priced streams to sessions. Free streams pass.
@@ -224,7 +222,7 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	}
 	session := claims.Session + "@" + viewer // what a charge is once per
 	rc, err := g.Ledger.Charge(r.Context(), Charge{
-		Channel: ch, Session: session, Segment: seg.key(), Stream: seg.Stream,
+		Channel: ch, Session: session, Item: seg.item(),
 		Price: price, Duration: seg.Duration, Preview: preview,
 	})
 	if preview > 0 && (err != nil || !rc.Free || rc.Already) {

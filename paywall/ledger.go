@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
@@ -29,12 +30,29 @@ var (
 	ErrLedgerClosed       = errors.New("ledger closed")
 )
 
-// Charge asks for one segment to be paid for.
+// Item is what a charge buys: the key to one segment number of a
+// stream's recording (or, for a recording made before keys were sold, the
+// segment itself). Renditions share it, and so do the live stream and its
+// replay, so a player that switches quality, or replays what it watched
+// live, pays for its seconds once.
+type Item struct {
+	Stream    string
+	Recording string
+	Seq       uint64
+}
+
+// key is the item as the ledger keeps it, in charge keys on disk and in
+// memory (charged): stream/recording/seq. Ledgers hold their charges
+// under this form, so it must not change.
+func (it Item) key() string {
+	return it.Stream + "/" + it.Recording + "/" + strconv.FormatUint(it.Seq, 10)
+}
+
+// Charge asks for one item to be paid for.
 type Charge struct {
 	Channel  common.Hash
-	Session  string // the session's id: a segment is charged once per session
-	Segment  string // names the segment: stream/recording/seq (renditions share it)
-	Stream   string
+	Session  string // the session's id: an item is charged once per session
+	Item     Item   // its Stream is what the price, the preview and the money count for
 	Price    *big.Int
 	Duration time.Duration
 	Preview  time.Duration // the stream's free preview per channel
@@ -45,7 +63,7 @@ type Receipt struct {
 	Price   *big.Int // what this request cost (0 when already paid or free)
 	Paid    *big.Int
 	Spent   *big.Int
-	Already bool // this session had paid for this segment before
+	Already bool // this session had paid for this item before
 	Free    bool // within the free preview
 }
 
@@ -293,7 +311,8 @@ func (l *BoltLedger) Charge(_ context.Context, c Charge) (Receipt, error) {
 		return Receipt{}, err
 	}
 	rc := Receipt{Price: new(big.Int), Paid: new(big.Int).Set(a.Paid()), Spent: new(big.Int).Set(a.Spent)}
-	if seen.has(c.Segment) {
+	key := c.Item.key()
+	if seen.has(key) {
 		rc.Already = true
 		return rc, nil
 	}
@@ -301,13 +320,13 @@ func (l *BoltLedger) Charge(_ context.Context, c Charge) (Receipt, error) {
 	// is held throughout, so nobody sees it in between (a copy per charge
 	// was a fifth of the ledger's time).
 	var undo func()
-	if used, ok := a.Preview[c.Stream]; c.Preview > 0 && used < c.Preview {
-		a.Preview[c.Stream] = used + c.Duration
+	if used, ok := a.Preview[c.Item.Stream]; c.Preview > 0 && used < c.Preview {
+		a.Preview[c.Item.Stream] = used + c.Duration
 		undo = func() {
 			if ok {
-				a.Preview[c.Stream] = used
+				a.Preview[c.Item.Stream] = used
 			} else {
-				delete(a.Preview, c.Stream)
+				delete(a.Preview, c.Item.Stream)
 			}
 		}
 		rc.Free = true
@@ -316,24 +335,24 @@ func (l *BoltLedger) Charge(_ context.Context, c Charge) (Receipt, error) {
 			rc.Price.Set(c.Price)
 			return rc, ErrInsufficientCredit
 		}
-		_, had := a.Streams[c.Stream]
+		_, had := a.Streams[c.Item.Stream]
 		a.Spent.Add(a.Spent, c.Price)
-		a.add(c.Stream, nil, c.Price, nil)
+		a.add(c.Item.Stream, nil, c.Price, nil)
 		undo = func() {
 			a.Spent.Sub(a.Spent, c.Price)
 			if had {
-				a.add(c.Stream, nil, new(big.Int).Neg(c.Price), nil)
+				a.add(c.Item.Stream, nil, new(big.Int).Neg(c.Price), nil)
 			} else {
-				delete(a.Streams, c.Stream)
+				delete(a.Streams, c.Item.Stream)
 			}
 		}
 		rc.Price.Set(c.Price)
 	}
-	if err := l.commit(newRecord(c.Channel, &a.Account, string(today), chargeKey(c.Channel, c.Session, c.Segment))); err != nil {
+	if err := l.commit(newRecord(c.Channel, &a.Account, string(today), chargeKey(c.Channel, c.Session, key))); err != nil {
 		undo()
 		return Receipt{}, fmt.Errorf("ledger: %w", err)
 	}
-	seen.add(c.Segment)
+	seen.add(key)
 	rc.Spent.Set(a.Spent)
 	return rc, nil
 }

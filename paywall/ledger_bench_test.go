@@ -2,7 +2,6 @@ package paywall
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -35,7 +34,7 @@ func BenchmarkLedgerCharge(b *testing.B) {
 		v := next.Add(1)
 		ch := common.Hash{byte(v), 1}
 		for i := 0; pb.Next(); i++ {
-			if _, err := l.Charge(ctx, charge(ch, "s", fmt.Sprint(i), 2000)); err != nil {
+			if _, err := l.Charge(ctx, charge(ch, "s", uint64(i), 2000)); err != nil {
 				b.Fatal(err)
 			}
 		}

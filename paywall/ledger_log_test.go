@@ -62,7 +62,7 @@ func (l *BoltLedger) rotateNow(t *testing.T) {
 }
 
 // chargeAll charges one segment each, one commit each, at 10 wei.
-func chargeAll(t *testing.T, l *BoltLedger, ch common.Hash, segs ...string) {
+func chargeAll(t *testing.T, l *BoltLedger, ch common.Hash, segs ...uint64) {
 	t.Helper()
 	for _, seg := range segs {
 		if _, err := l.Charge(ctx, charge(ch, "s", seg, 10)); err != nil {
@@ -74,19 +74,19 @@ func chargeAll(t *testing.T, l *BoltLedger, ch common.Hash, segs ...string) {
 // checkPaid checks the account spent what the segments paid cost and
 // that each is known as paid (fetched again, not charged). It charges the
 // segments in unpaid.
-func checkPaid(t *testing.T, l *BoltLedger, ch common.Hash, paid []string, unpaid ...string) {
+func checkPaid(t *testing.T, l *BoltLedger, ch common.Hash, paid []uint64, unpaid ...uint64) {
 	t.Helper()
 	if a := l.Account(ch); a.Spent.Int64() != int64(10*len(paid)) || a.Paid().Int64() != 1000 {
 		t.Errorf("paid %s, spent %s; want 1000 and %d", a.Paid(), a.Spent, 10*len(paid))
 	}
 	for _, seg := range paid {
 		if rc, err := l.Charge(ctx, charge(ch, "s", seg, 10)); err != nil || !rc.Already {
-			t.Errorf("%s, acknowledged, is charged again: %+v %v", seg, rc, err)
+			t.Errorf("segment %d, acknowledged, is charged again: %+v %v", seg, rc, err)
 		}
 	}
 	for _, seg := range unpaid {
 		if rc, err := l.Charge(ctx, charge(ch, "s", seg, 10)); err != nil || rc.Already {
-			t.Errorf("%s was never acknowledged, yet counts as paid: %+v %v", seg, rc, err)
+			t.Errorf("segment %d was never acknowledged, yet counts as paid: %+v %v", seg, rc, err)
 		}
 	}
 }
@@ -147,7 +147,7 @@ func TestLedgerLogTornTailIsCut(t *testing.T) {
 			if _, err := l.Pay(ctx, voucher(ch, 1000), "demo"); err != nil {
 				t.Fatal(err)
 			}
-			chargeAll(t, l, ch, "seg0", "seg1", "seg2", "seg3")
+			chargeAll(t, l, ch, 0, 1, 2, 3)
 			l.crash(t)
 			seg, s := onlySegment(t, path)
 			if len(s.spans) != 5 {
@@ -164,12 +164,12 @@ func TestLedgerLogTornTailIsCut(t *testing.T) {
 			if _, err := os.Stat(seg); !os.IsNotExist(err) {
 				t.Errorf("the torn segment is still there: %v", err)
 			}
-			checkPaid(t, l, ch, []string{"seg0", "seg1", "seg2"}, "seg3")
-			chargeAll(t, l, ch, "seg4", "seg5")
+			checkPaid(t, l, ch, []uint64{0, 1, 2}, 3)
+			chargeAll(t, l, ch, 4, 5)
 			l.crash(t)
 
 			l = openLedger(t, path)
-			checkPaid(t, l, ch, []string{"seg0", "seg1", "seg2", "seg3", "seg4", "seg5"}, "seg6")
+			checkPaid(t, l, ch, []uint64{0, 1, 2, 3, 4, 5}, 6)
 		})
 	}
 }
@@ -197,9 +197,9 @@ func TestLedgerLogDamageStopsOpening(t *testing.T) {
 			if _, err := l.Pay(ctx, voucher(ch, 1000), "demo"); err != nil {
 				t.Fatal(err)
 			}
-			chargeAll(t, l, ch, "seg0", "seg1")
+			chargeAll(t, l, ch, 0, 1)
 			l.rotateNow(t)
-			chargeAll(t, l, ch, "seg2", "seg3", "seg4")
+			chargeAll(t, l, ch, 2, 3, 4)
 			l.crash(t)
 			segs := l.segments()
 			if len(segs) != 2 {
@@ -265,7 +265,7 @@ func TestLedgerLogCutsAFailedWrite(t *testing.T) {
 			if _, err := l.Pay(ctx, voucher(ch, 1000), "demo"); err != nil {
 				t.Fatal(err)
 			}
-			chargeAll(t, l, ch, "seg0")
+			chargeAll(t, l, ch, 0)
 			first, s := onlySegment(t, path)
 			l.walMu.Lock()
 			ro, err := os.Open(l.wal.Name())
@@ -275,15 +275,15 @@ func TestLedgerLogCutsAFailedWrite(t *testing.T) {
 			_ = l.wal.Close()
 			l.wal = ro
 			l.walMu.Unlock()
-			if _, err := l.Charge(ctx, charge(ch, "s", "seg1", 10)); err == nil {
+			if _, err := l.Charge(ctx, charge(ch, "s", 1, 10)); err == nil {
 				t.Fatal("charged with a read-only log")
 			}
-			chargeAll(t, l, ch, "seg2")
+			chargeAll(t, l, ch, 2)
 			l.crash(t)
 			// What the failed write might have left: its frame, or half.
 			acc := newAccount()
 			acc.Best, acc.Spent = voucher(ch, 1000), big.NewInt(20)
-			failed := appendRecordFrame(nil, ptr(newRecord(ch, &acc, string(dayBucket(time.Now())), chargeKey(ch, "s", "seg1"))), s.done+1, true)
+			failed := appendRecordFrame(nil, ptr(newRecord(ch, &acc, string(dayBucket(time.Now())), chargeKey(ch, "s", item(1).key()))), s.done+1, true)
 			if landed == "half" {
 				failed = failed[:len(failed)/2]
 			}
@@ -301,7 +301,7 @@ func TestLedgerLogCutsAFailedWrite(t *testing.T) {
 			if w := warned.String(); !strings.Contains(w, "never acknowledged; cut") || !strings.Contains(w, "file="+first) {
 				t.Errorf("no warning naming %s:\n%s", first, w)
 			}
-			checkPaid(t, l, ch, []string{"seg0", "seg2"}, "seg1")
+			checkPaid(t, l, ch, []uint64{0, 2}, 1)
 		})
 	}
 }
@@ -316,11 +316,11 @@ func TestLedgerLogReadsVersion1(t *testing.T) {
 	a := newAccount()
 	a.Best = voucher(ch, 1000)
 	var log []byte
-	for i, seg := range []string{"", "seg0", "seg1"} {
+	for i := range 3 {
 		a.Spent.SetInt64(int64(10 * i))
 		r := newRecord(ch, &a, "", nil)
-		if seg != "" {
-			r = newRecord(ch, &a, string(dayBucket(time.Now())), chargeKey(ch, "s", seg))
+		if i > 0 { // segments 0 and 1
+			r = newRecord(ch, &a, string(dayBucket(time.Now())), chargeKey(ch, "s", item(uint64(i-1)).key()))
 		}
 		line, err := json.Marshal(r)
 		if err != nil {
@@ -333,7 +333,7 @@ func TestLedgerLogReadsVersion1(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := openLedger(t, path)
-	checkPaid(t, l, ch, []string{"seg0", "seg1"}, "seg2")
+	checkPaid(t, l, ch, []uint64{0, 1}, 2)
 	// The next segment is numbered after it, in the new format.
 	_, s := onlySegment(t, path)
 	if s.legacy || !s.header || len(s.recs) != 1 || l.segments()[0] != path+".wal.4" {
@@ -372,7 +372,7 @@ func TestLedgerLogRoundTrip(t *testing.T) {
 			a.Preview[strings.Repeat("p", i*j)] = 0
 			var key []byte
 			if j%2 == 1 {
-				key = chargeKey(common.Hash{byte(i)}, "s", fmt.Sprint(j))
+				key = chargeKey(common.Hash{byte(i)}, "s", item(uint64(j)).key())
 			}
 			c = append(c, newRecord(common.Hash{byte(i), byte(j)}, &a, "charges-2026-12-02", key))
 		}
@@ -417,12 +417,13 @@ func TestLedgerLogRefusesOverlongChanges(t *testing.T) {
 	if _, err := l.Pay(ctx, voucher(ch, 1000), "demo"); err != nil {
 		t.Fatal(err)
 	}
-	long := charge(ch, "s", strings.Repeat("x", maxFramePayload), 10)
+	long := charge(ch, "s", 0, 10)
+	long.Item.Recording = strings.Repeat("x", maxFramePayload)
 	if _, err := l.Charge(ctx, long); err == nil || !strings.Contains(err.Error(), "over the log's limit") {
 		t.Fatalf("an overlong change: %v", err)
 	}
-	chargeAll(t, l, ch, "seg0")
-	checkPaid(t, l, ch, []string{"seg0"}, "seg1")
+	chargeAll(t, l, ch, 0)
+	checkPaid(t, l, ch, []uint64{0}, 1)
 }
 
 // A crash may leave any of the last write's pages on disk, in any order:
@@ -616,10 +617,10 @@ func TestLedgerLogRecordsAFailedSyncAtOnce(t *testing.T) {
 	if _, err := l.Pay(ctx, voucher(ch, 1000), "demo"); err != nil {
 		t.Fatal(err)
 	}
-	chargeAll(t, l, ch, "seg0")
+	chargeAll(t, l, ch, 0)
 	first, s := onlySegment(t, path)
 	failed := failSyncs(t, l, s.end, false)
-	if _, err := l.Charge(ctx, charge(ch, "s", "seg1", 10)); !errors.Is(err, syscall.EIO) {
+	if _, err := l.Charge(ctx, charge(ch, "s", 1, 10)); !errors.Is(err, syscall.EIO) {
 		t.Fatalf("a charge whose sync failed: %v", err)
 	}
 	segs := l.segments()
@@ -640,7 +641,7 @@ func TestLedgerLogRecordsAFailedSyncAtOnce(t *testing.T) {
 	if w := warned.String(); !strings.Contains(w, "sync failed, never acknowledged; cut") || !strings.Contains(w, "file="+first) {
 		t.Errorf("no warning naming %s:\n%s", first, w)
 	}
-	checkPaid(t, l, ch, []string{"seg0"}, "seg1")
+	checkPaid(t, l, ch, []uint64{0}, 1)
 }
 
 // A write that fails when no new segment can be started either (every
@@ -660,12 +661,12 @@ func TestLedgerLogFailedWriteThenStop(t *testing.T) {
 				if _, err := l.Pay(ctx, voucher(ch, 1000), "demo"); err != nil {
 					t.Fatal(err)
 				}
-				chargeAll(t, l, ch, "seg0")
+				chargeAll(t, l, ch, 0)
 				first, s := onlySegment(t, path)
 				failed := failSyncs(t, l, s.end, true)
-				for _, seg := range []string{"seg1", "seg2"} {
+				for _, seg := range []uint64{1, 2} {
 					if _, err := l.Charge(ctx, charge(ch, "s", seg, 10)); err == nil {
-						t.Fatalf("%s charged with every sync failing", seg)
+						t.Fatalf("segment %d charged with every sync failing", seg)
 					}
 				}
 				if segs := l.segments(); len(segs) != 1 {
@@ -692,11 +693,11 @@ func TestLedgerLogFailedWriteThenStop(t *testing.T) {
 				}
 
 				l = openUncheckpointed(t, path)
-				checkPaid(t, l, ch, []string{"seg0"}, "seg1", "seg2")
-				chargeAll(t, l, ch, "seg3")
+				checkPaid(t, l, ch, []uint64{0}, 1, 2)
+				chargeAll(t, l, ch, 3)
 				l.crash(t)
 				l = openLedger(t, path)
-				checkPaid(t, l, ch, []string{"seg0", "seg1", "seg2", "seg3"})
+				checkPaid(t, l, ch, []uint64{0, 1, 2, 3})
 			})
 		}
 	}
@@ -714,10 +715,10 @@ func TestLedgerLogFailedHeaderAfterCheckpoint(t *testing.T) {
 	if _, err := l.Pay(ctx, voucher(ch, 1000), "demo"); err != nil {
 		t.Fatal(err)
 	}
-	chargeAll(t, l, ch, "seg0")
+	chargeAll(t, l, ch, 0)
 	first, s := onlySegment(t, path)
 	failSyncs(t, l, s.end, true)
-	if _, err := l.Charge(ctx, charge(ch, "s", "seg1", 10)); err == nil {
+	if _, err := l.Charge(ctx, charge(ch, "s", 1, 10)); err == nil {
 		t.Fatal("charged with every sync failing")
 	}
 	// What a failed removal leaves (the test's root can remove anything):
@@ -735,14 +736,14 @@ func TestLedgerLogFailedHeaderAfterCheckpoint(t *testing.T) {
 	if _, err := os.Stat(first); !os.IsNotExist(err) {
 		t.Fatalf("the checkpoint left %s: %v", first, err)
 	}
-	chargeAll(t, l, ch, "seg2")
+	chargeAll(t, l, ch, 2)
 	if segs := l.segments(); len(segs) != 2 || segs[0] != second {
 		t.Fatalf("log segments %v, want %s and the next", segs, second)
 	}
 	l.crash(t)
 
 	l = openLedger(t, path)
-	checkPaid(t, l, ch, []string{"seg0", "seg2"}, "seg1")
+	checkPaid(t, l, ch, []uint64{0, 2}, 1)
 }
 
 // When the segment is full and a new one cannot be started, the change
@@ -762,7 +763,9 @@ func TestLedgerLogFailedRotateWritesNothingMore(t *testing.T) {
 	l.walOff = walSize - 600 // room for a short change, not a long one
 	l.syncLog = func(*os.File) error { return syscall.EIO }
 	l.walMu.Unlock()
-	if _, err := l.Charge(ctx, charge(ch, "s", strings.Repeat("x", 1000), 10)); err == nil {
+	long := charge(ch, "s", 0, 10)
+	long.Item.Recording = strings.Repeat("x", 1000)
+	if _, err := l.Charge(ctx, long); err == nil {
 		t.Fatal("charged with no room and no new segment")
 	}
 	if segs := l.segments(); len(segs) != 1 {
@@ -771,7 +774,7 @@ func TestLedgerLogFailedRotateWritesNothingMore(t *testing.T) {
 	l.walMu.Lock()
 	l.syncLog = fdatasync
 	l.walMu.Unlock()
-	chargeAll(t, l, ch, "seg0")
+	chargeAll(t, l, ch, 0)
 	segs := l.segments()
 	if len(segs) != 2 || segs[0] != first {
 		t.Fatalf("log segments %v, want %s and a new one", segs, first)
@@ -784,5 +787,5 @@ func TestLedgerLogFailedRotateWritesNothingMore(t *testing.T) {
 	}
 	l.crash(t)
 	l = openLedger(t, path)
-	checkPaid(t, l, ch, []string{"seg0"})
+	checkPaid(t, l, ch, []uint64{0})
 }

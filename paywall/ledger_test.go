@@ -42,31 +42,34 @@ func voucher(ch common.Hash, amount int64) *chain.Voucher {
 	return &chain.Voucher{Channel: ch, Amount: big.NewInt(amount), Signature: []byte{byte(amount), 1, 2}}
 }
 
-func charge(ch common.Hash, session, segment string, price int64) Charge {
-	return Charge{Channel: ch, Session: session, Segment: segment, Stream: "demo", Price: big.NewInt(price), Duration: 2 * time.Second}
+// item is segment seq of the recording the ledger tests charge for.
+func item(seq uint64) Item { return Item{Stream: "demo", Recording: "rec", Seq: seq} }
+
+func charge(ch common.Hash, session string, seq uint64, price int64) Charge {
+	return Charge{Channel: ch, Session: session, Item: item(seq), Price: big.NewInt(price), Duration: 2 * time.Second}
 }
 
 func TestLedgerPaysAndCharges(t *testing.T) {
 	l := openLedger(t, filepath.Join(t.TempDir(), "ledger.db"))
 	ch := common.Hash{1}
-	if _, err := l.Charge(ctx, charge(ch, "s1", "seg0", 10)); !errors.Is(err, ErrInsufficientCredit) {
+	if _, err := l.Charge(ctx, charge(ch, "s1", 0, 10)); !errors.Is(err, ErrInsufficientCredit) {
 		t.Fatalf("charge without a voucher: %v", err)
 	}
 	if _, err := l.Pay(ctx, voucher(ch, 100), ""); err != nil {
 		t.Fatal(err)
 	}
-	rc, err := l.Charge(ctx, charge(ch, "s1", "seg0", 30))
+	rc, err := l.Charge(ctx, charge(ch, "s1", 0, 30))
 	if err != nil || rc.Price.Int64() != 30 || rc.Spent.Int64() != 30 || rc.Paid.Int64() != 100 {
 		t.Fatalf("charge: %+v %v", rc, err)
 	}
-	rc, err = l.Charge(ctx, charge(ch, "s1", "seg0", 30))
+	rc, err = l.Charge(ctx, charge(ch, "s1", 0, 30))
 	if err != nil || !rc.Already || rc.Price.Sign() != 0 || rc.Spent.Int64() != 30 {
 		t.Errorf("the same segment again in the session: %+v %v", rc, err)
 	}
-	if rc, _ := l.Charge(ctx, charge(ch, "s2", "seg0", 30)); rc.Already || rc.Spent.Int64() != 60 {
+	if rc, _ := l.Charge(ctx, charge(ch, "s2", 0, 30)); rc.Already || rc.Spent.Int64() != 60 {
 		t.Errorf("another session pays for its own copy: %+v", rc)
 	}
-	if _, err := l.Charge(ctx, charge(ch, "s1", "seg1", 41)); !errors.Is(err, ErrInsufficientCredit) {
+	if _, err := l.Charge(ctx, charge(ch, "s1", 1, 41)); !errors.Is(err, ErrInsufficientCredit) {
 		t.Errorf("charge above the credit: %v", err)
 	}
 	if a := l.Account(ch); a.Spent.Int64() != 60 {
@@ -89,15 +92,15 @@ func TestLedgerPreview(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, want := range []bool{true, true, false} {
-		c := charge(ch, "s", fmt.Sprint(i), 1)
+		c := charge(ch, "s", uint64(i), 1)
 		c.Preview = 4 * time.Second
 		rc, err := l.Charge(ctx, c)
 		if err != nil || rc.Free != want {
 			t.Errorf("segment %d: free %v (%v), want %v", i, rc.Free, err, want)
 		}
 	}
-	other := charge(ch, "s", "x", 1)
-	other.Stream, other.Preview = "other", 4*time.Second
+	other := charge(ch, "s", 0, 1)
+	other.Item.Stream, other.Preview = "other", 4*time.Second
 	if rc, _ := l.Charge(ctx, other); !rc.Free {
 		t.Error("the preview is per stream")
 	}
@@ -112,12 +115,12 @@ func TestCommitStatsCountWhatWasSynced(t *testing.T) {
 	if _, err := l.Pay(ctx, voucher(ch, 100), ""); err != nil {
 		t.Fatal(err)
 	}
-	for _, seg := range []string{"a", "b", "c", "c"} {
+	for _, seg := range []uint64{0, 1, 2, 2} {
 		if _, err := l.Charge(ctx, charge(ch, "s", seg, 30)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := l.Charge(ctx, charge(ch, "s", "d", 30)); !errors.Is(err, ErrInsufficientCredit) {
+	if _, err := l.Charge(ctx, charge(ch, "s", 3, 30)); !errors.Is(err, ErrInsufficientCredit) {
 		t.Fatalf("a charge above the credit: %v", err)
 	}
 	// One change at a time: each is its own commit.
@@ -156,7 +159,7 @@ func TestLedgerNeverOverspends(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := l.Charge(ctx, charge(ch, fmt.Sprintf("s%d", i%5), fmt.Sprintf("seg%d", i), 7)); err == nil {
+			if _, err := l.Charge(ctx, charge(ch, fmt.Sprintf("s%d", i%5), uint64(i), 7)); err == nil {
 				mu.Lock()
 				ok++
 				mu.Unlock()
@@ -182,16 +185,16 @@ func TestLedgerSurvivesReopen(t *testing.T) {
 	if _, err := l.Pay(ctx, voucher(ch, 1000), ""); err != nil {
 		t.Fatal(err)
 	}
-	c := charge(ch, "s", "seg", 10)
+	c := charge(ch, "s", 0, 10)
 	c.Preview = time.Second
 	if _, err := l.Charge(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Charge(ctx, charge(ch, "s", "seg2", 10)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := l.Charge(ctx, charge(ch, "s", "demo/rec/7", 10)); err != nil { // a key kept as a run
-		t.Fatal(err)
+	// 2 and 7 are kept as runs, a number of 19 digits or more whole.
+	for _, seq := range []uint64{2, 7, math.MaxUint64} {
+		if _, err := l.Charge(ctx, charge(ch, "s", seq, 10)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
@@ -199,20 +202,20 @@ func TestLedgerSurvivesReopen(t *testing.T) {
 	if segs, _ := filepath.Glob(path + ".wal.*"); len(segs) != 0 {
 		t.Errorf("a clean close left log segments %v", segs)
 	}
-	if _, err := l.Charge(ctx, charge(ch, "s", "seg3", 10)); !errors.Is(err, ErrLedgerClosed) {
+	if _, err := l.Charge(ctx, charge(ch, "s", 3, 10)); !errors.Is(err, ErrLedgerClosed) {
 		t.Errorf("charge on a closed ledger: %v", err)
 	}
 	l = openLedger(t, path)
 	a := l.Account(ch)
-	if a.Paid().Int64() != 1000 || a.Spent.Int64() != 20 || a.Preview["demo"] != 2*time.Second || string(a.Best.Signature) != string(voucher(ch, 1000).Signature) {
+	if a.Paid().Int64() != 1000 || a.Spent.Int64() != 30 || a.Preview["demo"] != 2*time.Second || string(a.Best.Signature) != string(voucher(ch, 1000).Signature) {
 		t.Errorf("reopened account %+v", a)
 	}
-	for _, seg := range []string{"seg2", "demo/rec/7"} {
-		if rc, _ := l.Charge(ctx, charge(ch, "s", seg, 10)); !rc.Already {
-			t.Errorf("%s, paid before the restart, is charged again", seg)
+	for _, seq := range []uint64{2, 7, math.MaxUint64} {
+		if rc, _ := l.Charge(ctx, charge(ch, "s", seq, 10)); !rc.Already {
+			t.Errorf("segment %d, paid before the restart, is charged again", seq)
 		}
 	}
-	if rc, _ := l.Charge(ctx, charge(ch, "s", "demo/rec/8", 10)); rc.Already {
+	if rc, _ := l.Charge(ctx, charge(ch, "s", 8, 10)); rc.Already {
 		t.Error("the next segment counts as paid after the restart")
 	}
 	if _, err := OpenBoltLedger(path); err == nil || !strings.Contains(err.Error(), "in use") {
@@ -268,7 +271,7 @@ func TestLedgerCrash(t *testing.T) {
 		// Each acknowledged charge (1 wei, segments 0, 1, …) is known as
 		// paid: fetched again, none is charged twice.
 		for i := range spent {
-			rc, err := l.Charge(ctx, charge(common.HexToHash(ch), "s", fmt.Sprint(i), 1))
+			rc, err := l.Charge(ctx, charge(common.HexToHash(ch), "s", uint64(i), 1))
 			if err != nil || !rc.Already {
 				t.Fatalf("channel %s: segment %d, acknowledged before the crash, charged again: %+v, %v", ch, i, rc, err)
 			}
@@ -296,7 +299,7 @@ func crashChild(path string) {
 			}
 			fmt.Printf("ack %s 0\n", ch.Hex())
 			for i := 0; ; i++ {
-				rc, err := l.Charge(ctx, charge(ch, "s", fmt.Sprint(i), 1))
+				rc, err := l.Charge(ctx, charge(ch, "s", uint64(i), 1))
 				if err != nil {
 					return
 				}
@@ -373,11 +376,11 @@ func TestLedgerFailedChargeChangesNothing(t *testing.T) {
 	if _, err := l.Pay(ctx, voucher(ch, 1000), "demo"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Charge(ctx, charge(ch, "s", "seg0", 100)); err != nil {
+	if _, err := l.Charge(ctx, charge(ch, "s", 0, 100)); err != nil {
 		t.Fatal(err)
 	}
-	previewed := charge(ch, "s", "seg0p", 100)
-	previewed.Stream, previewed.Preview = "previewed", 10*time.Second
+	previewed := charge(ch, "s", 0, 100)
+	previewed.Item.Stream, previewed.Preview = "previewed", 10*time.Second
 	if rc, err := l.Charge(ctx, previewed); err != nil || !rc.Free {
 		t.Fatalf("preview charge: %+v %v", rc, err)
 	}
@@ -394,12 +397,12 @@ func TestLedgerFailedChargeChangesNothing(t *testing.T) {
 		l.wal.Close()
 		l.wal, l.walOff = ro, 0
 	}
-	other := charge(ch, "s", "seg1", 100)
-	other.Stream = "other"
-	preview := charge(ch, "s", "seg2", 100)
+	other := charge(ch, "s", 1, 100)
+	other.Item.Stream = "other"
+	preview := charge(ch, "s", 2, 100)
 	preview.Preview = 10 * time.Second
-	previewed.Segment = "seg3p"
-	for _, c := range []Charge{charge(ch, "s", "seg1", 100), other, preview, previewed} {
+	previewed.Item.Seq = 3
+	for _, c := range []Charge{charge(ch, "s", 1, 100), other, preview, previewed} {
 		breakLog()
 		if _, err := l.Charge(ctx, c); err == nil {
 			t.Fatalf("%+v: charged with a broken log", c)
@@ -412,7 +415,7 @@ func TestLedgerFailedChargeChangesNothing(t *testing.T) {
 		t.Errorf("after failed charges: %+v, before: %+v", after, before)
 	}
 	// The writer moved on to a new segment: charging works again.
-	if rc, err := l.Charge(ctx, charge(ch, "s", "seg1", 100)); err != nil || rc.Spent.Int64() != 200 {
+	if rc, err := l.Charge(ctx, charge(ch, "s", 1, 100)); err != nil || rc.Spent.Int64() != 200 {
 		t.Errorf("after the failures: %+v %v", rc, err)
 	}
 }
@@ -551,7 +554,7 @@ func TestLogIsWrittenOverZeros(t *testing.T) {
 		if i == 10000 {
 			t.Fatal("10000 charges did not fill a zeroStep of log")
 		}
-		if _, err := l.Charge(ctx, charge(ch, "s", strconv.Itoa(i), 1)); err != nil {
+		if _, err := l.Charge(ctx, charge(ch, "s", uint64(i), 1)); err != nil {
 			t.Fatal(err)
 		}
 		l.walMu.Lock()
