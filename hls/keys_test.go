@@ -447,3 +447,41 @@ func TestEncryptDecrypt(t *testing.T) {
 		t.Error("keys repeat")
 	}
 }
+
+// A segment whose key cannot be derived (the secret fell out of the cache
+// and the store is down) is not published in the clear: it is dropped,
+// and the next segment takes its number after a discontinuity, so the
+// playlist stays consecutively numbered.
+func TestNoKeyNoSegment(t *testing.T) {
+	store := &memSecrets{}
+	keys := &Keyring{Store: store}
+	s, _ := newTestStream(t, t.TempDir(), Options{Keys: keys, ReconnectGrace: -1, Window: 10})
+	units := synth(0, 9*time.Second, 2*time.Second, true)
+	first, rest := upToCut(t, units, 4*time.Second) // segments 0 and 1 out
+	p := publish(t, s, first)
+	store.mu.Lock()
+	store.fail = true
+	store.mu.Unlock()
+	keys.mu.Lock()
+	keys.secrets = nil
+	keys.mu.Unlock()
+	second, rest := upToCut(t, rest, 6*time.Second) // segment 2 cut: lost
+	feed(t, p, second)
+	store.mu.Lock()
+	store.fail = false
+	store.mu.Unlock()
+	feed(t, p, rest)
+	p.Close(nil)
+	media := testmedia.MediaPlaylist(t, s.view.Load().renditions[SourceRendition].playlist)
+	var got []string
+	for _, seg := range testmedia.Listed(media) {
+		d := ""
+		if seg.Discontinuity {
+			d = "disc "
+		}
+		got = append(got, d+seg.URI)
+	}
+	if strings.Join(got, " ") != "0.ts 1.ts disc 2.ts 3.ts" {
+		t.Errorf("segments listed: %v; want 0.ts 1.ts, then the lost one's number after a discontinuity", got)
+	}
+}

@@ -302,9 +302,12 @@ func (s *Stream) add(p *publication, seg *Segment) {
 		seg.Recording = rec.ID
 		sealed, err := s.seal(SourceRendition, rec.ID, seg.Seq, clear)
 		if err != nil {
-			// Never publish a priced segment in the clear: the number is
-			// used up, the segment lost, the stream goes on.
+			// Never publish a priced segment in the clear: the segment is
+			// lost, its number given to the next (playlists number their
+			// segments consecutively), which follows a discontinuity.
 			s.log.Error("segment not published: cannot derive its key", "seq", seg.Seq, "err", err)
+			s.nextSeq--
+			s.disc = true
 			s.mu.Unlock()
 			return
 		}
