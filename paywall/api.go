@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"time"
 
@@ -12,6 +14,11 @@ import (
 
 	"github.com/livegate/livegate/chain"
 )
+
+// The paying API, and how the package answers over HTTP: every refusal,
+// whoever meets it (the cashier, the gate, a token check), is an error
+// wrapping one of the package's sentinels, and answers maps each to its
+// status and the reason code clients switch on.
 
 // Register adds the paying API:
 //
@@ -87,8 +94,7 @@ func decodeVoucher(body io.Reader) (*chain.Voucher, error) {
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&vj); err != nil {
-		return nil, refuse(http.StatusBadRequest, "malformed", err,
-			`malformed request: want {"channel":"0x…","amount":"<wei>","signature":"0x…"} (%v)`, err)
+		return nil, fmt.Errorf(`%w: want {"channel":"0x…","amount":"<wei>","signature":"0x…"} (%w)`, ErrMalformedVoucher, err)
 	}
 	return parseVoucher(vj.Channel, vj.Amount, vj.Signature)
 }
@@ -99,12 +105,12 @@ func (g *Gate) session(w http.ResponseWriter, r *http.Request) {
 	stream := r.PathValue("stream")
 	terms, ok := g.Streams[stream]
 	if !ok {
-		writeRefusal(w, refuse(http.StatusNotFound, "unknown_stream", nil, "stream %q is unknown or free: no session needed", stream))
+		writeRefusal(w, fmt.Errorf("%w %q: no session needed", errUnknownStream, stream))
 		return
 	}
 	if st := g.Cashier.Channels.Status(); st.Err != nil {
-		writeRefusal(w, refuse(http.StatusServiceUnavailable, "chain_unreachable", ErrChainDown,
-			"the chain cannot be read right now (%v): open sessions keep playing, new ones must wait; try again shortly", st.Err))
+		writeRefusal(w, fmt.Errorf("%w: the chain cannot be read right now (%w): open sessions keep playing, new ones must wait; try again shortly",
+			ErrChainDown, st.Err))
 		return
 	}
 	v, ok := g.requestVoucher(w, r)
@@ -131,19 +137,12 @@ func (g *Gate) raise(w http.ResponseWriter, r *http.Request, accept func(context
 	stream := r.PathValue("stream")
 	terms, ok := g.Streams[stream]
 	if !ok {
-		writeRefusal(w, refuse(http.StatusNotFound, "unknown_stream", nil, "stream %q is unknown or free", stream))
+		writeRefusal(w, fmt.Errorf("%w %q", errUnknownStream, stream))
 		return
 	}
 	claims, err := g.Sessions.Parse(token(r), stream)
-	switch {
-	case errors.Is(err, ErrNoToken):
-		writeRefusal(w, refuse(http.StatusUnauthorized, "no_token", err, "send the session token: Authorization: Bearer <token>"))
-		return
-	case errors.Is(err, ErrOtherStream):
-		writeRefusal(w, refuse(http.StatusForbidden, "other_stream", err, "this session is for another stream"))
-		return
-	case err != nil:
-		writeRefusal(w, refuse(http.StatusUnauthorized, "bad_token", err, "%v: open a new session", err))
+	if err != nil {
+		writeRefusal(w, err)
 		return
 	}
 	// A valid token: failures count against its channel, not the
@@ -153,7 +152,7 @@ func (g *Gate) raise(w http.ResponseWriter, r *http.Request, accept func(context
 		return
 	}
 	if v.Channel != claims.ChannelID() {
-		g.refused(w, refuse(http.StatusForbidden, "other_channel", nil, "the voucher is for another channel than the session's"))
+		g.refused(w, errOtherChannel)
 		return
 	}
 	party := channelParty(claims.ChannelID())
@@ -174,7 +173,7 @@ func (g *Gate) issue(w http.ResponseWriter, stream string, terms Terms, acc Acco
 	ch := acc.Best.Channel
 	tok, exp, err := g.Sessions.Issue(stream, ch, session)
 	if err != nil {
-		writeRefusal(w, refuse(http.StatusInternalServerError, "internal", err, "cannot issue a token: %v", err))
+		writeRefusal(w, fmt.Errorf("cannot issue a token: %w", err))
 		return
 	}
 	g.Stats.voucherAccepted(stream)
@@ -224,7 +223,7 @@ func (g *Gate) terms(w http.ResponseWriter, r *http.Request) {
 	stream := r.PathValue("stream")
 	terms, ok := g.Streams[stream]
 	if !ok {
-		writeRefusal(w, refuse(http.StatusNotFound, "unknown_stream", nil, "stream %q is unknown or free: watch it without paying", stream))
+		writeRefusal(w, fmt.Errorf("%w %q: watch it without paying", errUnknownStream, stream))
 		return
 	}
 	out := termsJSON{
@@ -237,7 +236,7 @@ func (g *Gate) terms(w http.ResponseWriter, r *http.Request) {
 	var signer *common.Address
 	if v := q.Get("signer"); v != "" {
 		if !common.IsHexAddress(v) {
-			writeRefusal(w, refuse(http.StatusBadRequest, "malformed", nil, "signer must be an address: 0x and 40 hex digits"))
+			writeRefusal(w, fmt.Errorf("%w: signer must be an address: 0x and 40 hex digits", errMalformed))
 			return
 		}
 		a := common.HexToAddress(v)
@@ -255,13 +254,12 @@ func (g *Gate) terms(w http.ResponseWriter, r *http.Request) {
 	// for a channel that is still being confirmed.
 	if v := q.Get("channel"); v != "" && signer != nil {
 		if !isHash(v) {
-			writeRefusal(w, refuse(http.StatusBadRequest, "malformed", nil, "channel must be 0x and 64 hex digits"))
+			writeRefusal(w, fmt.Errorf("%w: channel must be 0x and 64 hex digits", errMalformed))
 			return
 		}
 		party := g.hostParty(r)
 		if ok, wait := g.Lookups.Attempt(party); !ok {
-			writeRefusal(w, refuse(http.StatusTooManyRequests, "too_many_lookups", nil,
-				"too many channel ids that name no channel from this address: wait %v", wait.Round(time.Second)))
+			writeRefusal(w, fmt.Errorf("%w: wait %v", errTooManyLookups, wait.Round(time.Second)))
 			return
 		}
 		ch, err := g.Cashier.Channels.Load(r.Context(), common.HexToHash(v))
@@ -269,7 +267,7 @@ func (g *Gate) terms(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case errors.Is(err, chain.ErrUnknown):
 		case err != nil:
-			writeRefusal(w, refuse(http.StatusServiceUnavailable, "chain_unreachable", ErrChainDown, "cannot read the channel from the chain: %v", err))
+			writeRefusal(w, fmt.Errorf("%w: cannot read the channel from the chain: %w", ErrChainDown, err))
 			return
 		case ch.Signer == *signer:
 			known = append(known, ch)
@@ -298,4 +296,146 @@ func (g *Gate) usable(chs []chain.ChannelState, signer *common.Address) []channe
 		})
 	}
 	return out
+}
+
+// Headers on paywalled answers.
+const (
+	hdrPrice    = "Livegate-Price"
+	hdrPaid     = "Livegate-Paid"
+	hdrSpent    = "Livegate-Spent"
+	hdrChannel  = "Livegate-Channel"
+	hdrPayee    = "Livegate-Payee"
+	hdrContract = "Livegate-Contract"
+	hdrChainID  = "Livegate-Chain-Id"
+	hdrVoucher  = "Livegate-Voucher"
+)
+
+// domainJSON is the EIP-712 domain vouchers are signed in, as wallets
+// and ethers take it.
+func (g *Gate) domainJSON() map[string]any {
+	return map[string]any{
+		"name": "livegate", "version": "1", "chainId": g.Domain.ChainID.Uint64(), "verifyingContract": g.Domain.Contract.Hex(),
+	}
+}
+
+// Refusals only the HTTP side meets.
+var (
+	errMalformed      = errors.New("malformed request")
+	errUnknownStream  = errors.New("unknown or free stream")
+	errOtherChannel   = errors.New("the voucher is for another channel than the session's")
+	errTooManyRefused = errors.New("too many forged vouchers from this address or for this channel")
+	errTooManyLookups = errors.New("too many channel ids that name no channel from this address")
+)
+
+// answer is how a refusal is answered: its HTTP status, the reason code
+// clients switch on, and (after the error's own text, the message) what
+// to do, when the text does not say it.
+type answer struct {
+	err    error
+	status int
+	reason string
+	hint   string
+}
+
+// answers maps refusals to their answers: the first whose err the
+// refusal wraps answers it. Anything else is a 500 "internal".
+var answers = []answer{
+	{ErrMalformedVoucher, http.StatusBadRequest, "malformed", ""},
+	{errMalformed, http.StatusBadRequest, "malformed", ""},
+	{errUnknownStream, http.StatusNotFound, "unknown_stream", ""},
+	{ErrNoToken, http.StatusUnauthorized, "no_token", "send it: Authorization: Bearer <token>"},
+	{ErrOtherStream, http.StatusForbidden, "other_stream", ""},
+	{ErrBadToken, http.StatusUnauthorized, "bad_token", "open a new session"},
+	{errOtherChannel, http.StatusForbidden, "other_channel", ""},
+	{errTooManyRefused, http.StatusTooManyRequests, "too_many_refused", ""},
+	{errTooManyLookups, http.StatusTooManyRequests, "too_many_lookups", ""},
+	{ErrUnknownChannel, http.StatusNotFound, "unknown_channel", ""},
+	{chain.ErrBadSignature, http.StatusUnauthorized, "bad_signature", ""},
+	{ErrWrongPayee, http.StatusForbidden, "wrong_payee", ""},
+	{ErrChannelExpiring, http.StatusForbidden, "channel_expiring", ""},
+	{ErrNotIncreasing, http.StatusConflict, "not_increasing", ""},
+	{ErrAboveDeposit, http.StatusPaymentRequired, "above_deposit", ""},
+	{ErrChainDown, http.StatusServiceUnavailable, "chain_unreachable", ""},
+	{ErrLedgerUnavailable, http.StatusServiceUnavailable, "ledger_unavailable", ""},
+}
+
+var unexpected = answer{status: http.StatusInternalServerError, reason: "internal"}
+
+// answerTo finds a refusal's answer.
+func answerTo(err error) *answer {
+	for i := range answers {
+		if errors.Is(err, answers[i].err) {
+			return &answers[i]
+		}
+	}
+	return &unexpected
+}
+
+func tooMany(wait time.Duration) error {
+	return fmt.Errorf("%w: wait %v", errTooManyRefused, wait.Round(time.Second))
+}
+
+// forged says whether a voucher's refusal is a failed authentication,
+// which the limiter counts: a signature that does not recover the
+// channel's signer, a channel that does not exist. A malformed request, a
+// voucher that is merely not larger than the last, or a server-side
+// failure is not one.
+func forged(err error) bool {
+	if err == nil {
+		return false
+	}
+	reason := answerTo(err).reason
+	return reason == "bad_signature" || reason == "unknown_channel"
+}
+
+// refused answers a refusal and counts it (the limiter has had its say
+// already).
+func (g *Gate) refused(w http.ResponseWriter, err error) {
+	g.Stats.refusal(answerTo(err).reason)
+	writeRefusal(w, err)
+}
+
+// paymentRequired answers 402 with everything a player needs to pay: the
+// price, the channel's state if known, and where and how to sign.
+func (g *Gate) paymentRequired(w http.ResponseWriter, stream string, terms Terms, price *big.Int, ch *common.Hash, rc *Receipt, msg string) {
+	g.Stats.paymentRequired(stream)
+	h := w.Header()
+	h.Set(hdrPayee, g.Payee.Hex())
+	h.Set(hdrContract, g.Domain.Contract.Hex())
+	h.Set(hdrChainID, g.Domain.ChainID.String())
+	body := map[string]any{
+		"error": msg, "reason": "payment_required", "stream": stream,
+		"price": price.String(), "pricePerSecond": terms.PricePerSecond.String(),
+		"previewSeconds": int(terms.Preview.Seconds()),
+		"payee":          g.Payee.Hex(), "contract": g.Domain.Contract.Hex(), "chainId": g.Domain.ChainID.String(),
+		"domain":  g.domainJSON(),
+		"session": "/pay/" + stream + "/session", "voucher": "/pay/" + stream + "/voucher",
+	}
+	if ch != nil {
+		body["channel"] = ch.Hex()
+	}
+	if rc != nil {
+		h.Set(hdrPaid, rc.Paid.String())
+		h.Set(hdrSpent, rc.Spent.String())
+		body["reason"] = "insufficient_credit"
+		body["paid"], body["spent"] = rc.Paid.String(), rc.Spent.String()
+	}
+	writeJSON(w, http.StatusPaymentRequired, body)
+}
+
+// writeRefusal answers a refusal, uncounted: {"error": message, "reason": code}.
+func writeRefusal(w http.ResponseWriter, err error) {
+	a := answerTo(err)
+	msg := err.Error()
+	if a.hint != "" {
+		msg += ": " + a.hint
+	}
+	writeJSON(w, a.status, map[string]string{"error": msg, "reason": a.reason})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"net/http"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -20,35 +19,25 @@ type Channels interface {
 	Status() chain.WatchStatus
 }
 
-// Refusal is a voucher or request turned away: an HTTP status, a reason
-// code clients can switch on, and a message for people.
-type Refusal struct {
-	Status  int
-	Reason  string
-	Message string
-	err     error
-}
-
-func (r *Refusal) Error() string { return r.Message }
-func (r *Refusal) Unwrap() error { return r.err }
-
-func refuse(status int, reason string, err error, format string, args ...any) *Refusal {
-	return &Refusal{Status: status, Reason: reason, Message: fmt.Sprintf(format, args...), err: err}
-}
-
-// Reasons a voucher is refused.
+// Reasons a voucher is refused. The cashier wraps them with what went
+// wrong (a refused signature is chain.ErrBadSignature); api.go tells how
+// each is answered over HTTP.
 var (
-	ErrUnknownChannel  = errors.New("unknown channel")
-	ErrWrongPayee      = errors.New("channel pays another payee")
-	ErrChannelExpiring = errors.New("channel expiring")
-	ErrAboveDeposit    = errors.New("voucher above the confirmed deposit")
-	ErrChainDown       = errors.New("chain unreachable")
+	ErrMalformedVoucher  = errors.New("malformed voucher")
+	ErrUnknownChannel    = errors.New("unknown channel")
+	ErrWrongPayee        = errors.New("channel pays another payee")
+	ErrChannelExpiring   = errors.New("channel expiring")
+	ErrAboveDeposit      = errors.New("voucher above the confirmed deposit")
+	ErrChainDown         = errors.New("chain unreachable")
+	ErrLedgerUnavailable = errors.New("ledger unavailable")
 )
 
 // Cashier accepts vouchers. The cheap checks come first (a known channel
 // paying us, not expiring, an amount above the best voucher and within the
 // confirmed deposit); the signature is recovered only after them, and the
-// ledger records the voucher only if it is still the best.
+// ledger records the voucher only if it is still the best. A refused
+// voucher's error wraps its reason: one of the errors above,
+// ErrNotIncreasing, or chain.ErrBadSignature.
 type Cashier struct {
 	Ledger   Ledger
 	Channels Channels
@@ -80,34 +69,31 @@ func (c *Cashier) accept(ctx context.Context, v *chain.Voucher, record func(cont
 	ch, err := c.Channels.Load(ctx, v.Channel)
 	switch {
 	case errors.Is(err, chain.ErrUnknown):
-		return Account{}, refuse(http.StatusNotFound, "unknown_channel", ErrUnknownChannel,
-			"unknown channel %s: no confirmed channel with this id pays this server (a new one needs its confirmations)", v.Channel)
+		return Account{}, fmt.Errorf("%w %s: no confirmed channel with this id pays this server (a new one needs its confirmations)", ErrUnknownChannel, v.Channel)
 	case err != nil:
-		return Account{}, refuse(http.StatusServiceUnavailable, "chain_unreachable", ErrChainDown, "cannot read the channel from the chain: %v", err)
+		return Account{}, fmt.Errorf("%w: cannot read the channel from the chain: %w", ErrChainDown, err)
 	case ch.Payee != c.Payee:
-		return Account{}, refuse(http.StatusForbidden, "wrong_payee", ErrWrongPayee, "channel %s pays %s, not this server (%s)", v.Channel, ch.Payee, c.Payee)
+		return Account{}, fmt.Errorf("%w: channel %s pays %s, not this server (%s)", ErrWrongPayee, v.Channel, ch.Payee, c.Payee)
 	case ch.Reclaimed || !c.now().Before(ch.Expiry.Add(-c.Margin)):
-		return Account{}, refuse(http.StatusForbidden, "channel_expiring", ErrChannelExpiring,
-			"channel %s expires at %s, too soon to be paid through (extend it)", v.Channel, ch.Expiry.UTC().Format(time.RFC3339))
+		return Account{}, fmt.Errorf("%w: channel %s expires at %s, too soon to be paid through (extend it)",
+			ErrChannelExpiring, v.Channel, ch.Expiry.UTC().Format(time.RFC3339))
 	}
 	acc := c.Ledger.Account(v.Channel)
 	if best := acc.Paid(); v.Amount.Cmp(best) <= 0 {
-		return Account{}, refuse(http.StatusConflict, "not_increasing", ErrNotIncreasing,
-			"voucher of %s wei is not above the best one held (%s wei): sign a larger cumulative amount", v.Amount, best)
+		return Account{}, fmt.Errorf("%w: this one is %s wei, the best one %s wei: sign a larger cumulative amount", ErrNotIncreasing, v.Amount, best)
 	}
 	if v.Amount.Cmp(ch.Deposit) > 0 {
-		return Account{}, refuse(http.StatusPaymentRequired, "above_deposit", ErrAboveDeposit,
-			"voucher of %s wei is above the channel's confirmed deposit (%s wei): top up the channel", v.Amount, ch.Deposit)
+		return Account{}, fmt.Errorf("%w: this one is %s wei, the deposit %s wei: top up the channel", ErrAboveDeposit, v.Amount, ch.Deposit)
 	}
 	if err := c.Verifier.Verify(v, ch.Signer); err != nil {
-		return Account{}, refuse(http.StatusUnauthorized, "bad_signature", chain.ErrBadSignature, "bad signature: %v", err)
+		return Account{}, fmt.Errorf("%w: %w", chain.ErrBadSignature, err)
 	}
 	acc, err = record(ctx, v)
 	switch {
-	case errors.Is(err, ErrNotIncreasing):
-		return acc, refuse(http.StatusConflict, "not_increasing", err, "voucher of %s wei is not above the best one held (%s wei)", v.Amount, acc.Paid())
+	case errors.Is(err, ErrNotIncreasing): // a larger one was recorded meanwhile
+		return acc, fmt.Errorf("voucher of %s wei: %w", v.Amount, err)
 	case err != nil:
-		return acc, refuse(http.StatusServiceUnavailable, "ledger_unavailable", err, "cannot record the voucher: %v", err)
+		return acc, fmt.Errorf("%w: cannot record the voucher: %w", ErrLedgerUnavailable, err)
 	}
 	return acc, nil
 }
@@ -122,15 +108,15 @@ func (c *Cashier) now() time.Time {
 // parseVoucher reads the protocol's voucher fields.
 func parseVoucher(channel, amount, signature string) (*chain.Voucher, error) {
 	if !isHash(channel) {
-		return nil, refuse(http.StatusBadRequest, "malformed", nil, "channel must be 0x and 64 hex digits")
+		return nil, fmt.Errorf("%w: channel must be 0x and 64 hex digits", ErrMalformedVoucher)
 	}
 	amt, ok := new(big.Int).SetString(amount, 10)
 	if !ok || amt.Sign() <= 0 || amt.BitLen() > 256 {
-		return nil, refuse(http.StatusBadRequest, "malformed", nil, "amount must be a positive whole number of wei, in decimal")
+		return nil, fmt.Errorf("%w: amount must be a positive whole number of wei, in decimal", ErrMalformedVoucher)
 	}
 	sig, err := decodeHex(signature)
 	if err != nil || len(sig) != 65 {
-		return nil, refuse(http.StatusBadRequest, "malformed", nil, "signature must be 0x and 130 hex digits (r, s, v)")
+		return nil, fmt.Errorf("%w: signature must be 0x and 130 hex digits (r, s, v)", ErrMalformedVoucher)
 	}
 	return &chain.Voucher{Channel: common.HexToHash(channel), Amount: amt, Signature: sig}, nil
 }

@@ -2,7 +2,6 @@ package paywall
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -117,26 +116,6 @@ func (g *Gate) hostParty(r *http.Request) string {
 // channel, so others at the same address are not locked out with it.
 func channelParty(ch common.Hash) string { return "ch:" + ch.Hex() }
 
-// domainJSON is the EIP-712 domain vouchers are signed in, as wallets
-// and ethers take it.
-func (g *Gate) domainJSON() map[string]any {
-	return map[string]any{
-		"name": "livegate", "version": "1", "chainId": g.Domain.ChainID.Uint64(), "verifyingContract": g.Domain.Contract.Hex(),
-	}
-}
-
-// Headers on paywalled answers.
-const (
-	hdrPrice    = "Livegate-Price"
-	hdrPaid     = "Livegate-Paid"
-	hdrSpent    = "Livegate-Spent"
-	hdrChannel  = "Livegate-Channel"
-	hdrPayee    = "Livegate-Payee"
-	hdrContract = "Livegate-Contract"
-	hdrChainID  = "Livegate-Chain-Id"
-	hdrVoucher  = "Livegate-Voucher"
-)
-
 // token finds a session token: ?token= or Authorization: Bearer.
 func token(r *http.Request) string {
 	if t := queryToken(r.URL.RawQuery); t != "" {
@@ -193,11 +172,8 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 		g.paymentRequired(w, seg.Stream, terms, price, nil, nil,
 			"payment required: open a session with a voucher at POST /pay/"+seg.Stream+"/session")
 		return false
-	case errors.Is(err, ErrOtherStream):
-		writeRefusal(w, refuse(http.StatusForbidden, "other_stream", err, "this session is for another stream"))
-		return false
 	case err != nil:
-		writeRefusal(w, refuse(http.StatusUnauthorized, "bad_token", err, "%v: open a new session", err))
+		writeRefusal(w, err)
 		return false
 	}
 	ch := claims.ChannelID()
@@ -236,7 +212,7 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 		return false
 	case err != nil:
 		g.Logger.Error("paywall: charge failed", "channel", ch, "err", err)
-		writeRefusal(w, refuse(http.StatusServiceUnavailable, "ledger_unavailable", err, "cannot record the charge; try again"))
+		writeRefusal(w, fmt.Errorf("%w: cannot record the charge; try again", ErrLedgerUnavailable))
 		return false
 	}
 	h.Set(hdrPaid, decimal(rc.Paid))
@@ -262,11 +238,8 @@ func (g *Gate) Check(w http.ResponseWriter, r *http.Request, stream string) bool
 		g.paymentRequired(w, stream, terms, new(big.Int), nil, nil,
 			"this stream's segments need a session: open one with a voucher at POST /pay/"+stream+"/session")
 		return false
-	case errors.Is(err, ErrOtherStream):
-		writeRefusal(w, refuse(http.StatusForbidden, "other_stream", err, "this session is for another stream"))
-		return false
 	case err != nil:
-		writeRefusal(w, refuse(http.StatusUnauthorized, "bad_token", err, "%v: open a new session", err))
+		writeRefusal(w, err)
 		return false
 	}
 	return true
@@ -274,14 +247,15 @@ func (g *Gate) Check(w http.ResponseWriter, r *http.Request, stream string) bool
 
 // headerVoucher applies a Livegate-Voucher header: channel:amount:signature.
 // Sending the best voucher again is harmless and ignored: a player may
-// attach it to several requests before it learns it was taken.
+// attach it to several requests before it learns it was taken. A refusal
+// is the cashier's error, or the gate's (api.go answers them).
 func (g *Gate) headerVoucher(r *http.Request, stream string, ch common.Hash, value string) error {
 	v, err := parseVoucherHeader(value)
 	if err != nil {
 		return err
 	}
 	if v.Channel != ch {
-		return refuse(http.StatusForbidden, "other_channel", nil, "the voucher is for another channel than the session's")
+		return errOtherChannel
 	}
 	if best, ok := g.Ledger.Best(ch); ok && best.Amount.Cmp(v.Amount) == 0 && bytes.Equal(best.Signature, v.Signature) {
 		return nil
@@ -303,62 +277,9 @@ func parseVoucherHeader(value string) (*chain.Voucher, error) {
 	ch, rest, ok1 := strings.Cut(value, ":")
 	amount, sig, ok2 := strings.Cut(rest, ":")
 	if !ok1 || !ok2 || strings.Contains(sig, ":") {
-		return nil, refuse(http.StatusBadRequest, "malformed", nil, "Livegate-Voucher must be channel:amount:signature")
+		return nil, fmt.Errorf("%w: Livegate-Voucher must be channel:amount:signature", ErrMalformedVoucher)
 	}
 	return parseVoucher(ch, amount, sig)
-}
-
-func tooMany(wait time.Duration) *Refusal {
-	return refuse(http.StatusTooManyRequests, "too_many_refused", nil,
-		"too many forged vouchers from this address or for this channel: wait %v", wait.Round(time.Second))
-}
-
-// forged says whether a voucher's refusal is a failed authentication,
-// which the limiter counts: a signature that does not recover the
-// channel's signer, a channel that does not exist. A malformed request, a
-// voucher that is merely not larger than the last, or a server-side
-// failure is not one.
-func forged(err error) bool {
-	var rf *Refusal
-	return errors.As(err, &rf) && (rf.Reason == "bad_signature" || rf.Reason == "unknown_channel")
-}
-
-// refused answers a refusal (the limiter has had its say already).
-func (g *Gate) refused(w http.ResponseWriter, err error) {
-	var rf *Refusal
-	if !errors.As(err, &rf) {
-		rf = refuse(http.StatusInternalServerError, "internal", err, "%v", err)
-	}
-	g.Stats.refusal(rf.Reason)
-	writeRefusal(w, rf)
-}
-
-// paymentRequired answers 402 with everything a player needs to pay: the
-// price, the channel's state if known, and where and how to sign.
-func (g *Gate) paymentRequired(w http.ResponseWriter, stream string, terms Terms, price *big.Int, ch *common.Hash, rc *Receipt, msg string) {
-	g.Stats.paymentRequired(stream)
-	h := w.Header()
-	h.Set(hdrPayee, g.Payee.Hex())
-	h.Set(hdrContract, g.Domain.Contract.Hex())
-	h.Set(hdrChainID, g.Domain.ChainID.String())
-	body := map[string]any{
-		"error": msg, "reason": "payment_required", "stream": stream,
-		"price": price.String(), "pricePerSecond": terms.PricePerSecond.String(),
-		"previewSeconds": int(terms.Preview.Seconds()),
-		"payee":          g.Payee.Hex(), "contract": g.Domain.Contract.Hex(), "chainId": g.Domain.ChainID.String(),
-		"domain":  g.domainJSON(),
-		"session": "/pay/" + stream + "/session", "voucher": "/pay/" + stream + "/voucher",
-	}
-	if ch != nil {
-		body["channel"] = ch.Hex()
-	}
-	if rc != nil {
-		h.Set(hdrPaid, rc.Paid.String())
-		h.Set(hdrSpent, rc.Spent.String())
-		body["reason"] = "insufficient_credit"
-		body["paid"], body["spent"] = rc.Paid.String(), rc.Spent.String()
-	}
-	writeJSON(w, http.StatusPaymentRequired, body)
 }
 
 // PlaylistArgs is what every URI of a playlist gets when the playlist was
@@ -381,15 +302,4 @@ func (g *Gate) PlaylistArgs(r *http.Request, stream string) string {
 		}
 	}
 	return "token=" + url.QueryEscape(tok)
-}
-
-func writeRefusal(w http.ResponseWriter, rf *Refusal) {
-	writeJSON(w, rf.Status, map[string]string{"error": rf.Message, "reason": rf.Reason})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

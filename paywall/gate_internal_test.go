@@ -2,12 +2,19 @@ package paywall
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/livegate/livegate/chain"
 )
 
 // The token is found in a query as url.ParseQuery finds it.
@@ -95,4 +102,55 @@ func TestLimiterAttempts(t *testing.T) {
 		t.Fatal("a nil limiter limits")
 	}
 	none.End(ctx, "a", true)
+}
+
+// Each refusal is answered with the status and reason the protocol has
+// always given it, its message saying what went wrong; the limiter counts
+// bad signatures and unknown channels, and nothing else.
+func TestRefusalAnswers(t *testing.T) {
+	want := map[error]struct {
+		status int
+		reason string
+	}{
+		ErrMalformedVoucher:        {400, "malformed"},
+		errMalformed:               {400, "malformed"},
+		errUnknownStream:           {404, "unknown_stream"},
+		ErrNoToken:                 {401, "no_token"},
+		ErrOtherStream:             {403, "other_stream"},
+		ErrBadToken:                {401, "bad_token"},
+		errOtherChannel:            {403, "other_channel"},
+		errTooManyRefused:          {429, "too_many_refused"},
+		errTooManyLookups:          {429, "too_many_lookups"},
+		ErrUnknownChannel:          {404, "unknown_channel"},
+		chain.ErrBadSignature:      {401, "bad_signature"},
+		ErrWrongPayee:              {403, "wrong_payee"},
+		ErrChannelExpiring:         {403, "channel_expiring"},
+		ErrNotIncreasing:           {409, "not_increasing"},
+		ErrAboveDeposit:            {402, "above_deposit"},
+		ErrChainDown:               {503, "chain_unreachable"},
+		ErrLedgerUnavailable:       {503, "ledger_unavailable"},
+		errors.New("disk on fire"): {500, "internal"},
+	}
+	for sentinel, w := range want {
+		err := fmt.Errorf("%w: what went wrong", sentinel)
+		rec := httptest.NewRecorder()
+		writeRefusal(rec, err)
+		var body map[string]string
+		if jerr := json.Unmarshal(rec.Body.Bytes(), &body); jerr != nil {
+			t.Fatal(jerr)
+		}
+		if rec.Code != w.status || body["reason"] != w.reason || !strings.HasPrefix(body["error"], err.Error()) ||
+			rec.Header().Get("Content-Type") != "application/json" || rec.Header().Get("Cache-Control") != "no-store" {
+			t.Errorf("%v: %d %v %v, want %d %s", sentinel, rec.Code, body, rec.Header(), w.status, w.reason)
+		}
+		if got := forged(err); got != (w.reason == "bad_signature" || w.reason == "unknown_channel") {
+			t.Errorf("%v: forged %v", sentinel, got)
+		}
+	}
+	if len(want) != len(answers)+1 {
+		t.Errorf("%d answers, %d checked", len(answers), len(want)-1)
+	}
+	if forged(nil) {
+		t.Error("no error counted as forged")
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -469,5 +470,61 @@ func TestCheckAdmitsSessionsWithoutCharging(t *testing.T) {
 	// A free stream's segments need nothing.
 	if a := f.do("GET", "/bytes/free/1", "", nil); a.code != 200 {
 		t.Errorf("a free stream's segment: %d", a.code)
+	}
+}
+
+// The cashier's refusals are the package's sentinels (the chain's for a
+// signature), each wrapped with what went wrong, and one reason each;
+// api.go alone turns them into answers (TestVouchersRefused checks those).
+func TestCashierRefusalsAreSentinels(t *testing.T) {
+	f := newFixture(t)
+	f.session("demo", f.plain, 5000) // the best voucher is now 5000
+	sign := func(key *ecdsa.PrivateKey, ch common.Hash, amount int64) *chain.Voucher {
+		v, err := f.c.Domain.Sign(key, ch, big.NewInt(amount))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	reasons := []error{chain.ErrBadSignature, paywall.ErrNotIncreasing, paywall.ErrAboveDeposit, paywall.ErrWrongPayee,
+		paywall.ErrChannelExpiring, paywall.ErrUnknownChannel, paywall.ErrChainDown, paywall.ErrLedgerUnavailable, paywall.ErrMalformedVoucher}
+	check := func(name string, err, want error) {
+		t.Helper()
+		if !errors.Is(err, want) || err.Error() == want.Error() {
+			t.Errorf("%s: %v, want %v and what went wrong", name, err, want)
+		}
+		for _, other := range reasons {
+			if !errors.Is(other, want) && errors.Is(err, other) {
+				t.Errorf("%s: %v is also %v", name, err, other)
+			}
+		}
+	}
+	for name, c := range map[string]struct {
+		v    *chain.Voucher
+		want error
+	}{
+		"forged signature":  {sign(f.other, f.plain, 6000), chain.ErrBadSignature},
+		"replayed":          {sign(f.viewer, f.plain, 5000), paywall.ErrNotIncreasing},
+		"above the deposit": {sign(f.viewer, f.plain, 1_000_001), paywall.ErrAboveDeposit},
+		"another payee":     {sign(f.viewer, f.foreign, 1000), paywall.ErrWrongPayee},
+		"expiring channel":  {sign(f.viewer, f.dying, 1000), paywall.ErrChannelExpiring},
+		"unknown channel":   {sign(f.viewer, common.Hash{1}, 1000), paywall.ErrUnknownChannel},
+	} {
+		_, err := f.gate.Cashier.Accept(f.ctx, c.v, "demo")
+		check(name, err, c.want)
+	}
+	if _, err := f.gate.Cashier.Accept(f.ctx, sign(f.viewer, f.plain, 6000), "demo"); err != nil {
+		t.Fatalf("a good voucher after the refusals: %v", err)
+	}
+	_ = f.sim.Close()
+	_, err := f.gate.Cashier.Accept(f.ctx, sign(f.viewer, common.Hash{2}, 1000), "demo")
+	check("a channel the chain must be asked about, with the chain down", err, paywall.ErrChainDown)
+	if err := f.ledger.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.gate.Cashier.Accept(f.ctx, sign(f.viewer, f.plain, 7000), "demo")
+	check("a good voucher with the ledger closed", err, paywall.ErrLedgerUnavailable)
+	if !errors.Is(err, paywall.ErrLedgerClosed) {
+		t.Errorf("the ledger's own error is lost: %v", err)
 	}
 }
