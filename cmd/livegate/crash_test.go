@@ -68,6 +68,29 @@ func startServe(t *testing.T, config, httpAddr string) *serveProcess {
 	return p
 }
 
+// publishUntil publishes tags to demo over RTMP up to the first at or
+// after ms, and stays connected, the stream live, until the test drops
+// it: it returns the publisher and where it stopped.
+func publishUntil(t *testing.T, rtmpAddr string, tags []testmedia.Tag, ms uint32) (*testmedia.Publisher, int) {
+	t.Helper()
+	cut := len(tags)
+	for i, tg := range tags {
+		if tg.Timestamp >= ms {
+			cut = i
+			break
+		}
+	}
+	pub, err := testmedia.Dial(rtmpAddr, "live", "demo-stream-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = pub.Drop() })
+	if err := pub.SendAll(tags[:cut]); err != nil {
+		t.Fatal(err)
+	}
+	return pub, cut
+}
+
 // keyBuyer is what the server acknowledged to one viewer before the crash.
 type keyBuyer struct {
 	mu       sync.Mutex
@@ -226,21 +249,7 @@ streams:
 	})
 	// A second recording is live at the kill: 3.5 s of the clip, its
 	// first segment listed, the publisher still connected.
-	cut := 0
-	for i, tg := range tags {
-		if tg.Timestamp >= 3500 {
-			cut = i
-			break
-		}
-	}
-	pub, err := testmedia.Dial(rtmpAddr, "live", "demo-stream-key")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = pub.Drop() })
-	if err := pub.SendAll(tags[:cut]); err != nil {
-		t.Fatal(err)
-	}
+	publishUntil(t, rtmpAddr, tags, 3500)
 	testenv.Eventually(t, "a second recording is live with a segment", func() bool {
 		recs := recordings()
 		return len(recs.Recordings) == 2 && recs.Recordings[1].Live && recs.Recordings[1].Segments >= 1

@@ -121,21 +121,7 @@ func TestPlayerURLPlaysInFFmpeg(t *testing.T) {
 
 	// Live: the first 3.5 s of the clip, so one segment is listed and the
 	// stream goes on; the rest once ffmpeg has bought the first key.
-	cut := 0
-	for i, tg := range tags {
-		if tg.Timestamp >= 3500 {
-			cut = i
-			break
-		}
-	}
-	pub, err := testmedia.Dial(e.rtmp, "live", "demo-stream-key")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = pub.Drop() })
-	if err := pub.SendAll(tags[:cut]); err != nil {
-		t.Fatal(err)
-	}
+	pub, cut := publishUntil(t, e.rtmp, tags, 3500)
 	e.eventually("the first segment listed", func() bool {
 		code, _, body := e.get("/live/demo/source/index.m3u8")
 		return code == 200 && strings.Contains(string(body), ".ts")
