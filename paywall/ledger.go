@@ -52,7 +52,7 @@ func (it Item) key() string {
 type Charge struct {
 	Channel  common.Hash
 	Session  string // the session's id: an item is charged once per session
-	Item     Item   // its Stream is what the price, the preview and the money count for
+	Item     Item   // its Stream is where the preview and the money are counted
 	Price    *big.Int
 	Duration time.Duration
 	Preview  time.Duration // the stream's free preview per channel
