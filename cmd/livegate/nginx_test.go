@@ -286,7 +286,7 @@ func TestNginxCachesSegmentsForPayingViewers(t *testing.T) {
 				askedBy[l.path] = map[string]int{}
 			}
 			askedBy[l.path][l.client]++
-			if l.status != "200" {
+			if l.status != "200" && l.status != "499" { // 499: hls.js gave up the load itself
 				t.Errorf("segment %s: %s for %s", l.path, l.status, l.client)
 			}
 		case strings.HasPrefix(l.path, "/key/") && l.status == "200":
