@@ -166,14 +166,8 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	price := terms.Price(seg.Duration)
 	h := w.Header()
 	h.Set(hdrPrice, decimal(price))
-	claims, err := g.Sessions.Parse(token(r), seg.Stream)
-	switch {
-	case errors.Is(err, ErrNoToken):
-		g.paymentRequired(w, seg.Stream, terms, price, nil, nil,
-			"payment required: open a session with a voucher at POST /pay/"+seg.Stream+"/session")
-		return false
-	case err != nil:
-		writeRefusal(w, err)
+	claims, ok := g.sessionOf(w, r, seg.Stream, terms, price, "payment required")
+	if !ok {
 		return false
 	}
 	ch := claims.ChannelID()
@@ -232,17 +226,24 @@ func (g *Gate) Check(w http.ResponseWriter, r *http.Request, stream string) bool
 	if !ok || terms.free() {
 		return true
 	}
-	_, err := g.Sessions.Parse(token(r), stream)
+	_, ok = g.sessionOf(w, r, stream, terms, new(big.Int), "this stream's segments need a session")
+	return ok
+}
+
+// sessionOf reads the request's session token for stream, or answers: 402
+// without one (why, then how to open one), 401 for a bad or expired one,
+// 403 for another stream's.
+func (g *Gate) sessionOf(w http.ResponseWriter, r *http.Request, stream string, terms Terms, price *big.Int, why string) (*Claims, bool) {
+	claims, err := g.Sessions.Parse(token(r), stream)
 	switch {
 	case errors.Is(err, ErrNoToken):
-		g.paymentRequired(w, stream, terms, new(big.Int), nil, nil,
-			"this stream's segments need a session: open one with a voucher at POST /pay/"+stream+"/session")
-		return false
+		g.paymentRequired(w, stream, terms, price, nil, nil, why+": open a session with a voucher at POST /pay/"+stream+"/session")
+		return nil, false
 	case err != nil:
 		writeRefusal(w, err)
-		return false
+		return nil, false
 	}
-	return true
+	return claims, true
 }
 
 // headerVoucher applies a Livegate-Voucher header: channel:amount:signature.

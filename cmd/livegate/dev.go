@@ -383,6 +383,7 @@ server {
         proxy_cache_valid 200 10m;
         proxy_http_version 1.1;
         proxy_set_header Connection "";
+        proxy_set_header X-Forwarded-For $remote_addr;
     }
     location / {
         # playlists, keys, the pay API, pages: never cached (livegate marks
