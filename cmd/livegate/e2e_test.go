@@ -478,20 +478,7 @@ func TestEndToEndVanishingPublisherLeavesPlayableRecordingThatSurvivesRestart(t 
 	if err != nil {
 		t.Fatal(err)
 	}
-	cut := 0
-	for i, tg := range tags {
-		if tg.Timestamp >= 3500 { // mid-GOP, mid-segment
-			cut = i
-			break
-		}
-	}
-	p, err := testmedia.Dial(e.rtmp, "live", "demo-stream-key")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.SendAll(tags[:cut]); err != nil {
-		t.Fatal(err)
-	}
+	p, cut := publishUntil(t, e.rtmp, tags, 3500) // mid-GOP, mid-segment
 	_ = p.Drop()
 	e.ended("demo")
 	want := factsOf(tags[:cut])
