@@ -25,6 +25,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/big"
 	"net"
 	"net/http"
@@ -32,6 +33,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -55,22 +58,45 @@ type options struct {
 	rounds     int
 	watchTime  time.Duration
 	work       string
+	// issue 16's scenarios
+	conns     []int
+	wrkTime   time.Duration
+	wrkRounds int
+	profile   string
+	arrive    time.Duration
+	keepalive int
+	nopush    bool
 }
 
 func main() {
 	var o options
 	flag.StringVar(&o.livegate, "livegate", "./bin/livegate", "the livegate binary to measure (make build)")
-	flag.StringVar(&o.scenario, "scenario", "all", "throughput, viewers, renditions, whip, topups or all")
-	flag.IntVar(&o.viewers, "viewers", 2000, "paying viewers in the viewers scenario")
+	flag.StringVar(&o.scenario, "scenario", "all", "throughput, viewers, renditions, whip, topups, segments, keys, audience, or all; several comma-separated")
+	flag.IntVar(&o.viewers, "viewers", 2000, "paying viewers in the viewers and audience scenarios")
 	flag.IntVar(&o.publishers, "publishers", whipPublishers, "WHIP publishers in the whip scenario (at most 10)")
-	flag.IntVar(&o.clients, "clients", 32, "concurrent clients in the throughput and topups scenarios")
-	flag.DurationVar(&o.duration, "duration", 8*time.Second, "length of each throughput and topups round")
+	flag.IntVar(&o.clients, "clients", 32, "concurrent clients in the throughput, topups and keys scenarios")
+	flag.DurationVar(&o.duration, "duration", 8*time.Second, "length of each throughput and topups round, and of the keys run")
 	flag.IntVar(&o.rounds, "rounds", 6, "throughput rounds, free and paid alternating (even, 2 to 40)")
-	flag.DurationVar(&o.watchTime, "watch", 40*time.Second, "how long the viewers watch, and the renditions stream runs")
+	flag.DurationVar(&o.watchTime, "watch", 40*time.Second, "how long the viewers (and the audience) watch, and the renditions stream runs")
+	flag.DurationVar(&o.arrive, "arrive", 20*time.Second, "over how long the audience scenario's viewers arrive")
+	flag.IntVar(&o.keepalive, "keepalive", 0, "audience: idle connections nginx keeps to livegate in an upstream block (0: the snippet as `livegate dev` prints it, none)")
+	flag.BoolVar(&o.nopush, "nopush", true, "audience: tcp_nopush in nginx's http block (Debian's nginx.conf sets it around conf.d)")
+	conns := flag.String("conns", "200,1000", "wrk connection counts in the segments scenario")
+	flag.DurationVar(&o.wrkTime, "wrktime", 10*time.Second, "length of each wrk run in the segments scenario")
+	flag.IntVar(&o.wrkRounds, "wrkrounds", 3, "rounds of the segments scenario (each: every connection count, live and recorded, nginx and livegate)")
+	flag.StringVar(&o.profile, "profile", "", "a directory for livegate's CPU profiles (segments: the first round's runs; keys: the run)")
 	flag.StringVar(&o.work, "dir", "", "working directory (default: a new temporary one)")
 	flag.StringVar(&clipPath, "clip", "", "an FLV clip to publish in a loop (default: 6 s of 720p30 at 4 Mb/s made with ffmpeg, as OBS sends; testdata/clip.flv without ffmpeg)")
 	flag.IntVar(&readSize, "read", 0, "bytes a client reads of a segment per call (default: io.Copy's 8 KB)")
 	flag.Parse()
+	for _, c := range strings.Split(*conns, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(c))
+		if err != nil || n < 1 {
+			fmt.Fprintln(os.Stderr, "lgload: --conns: want connection counts like 200,1000")
+			os.Exit(2)
+		}
+		o.conns = append(o.conns, n)
+	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "lgload:", err)
 		os.Exit(1)
@@ -159,10 +185,22 @@ type server struct {
 	admin   string
 	logFile *os.File
 	stopped bool
+	pprof   string // its profiling listener (LIVEGATE_PPROF) with --profile
 }
 
-func startServer(o options, w *world) (*server, error) {
-	dir := o.work
+// serverConf is what differs between the servers lgload starts: the
+// scenarios of issue 16 each start their own, with a fresh ledger.
+type serverConf struct {
+	dir    string // its config, data and log
+	window int    // live window, in segments
+	extra  string // more livegate.yml, top level
+}
+
+func startServer(o options, w *world, sc serverConf) (*server, error) {
+	dir := sc.dir
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
 	s := &server{base: "http://" + freeAddr(), rtmp: freeAddr(), data: filepath.Join(dir, "data"), admin: "lgload-admin-token-0123456789"}
 	keyFile := filepath.Join(dir, "payee.key")
 	if err := crypto.SaveECDSA(keyFile, w.payee); err != nil {
@@ -172,7 +210,7 @@ func startServer(o options, w *world) (*server, error) {
 rtmp: %s
 rtsp: %s
 data: %s
-window: 6
+window: %d
 reconnectGrace: 0s
 chain: {rpc: %s, contract: "%s", key: %s, confirmations: 1, fromBlock: 1}
 admin: {token: %s}
@@ -181,10 +219,11 @@ streams:
   - {name: paid, key: paid-stream-key, pricePerSecond: "%d", ladder: []}
   - {name: free, key: free-stream-key, ladder: []}
   - {name: tx, key: tx-stream-key}
-`, strings.TrimPrefix(s.base, "http://"), s.rtmp, freeAddr(), s.data, w.dev.URL, w.client.Address.Hex(), keyFile, s.admin, pricePerSecond)
+`, strings.TrimPrefix(s.base, "http://"), s.rtmp, freeAddr(), s.data, sc.window, w.dev.URL, w.client.Address.Hex(), keyFile, s.admin, pricePerSecond)
 	for i := range whipPublishers {
 		cfg += fmt.Sprintf("  - {name: w%d, key: whip-stream-key-%d, ladder: []}\n", i, i)
 	}
+	cfg += sc.extra
 	path := filepath.Join(dir, "livegate.yml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		return nil, err
@@ -195,6 +234,10 @@ streams:
 	}
 	s.cmd = exec.Command(o.livegate, "serve", "--config", path)
 	s.cmd.Env = os.Environ() // LIVEGATE_PPROF=127.0.0.1:6060 profiles the server
+	if o.profile != "" {
+		s.pprof = freeAddr()
+		s.cmd.Env = append(s.cmd.Env, "LIVEGATE_PPROF="+s.pprof)
+	}
 	s.cmd.Stdout, s.cmd.Stderr = s.logFile, s.logFile
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", o.livegate, err)
@@ -227,9 +270,38 @@ func (s *server) stop() {
 	s.logFile.Close()
 }
 
+// onDisk stops the server, opens its ledger file and hands f the account
+// of each channel named (by its index in the world): what was durably
+// recorded.
+func (s *server) onDisk(w *world, channels []int, f func(i int, acc paywall.Account)) error {
+	s.stop()
+	l, err := paywall.OpenBoltLedger(filepath.Join(s.data, "ledger.db"))
+	if err != nil {
+		return err
+	}
+	defer func() { _ = l.Close() }()
+	for _, i := range channels {
+		f(i, l.Account(w.channels[i]))
+	}
+	return nil
+}
+
+// encodeClip encodes 6 s of test pattern and tone at 30 fps, 2 s GOPs,
+// video at a constant kbit/s, as an FLV file.
+func encodeClip(out, size string, video, audio int) error {
+	v := strconv.Itoa(video) + "k"
+	return exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+		"-f", "lavfi", "-i", "testsrc2=size="+size+":rate=30", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+		"-t", "6", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", v, "-maxrate", v, "-bufsize", strconv.Itoa(2*video)+"k",
+		"-g", "60", "-keyint_min", "60", "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", strconv.Itoa(audio)+"k", "-f", "flv", out).Run()
+}
+
 // rss is the server's resident memory, from /proc.
-func (s *server) rss() int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+func (s *server) rss() int64 { return pidRSS(s.cmd.Process.Pid) }
+
+// pidRSS is a process's resident memory, from /proc.
+func pidRSS(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
@@ -249,11 +321,7 @@ func (s *server) rss() int64 {
 // testdata clip (and says so).
 func makeClip(dir string) string {
 	out := filepath.Join(dir, "clip720.flv")
-	err := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-		"-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-		"-t", "6", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "4000k", "-maxrate", "4000k", "-bufsize", "8000k",
-		"-g", "60", "-keyint_min", "60", "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-f", "flv", out).Run()
-	if err != nil {
+	if err := encodeClip(out, "1280x720", 4000, 128); err != nil {
 		fmt.Printf("lgload: no ffmpeg (%v): publishing testdata/clip.flv (640x360, 300 kb/s)\n", err)
 		return ""
 	}
@@ -270,14 +338,22 @@ func run(o options) error {
 		defer os.RemoveAll(dir)
 		o.work = dir
 	}
-	if clipPath == "" {
+	if err := os.MkdirAll(o.work, 0o700); err != nil {
+		return err
+	}
+	chosen := map[string]bool{}
+	for _, s := range strings.Split(o.scenario, ",") {
+		chosen[strings.TrimSpace(s)] = true
+	}
+	want := func(s string) bool { return chosen["all"] || chosen[s] }
+	if clipPath == "" && (want("throughput") || want("viewers") || want("renditions") || want("whip") || want("topups") || want("segments") || want("keys")) {
 		clipPath = makeClip(o.work)
 	}
 	ctx := context.Background()
-	want := func(s string) bool { return o.scenario == "all" || o.scenario == s }
-	n := o.clients * 2
-	if want("viewers") {
-		n = max(n, o.viewers)
+	raiseFileLimit()
+	n := o.clients*2 + 1
+	if want("viewers") || want("audience") {
+		n = max(n, o.viewers+1)
 	}
 	fmt.Printf("lgload: %d CPUs, Go %s; opening %d channels on a dev chain...\n", runtime.NumCPU(), runtime.Version(), n)
 	t0 := time.Now()
@@ -287,12 +363,39 @@ func run(o options) error {
 	}
 	defer func() { _ = w.dev.Close() }()
 	fmt.Printf("lgload: chain ready in %v\n", time.Since(t0).Round(time.Millisecond))
-	srv, err := startServer(o, w)
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	if want("throughput") || want("viewers") || want("renditions") || want("whip") || want("topups") {
+		if err := shared(ctx, o, w, want); err != nil {
+			return err
+		}
+	}
+	// Issue 16's scenarios: each on a server of its own.
+	if want("segments") {
+		if err := segments(o, w); err != nil {
+			return err
+		}
+	}
+	if want("keys") {
+		if err := keys(ctx, o, w); err != nil {
+			return err
+		}
+	}
+	if want("audience") {
+		if err := audience(o, w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// shared runs the scenarios before issue 16's, one after the other on
+// one server.
+func shared(ctx context.Context, o options, w *world, want func(string) bool) error {
+	srv, err := startServer(o, w, serverConf{dir: o.work, window: 6})
 	if err != nil {
 		return err
 	}
 	defer srv.stop() // stop is idempotent
-	slog.SetDefault(slog.New(slog.DiscardHandler))
 	if want("throughput") {
 		if err := throughput(ctx, o, w, srv); err != nil {
 			return err
@@ -319,18 +422,14 @@ func run(o options) error {
 			return err
 		}
 		// Durably recorded: stop the server and read its ledger from disk.
-		srv.stop()
-		l, err := paywall.OpenBoltLedger(filepath.Join(srv.data, "ledger.db"))
-		if err != nil {
-			return err
-		}
-		defer func() { _ = l.Close() }()
 		short := 0
-		for i, amount := range acked {
-			acc := l.Account(w.channels[i])
-			if acc.Paid().Cmp(big.NewInt(amount)) < 0 {
+		err = srv.onDisk(w, slices.Collect(maps.Keys(acked)), func(i int, acc paywall.Account) {
+			if acc.Paid().Cmp(big.NewInt(acked[i])) < 0 {
 				short++
 			}
+		})
+		if err != nil {
+			return err
 		}
 		fmt.Printf("ledger on disk after stopping the server: %d of %d channels hold their last acknowledged voucher\n", len(acked)-short, len(acked))
 	}

@@ -38,6 +38,25 @@ func publish(addr, key string, loops int, paced bool, stop <-chan struct{}) erro
 	if err != nil {
 		return err
 	}
+	return publishTags(tags, addr, key, loops, paced, stop)
+}
+
+// goLive publishes tags in real time, in a loop, until the function it
+// returns is called (once or more).
+func goLive(tags []testmedia.Tag, addr, key string) (stop func()) {
+	done := make(chan struct{})
+	pubErr := make(chan error, 1)
+	go func() { pubErr <- publishTags(tags, addr, key, 10_000, true, done) }()
+	return sync.OnceFunc(func() {
+		close(done)
+		if err := <-pubErr; err != nil {
+			fmt.Fprintln(os.Stderr, "lgload: the publisher of "+key+":", err)
+		}
+	})
+}
+
+// publishTags pushes a clip's tags loops times (as publish does).
+func publishTags(tags []testmedia.Tag, addr, key string, loops int, paced bool, stop <-chan struct{}) error {
 	span := tags[len(tags)-1].Timestamp + 34 // ms, one frame past the last tag
 	p, err := testmedia.Dial(addr, "live", key)
 	if err != nil {
@@ -121,6 +140,10 @@ func (w *world) voucherHeader(i int, amount *big.Int) string {
 }
 
 func postJSON(u, bearer string, body []byte) (int, map[string]any, error) {
+	return postJSONVia(client, u, bearer, body)
+}
+
+func postJSONVia(client *http.Client, u, bearer string, body []byte) (int, map[string]any, error) {
 	req, _ := http.NewRequest(http.MethodPost, u, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if bearer != "" {
@@ -421,15 +444,11 @@ func topups(ctx context.Context, o options, w *world, srv *server) (map[int]int6
 func viewers(ctx context.Context, o options, w *world, srv *server) error {
 	n := o.viewers
 	fmt.Printf("\n== viewers: %d paying viewers for %v on a live stream\n", n, o.watchTime)
-	stop := make(chan struct{})
-	pubErr := make(chan error, 1)
-	go func() { pubErr <- publish(srv.rtmp, "paid-stream-key", 1000, true, stop) }()
-	defer func() {
-		close(stop)
-		if err := <-pubErr; err != nil {
-			fmt.Fprintln(os.Stderr, "lgload: the paid stream's publisher:", err)
-		}
-	}()
+	tags, err := clipTags()
+	if err != nil {
+		return err
+	}
+	defer goLive(tags, srv.rtmp, "paid-stream-key")()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		code, _, _, _ := fetch(srv.base + "/live/paid/source/index.m3u8")
@@ -523,6 +542,10 @@ func viewers(ctx context.Context, o options, w *world, srv *server) error {
 }
 
 func fetchBody(u string) (int, []byte, error) {
+	return fetchBodyVia(client, u)
+}
+
+func fetchBodyVia(client *http.Client, u string) (int, []byte, error) {
 	resp, err := client.Get(u)
 	if err != nil {
 		return 0, nil, err
