@@ -245,6 +245,7 @@ func cacheConf(dir, origin string, keepalive int, nopush bool) string {
             proxy_cache_valid 200 10m;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
+            proxy_set_header X-Forwarded-For $remote_addr;
             access_log ` + filepath.Join(dir, "nginx", "segments.log") + ` origin buffer=256k flush=1s;
         }
         location / {
