@@ -157,11 +157,14 @@ type wrkResult struct {
 	// server idle, other tenants, interrupts too), stolen by the
 	// hypervisor
 	serverCores, wrkCores, busyCores, stolen float64
+	// TCP segments sent and retransmitted machine-wide, per request (on
+	// loopback a segment is up to 64 KB: how finely the bytes were cut)
+	segs, retrans float64
 }
 
 func (r wrkResult) String() string {
-	return fmt.Sprintf("%6.0f req/s %5.2f GB/s  p50 %-9v p99 %-9v errors %d  CPU µs/req: server %.0f, wrk %.0f  cores: server %.2f, wrk %.2f, machine %.2f, stolen %.2f",
-		r.rps, r.transferGB, r.p50, r.p99, r.errors, r.cpu, r.wrk, r.serverCores, r.wrkCores, r.busyCores, r.stolen)
+	return fmt.Sprintf("%6.0f req/s %5.2f GB/s  p50 %-9v p99 %-9v errors %d  CPU µs/req: server %.0f, wrk %.0f  cores: server %.2f, wrk %.2f, machine %.2f, stolen %.2f  TCP segments/req %.1f, retransmitted %.2f",
+		r.rps, r.transferGB, r.p50, r.p99, r.errors, r.cpu, r.wrk, r.serverCores, r.wrkCores, r.busyCores, r.stolen, r.segs, r.retrans)
 }
 
 func meanWrk(rs []wrkResult) wrkResult {
@@ -187,6 +190,7 @@ func runWrk(u string, conns int, d time.Duration, pids func() []int, pprofAddr, 
 		before[p] = procCPU(p)
 	}
 	busy0, steal0, _ := machineCPU()
+	out0, re0 := tcpSegments()
 	start := time.Now()
 	cmd := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+d.String(), "--latency", u)
 	var out bytes.Buffer
@@ -212,6 +216,7 @@ func runWrk(u string, conns int, d time.Duration, pids func() []int, pprofAddr, 
 		cpu += procCPU(p) - before[p]
 	}
 	busy1, steal1, _ := machineCPU()
+	out1, re1 := tcpSegments()
 	took := time.Since(start).Seconds()
 	r, err := parseWrk(out.String())
 	if err != nil {
@@ -223,7 +228,38 @@ func runWrk(u string, conns int, d time.Duration, pids func() []int, pprofAddr, 
 	r.serverCores, r.wrkCores = cpu.Seconds()/took, wrkCPU.Seconds()/took
 	r.busyCores = float64(busy1-busy0) / 100 / took
 	r.stolen = float64(steal1-steal0) / 100 / took
+	r.segs, r.retrans = float64(out1-out0)/reqs, float64(re1-re0)/reqs
 	return r, nil
+}
+
+// tcpSegments is the machine's TCP OutSegs and RetransSegs counters, from
+// /proc/net/snmp.
+func tcpSegments() (out, retrans int64) {
+	b, err := os.ReadFile("/proc/net/snmp")
+	if err != nil {
+		return 0, 0
+	}
+	var names []string
+	for line := range strings.Lines(string(b)) {
+		f := strings.Fields(line)
+		if len(f) == 0 || f[0] != "Tcp:" {
+			continue
+		}
+		if names == nil {
+			names = f
+			continue
+		}
+		for i := 1; i < len(f) && i < len(names); i++ {
+			v, _ := strconv.ParseInt(f[i], 10, 64)
+			switch names[i] {
+			case "OutSegs":
+				out = v
+			case "RetransSegs":
+				retrans = v
+			}
+		}
+	}
+	return out, retrans
 }
 
 // parseWrk reads wrk's report: Requests/sec, the latency distribution
