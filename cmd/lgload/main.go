@@ -13,10 +13,21 @@
 //	topups      vouchers per second through POST /pay/{stream}/voucher,
 //	            then checked on disk
 //
-//	go run ./cmd/lgload --livegate ./bin/livegate [--scenario all] [--viewers 2000]
+// and issue 16's, each on a livegate serve of its own:
 //
-// It starts everything itself and prints a report; BENCHMARKS.md records
-// its figures.
+//	segments    an encrypted live and a recorded segment from livegate and
+//	            from an nginx serving the same bytes, wrk side by side
+//	keys        first-time paid keys per second, the ledger's spent
+//	            checked on disk against the prices of the keys sold
+//	audience    N paying viewers, each from its own loopback address,
+//	            through an nginx proxy_cache in front of livegate: errors,
+//	            key latency, origin requests per segment, memory
+//
+//	go run ./cmd/lgload --livegate ./bin/livegate [--scenario all|name,name] [--viewers 2000]
+//
+// It starts everything itself (nginx and wrk from the system for
+// segments and audience) and prints a report; BENCHMARKS.md records its
+// figures.
 package main
 
 import (
