@@ -56,7 +56,7 @@ func audience(o options, w *world) error {
 		return err
 	}
 	defer srv.stop()
-	ngx, err := startNginx(filepath.Join(dir, "nginx"), cacheConf(dir, strings.TrimPrefix(srv.base, "http://"), o.keepalive, o.nopush))
+	ngx, err := startNginx(filepath.Join(dir, "nginx"), cacheConf(dir, strings.TrimPrefix(srv.base, "http://"), o.keepalive, o.nopush, o.segNopush))
 	if err != nil {
 		return err
 	}
@@ -66,6 +66,9 @@ func audience(o options, w *world) error {
 		upstream = fmt.Sprintf("with an upstream block holding %d idle connections to livegate", o.keepalive)
 	}
 	upstream += fmt.Sprintf(", sendfile on, tcp_nopush %v", map[bool]string{true: "on", false: "off"}[o.nopush])
+	if o.segNopush {
+		upstream += " (off in the segment location)"
+	}
 	fmt.Printf("\n== audience: %d paying viewers for %v (arriving over %v) through nginx proxy_cache %s\n", n, o.watchTime, o.arrive, upstream)
 	stopPublisher := goLive(tags, srv.rtmp, "paid-stream-key")
 	defer stopPublisher()
@@ -223,8 +226,9 @@ func audience(o options, w *world) error {
 // address ("-" when the cache answered). keepalive > 0 adds an upstream
 // block holding that many idle connections to livegate. nopush sets
 // tcp_nopush for the http block, as Debian's nginx.conf does around the
-// snippet (sendfile on; tcp_nopush on).
-func cacheConf(dir, origin string, keepalive int, nopush bool) string {
+// snippet (sendfile on; tcp_nopush on); segNopush sets it off in the
+// segment location.
+func cacheConf(dir, origin string, keepalive int, nopush, segNopush bool) string {
 	upstream, pass := "", origin
 	if nopush {
 		upstream = "    tcp_nopush on;\n"
@@ -232,6 +236,10 @@ func cacheConf(dir, origin string, keepalive int, nopush bool) string {
 	if keepalive > 0 {
 		upstream += fmt.Sprintf("    upstream livegate_origin { server %s; keepalive %d; }\n", origin, keepalive)
 		pass = "livegate_origin"
+	}
+	segment := ""
+	if segNopush {
+		segment = "\n            tcp_nopush off;"
 	}
 	return upstream + `    log_format origin '$upstream_cache_status $status $uri $upstream_addr';
     proxy_cache_path ` + filepath.Join(dir, "cache") + ` levels=1:2 keys_zone=livegate:10m max_size=2g inactive=10m use_temp_path=off;
@@ -242,7 +250,7 @@ func cacheConf(dir, origin string, keepalive int, nopush bool) string {
             proxy_cache livegate;
             proxy_cache_lock on;
             proxy_cache_lock_timeout 5s;
-            proxy_cache_valid 200 10m;
+            proxy_cache_valid 200 10m;` + segment + `
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_set_header X-Forwarded-For $remote_addr;

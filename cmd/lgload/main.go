@@ -77,6 +77,7 @@ type options struct {
 	arrive    time.Duration
 	keepalive int
 	nopush    bool
+	segNopush bool
 }
 
 func main() {
@@ -92,6 +93,7 @@ func main() {
 	flag.DurationVar(&o.arrive, "arrive", 20*time.Second, "over how long the audience scenario's viewers arrive")
 	flag.IntVar(&o.keepalive, "keepalive", 0, "audience: idle connections nginx keeps to livegate in an upstream block (0: the snippet as `livegate dev` prints it, none)")
 	flag.BoolVar(&o.nopush, "nopush", true, "audience: tcp_nopush in nginx's http block (Debian's nginx.conf sets it around conf.d)")
+	flag.BoolVar(&o.segNopush, "segnopush", false, "audience: tcp_nopush off in the segment location (what the dev snippet could carry against Debian's tcp_nopush on)")
 	conns := flag.String("conns", "200,1000", "wrk connection counts in the segments scenario")
 	flag.DurationVar(&o.wrkTime, "wrktime", 10*time.Second, "length of each wrk run in the segments scenario")
 	flag.IntVar(&o.wrkRounds, "wrkrounds", 3, "rounds of the segments scenario (each: every connection count, live and recorded, nginx and livegate)")
