@@ -158,7 +158,7 @@ func (o *Origin) liveSegment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", segmentType)
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(seg.Data))
+	corked(r, func() { http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(seg.Data)) })
 }
 
 // release decides whether a segment goes out, and how caches may keep
@@ -362,7 +362,7 @@ func (o *Origin) vodSegment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", segmentType)
-	http.ServeContent(w, r, "", time.Time{}, f)
+	corked(r, func() { http.ServeContent(w, r, "", time.Time{}, f) })
 }
 
 // alignToSource lists a rendition's recorded segments against the

@@ -373,10 +373,14 @@ func rtspPublishURL(base string, s devStreamInfo) string {
 func nginxSnippet(origin, listen string) string {
 	host := strings.TrimPrefix(origin, "http://")
 	return `proxy_cache_path /var/cache/nginx/livegate levels=1:2 keys_zone=livegate:10m max_size=2g inactive=10m use_temp_path=off;
+upstream livegate_origin {
+    server ` + host + `;
+    keepalive 64;   # without it, every key and playlist costs a new connection to the origin
+}
 server {
     listen ` + listen + `;
     location ~ \.ts$ {
-        proxy_pass http://` + host + `;
+        proxy_pass http://livegate_origin;
         proxy_cache livegate;
         proxy_cache_lock on;
         proxy_cache_lock_timeout 5s;
@@ -384,13 +388,14 @@ server {
         proxy_http_version 1.1;
         proxy_set_header Connection "";
         proxy_set_header X-Forwarded-For $remote_addr;
+        tcp_nopush off;   # Debian turns it on: cached segments then wait ~40 ms on a kept-alive connection
     }
     location / {
         # playlists, keys, the pay API, pages: never cached (livegate marks
         # them no-cache, private or no-store); with trustedProxies: [this
         # nginx's address] in livegate's config, each viewer is charged by
         # its own address, not nginx's
-        proxy_pass http://` + host + `;
+        proxy_pass http://livegate_origin;
         proxy_buffering off;
         proxy_http_version 1.1;
         proxy_set_header Connection "";

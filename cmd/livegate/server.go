@@ -132,7 +132,8 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	s.http = &http.Server{
-		Handler: mux,
+		Handler:     mux,
+		ConnContext: hls.ConnContext, // segments are sent corked
 		// Every request, body included, is read within ReadTimeout: a
 		// client trickling a body a byte at a time holds its socket no
 		// longer (no handler here reads a body of more than a few KB).

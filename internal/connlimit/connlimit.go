@@ -191,3 +191,7 @@ func HTTPRefusal(c net.Conn, reason string) {
 	_, _ = c.Write([]byte("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nRetry-After: 10\r\nContent-Length: " +
 		strconv.Itoa(len(body)) + "\r\n\r\n" + body))
 }
+
+// NetConn is the connection underneath, for socket options (as
+// tls.Conn.NetConn).
+func (c *conn) NetConn() net.Conn { return c.Conn }
