@@ -17,6 +17,7 @@ import (
 // (a recorder) just runs.
 func TestCorkedReachesTheSocket(t *testing.T) {
 	during, after := -1, -1
+	done := make(chan struct{})
 	corkOf := func(r *http.Request) int {
 		raw, err := socketOf(r).(syscall.Conn).SyscallConn()
 		if err != nil {
@@ -32,6 +33,7 @@ func TestCorkedReachesTheSocket(t *testing.T) {
 			_, _ = w.Write(make([]byte, 100_000))
 		})
 		after = corkOf(r)
+		close(done)
 	}))
 	srv.Listener = &connlimit.Listener{Listener: srv.Listener, Name: "test", PerClient: 4}
 	srv.Config.ConnContext = ConnContext
@@ -42,6 +44,7 @@ func TestCorkedReachesTheSocket(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	<-done // the handler reads the option after the client has the body
 	if during != 1 || after != 0 {
 		t.Errorf("TCP_CORK while sending %d, after %d; want 1, 0", during, after)
 	}
