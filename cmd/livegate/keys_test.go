@@ -121,3 +121,28 @@ func forgedSignature(t *testing.T, w *paidWorld) string {
 	}
 	return w.channels[0].Hex() + ":20000:" + hexutil.Encode(v.Signature)
 }
+
+// TestKeysPreview: a stream's free preview is given on keys: the first
+// seconds' keys cost nothing, the next are charged, and a preview key
+// replayed from the recording is not charged either.
+func TestKeysPreview(t *testing.T) {
+	dir := t.TempDir()
+	w := newPaidWorld(t, dir, 1, 1_000_000)
+	e := startE2EWith(t, filepath.Join(dir, "data"), func(c *Config) {
+		w.configure(c)
+		c.Streams[0].PreviewSeconds = 4
+	})
+	e.publishClip("demo")
+	rec := e.recordings("demo").Recordings[0].ID
+	var s session
+	if code, msg := post(t, e.base+"/pay/demo/session", "", w.voucherJSON(0, 10_000), &s); code != 200 {
+		t.Fatalf("session: %d %s", code, msg)
+	}
+	key := func(n string) string { return e.base + "/key/demo/" + rec + "/" + n + "?token=" + url.QueryEscape(s.Token) }
+	for _, c := range []struct{ n, spent string }{{"0", "0"}, {"1", "0"}, {"2", "2015"}, {"0", "2015"}, {"1", "2015"}} {
+		resp, body := getWith(t, key(c.n))
+		if resp.StatusCode != 200 || len(body) != 16 || resp.Header.Get("Livegate-Spent") != c.spent {
+			t.Errorf("key %s: %d, %d bytes, spent %q, want %s", c.n, resp.StatusCode, len(body), resp.Header.Get("Livegate-Spent"), c.spent)
+		}
+	}
+}
