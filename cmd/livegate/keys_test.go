@@ -138,7 +138,9 @@ func TestKeysPreview(t *testing.T) {
 	if code, msg := post(t, e.base+"/pay/demo/session", "", w.voucherJSON(0, 10_000), &s); code != 200 {
 		t.Fatalf("session: %d %s", code, msg)
 	}
-	key := func(n string) string { return e.base + "/key/demo/" + rec + "/" + n + "?token=" + url.QueryEscape(s.Token) }
+	key := func(n string) string {
+		return e.base + "/key/demo/" + rec + "/" + n + "?token=" + url.QueryEscape(s.Token)
+	}
 	for _, c := range []struct{ n, spent string }{{"0", "0"}, {"1", "0"}, {"2", "2015"}, {"0", "2015"}, {"1", "2015"}} {
 		resp, body := getWith(t, key(c.n))
 		if resp.StatusCode != 200 || len(body) != 16 || resp.Header.Get("Livegate-Spent") != c.spent {
