@@ -50,6 +50,7 @@ type Segmenter struct {
 	emit    func(*Segment)
 
 	buf        *bytes.Buffer
+	out        redirect // the writer writes here: buf, whichever segment it is
 	w          *mpegts.Writer
 	vt, at     *mpegts.Track
 	open       bool
@@ -127,21 +128,34 @@ func (s *Segmenter) cut(at time.Duration) error {
 		size = s.buf.Cap()
 	}
 	s.buf = bytes.NewBuffer(make([]byte, 0, size))
-	// Fresh tracks each segment: the writer marks the one carrying PCR.
-	s.vt = &mpegts.Track{Codec: &mpegtscodecs.H264{}}
-	tracks := []*mpegts.Track{s.vt}
-	if s.tracks.Audio != nil {
-		s.at = &mpegts.Track{Codec: &mpegtscodecs.MPEG4Audio{Config: s.tracks.Audio.Config}}
-		tracks = append(tracks, s.at)
-	}
-	s.w = &mpegts.Writer{W: s.buf, Tracks: tracks}
-	if err := s.w.Initialize(); err != nil {
-		return fmt.Errorf("mpeg-ts writer: %w", err)
+	s.out.to = s.buf
+	if s.w == nil {
+		// One writer for the whole publication, its output moved to each
+		// new segment's buffer: every PID's continuity counter runs on
+		// across segments, as in one continuous stream, so a player
+		// reading the playlist as one stream (ffmpeg) sees no packet
+		// lost at each boundary. The writer repeats PAT and PMT at each
+		// keyframe, so every segment still starts with them.
+		s.vt = &mpegts.Track{Codec: &mpegtscodecs.H264{}}
+		tracks := []*mpegts.Track{s.vt}
+		if s.tracks.Audio != nil {
+			s.at = &mpegts.Track{Codec: &mpegtscodecs.MPEG4Audio{Config: s.tracks.Audio.Config}}
+			tracks = append(tracks, s.at)
+		}
+		s.w = &mpegts.Writer{W: &s.out, Tracks: tracks}
+		if err := s.w.Initialize(); err != nil {
+			return fmt.Errorf("mpeg-ts writer: %w", err)
+		}
 	}
 	s.open = true
 	s.start, s.end = at, at
 	return nil
 }
+
+// redirect is the writer's output: the buffer of the segment being cut.
+type redirect struct{ to *bytes.Buffer }
+
+func (r *redirect) Write(p []byte) (int, error) { return r.to.Write(p) }
 
 func (s *Segmenter) finish(end time.Duration) {
 	if end <= s.start {

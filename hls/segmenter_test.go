@@ -166,3 +166,47 @@ func TestSegmenterLongTargetIsNotMissingKeyframes(t *testing.T) {
 		t.Errorf("%d segments, first %v", len(segs), segs[0].Duration)
 	}
 }
+
+// Segments of one publication are one continuous transport stream cut at
+// keyframes: every PID's continuity counter runs on from one segment into
+// the next (a player reading the playlist as one stream sees no packet
+// lost at a boundary), and every segment still opens with PAT and PMT, so
+// each decodes on its own.
+func TestSegmenterContinuityCountersRunAcrossSegments(t *testing.T) {
+	s, segs := collect(t, true, 2*time.Second)
+	feed(t, s, synth(time.Second, 9*time.Second, time.Second, true))
+	s.Flush()
+	if len(*segs) < 3 {
+		t.Fatalf("got %d segments, want at least 3", len(*segs))
+	}
+	last := map[uint16]byte{} // PID -> continuity counter of its last packet with a payload
+	for i, seg := range *segs {
+		if len(seg.Data) == 0 || len(seg.Data)%188 != 0 {
+			t.Fatalf("segment %d: %d bytes, not whole packets", i, len(seg.Data))
+		}
+		if pid := uint16(seg.Data[1]&0x1f)<<8 | uint16(seg.Data[2]); pid != 0 {
+			t.Errorf("segment %d opens with PID %d, want the PAT (0)", i, pid)
+		}
+		first := map[uint16]bool{}
+		for off := 0; off < len(seg.Data); off += 188 {
+			p := seg.Data[off : off+188]
+			pid := uint16(p[1]&0x1f)<<8 | uint16(p[2])
+			cc, payload := p[3]&0x0f, p[3]&0x10 != 0
+			if !payload {
+				continue
+			}
+			if prev, ok := last[pid]; ok && cc != (prev+1)&0x0f {
+				where := "within"
+				if !first[pid] {
+					where = "across the boundary into"
+				}
+				t.Fatalf("PID %d: continuity counter %d after %d, %s segment %d", pid, cc, prev, where, i)
+			}
+			first[pid] = true
+			last[pid] = cc
+		}
+		if _, err := testmedia.DemuxTS(seg.Data); err != nil {
+			t.Errorf("segment %d alone: %v", i, err)
+		}
+	}
+}
