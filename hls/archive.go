@@ -491,10 +491,8 @@ func readJournal(dir string) (RenditionInfo, []SegmentInfo, error) {
 func (r *Recording) view() (summary, []RenditionInfo, map[string][]SegmentInfo, bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if !r.loaded {
-		if err := r.loadJournals(); err != nil {
-			return summary{}, nil, nil, false, err
-		}
+	if err := r.load(); err != nil {
+		return summary{}, nil, nil, false, err
 	}
 	if r.active {
 		r.summarize()
@@ -510,8 +508,18 @@ func (r *Recording) view() (summary, []RenditionInfo, map[string][]SegmentInfo, 
 // its keys (a priced stream's, recorded since keys were sold rather than
 // segments).
 func (r *Recording) Encrypted() bool {
-	_, rends, _, _, err := r.view()
-	return err == nil && len(rends) > 0 && rends[0].Key != ""
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.load() == nil && len(r.renditions) > 0 && r.renditions[0].Key != ""
+}
+
+// load reads the journals the first time a finished recording is asked
+// for. Call with r.mu held.
+func (r *Recording) load() error {
+	if r.loaded {
+		return nil
+	}
+	return r.loadJournals()
 }
 
 // RecordingSummary describes a recording in listings.

@@ -133,6 +133,14 @@ func (s *Stream) transcodeOne(j transcodeJob) {
 	if s.opts.OnTranscoded != nil {
 		s.opts.OnTranscoded(s.Name, time.Since(j.queued), err == nil)
 	}
+	// Encrypted before the lock: readers of the stream never wait for it.
+	sealed := make([][]byte, len(outs))
+	for i, o := range outs {
+		var serr error
+		if sealed[i], serr = s.seal(o.Name, j.seg.Recording, j.seg.Seq, o.Data); serr != nil {
+			s.log.Error("transcode: rendition segment not published: cannot derive its key", "rendition", o.Name, "seq", j.seg.Seq, "err", serr)
+		}
+	}
 	s.mu.Lock()
 	live := s.pending[j.seg.Seq] // not given up on as late
 	delete(s.pending, j.seg.Seq)
@@ -142,8 +150,8 @@ func (s *Stream) transcodeOne(j transcodeJob) {
 		outs = nil
 	}
 	var appends []func()
-	for _, o := range outs {
-		if !ValidName(o.Name) || o.Name == SourceRendition {
+	for i, o := range outs {
+		if !ValidName(o.Name) || o.Name == SourceRendition || sealed[i] == nil {
 			continue
 		}
 		info, ok := s.rinfo[o.Name]
@@ -157,12 +165,7 @@ func (s *Stream) transcodeOne(j transcodeJob) {
 			s.rorder = append(s.rorder, o.Name)
 			s.renditions[o.Name] = &window{}
 		}
-		data, err := s.seal(o.Name, j.seg.Recording, j.seg.Seq, o.Data)
-		if err != nil {
-			s.log.Error("transcode: rendition segment not published: cannot derive its key", "rendition", o.Name, "seq", j.seg.Seq, "err", err)
-			continue
-		}
-		r := &Segment{Seq: j.seg.Seq, Start: j.seg.Start, Duration: j.seg.Duration, Data: data,
+		r := &Segment{Seq: j.seg.Seq, Start: j.seg.Start, Duration: j.seg.Duration, Data: sealed[i],
 			Discontinuity: j.seg.Discontinuity, Time: j.seg.Time, Recording: j.seg.Recording}
 		if live {
 			s.renditions[o.Name].add(r, 2*s.opts.Window)

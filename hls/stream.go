@@ -300,23 +300,20 @@ func (s *Stream) add(p *publication, seg *Segment) {
 	clear := seg.Data
 	if rec != nil {
 		seg.Recording = rec.ID
-		sealed, err := s.seal(SourceRendition, rec.ID, seg.Seq, clear)
-		if err != nil {
-			// Never publish a priced segment in the clear: the segment is
-			// lost, its number given to the next (playlists number their
-			// segments consecutively), which follows a discontinuity.
-			s.log.Error("segment not published: cannot derive its key", "seq", seg.Seq, "err", err)
-			s.nextSeq--
-			s.disc = true
-			s.mu.Unlock()
-			return
-		}
-		seg.Data = sealed
-	} else if s.opts.Keys != nil {
-		s.log.Error("segment not published: no recording to key it", "seq", seg.Seq)
+	}
+	// A priced segment without a recording has no key, and fails here too.
+	sealed, err := s.seal(SourceRendition, seg.Recording, seg.Seq, clear)
+	if err != nil {
+		// Never publish a priced segment in the clear: the segment is
+		// lost, its number given to the next (playlists number their
+		// segments consecutively), which follows a discontinuity.
+		s.log.Error("segment not published: cannot derive its key", "seq", seg.Seq, "err", err)
+		s.nextSeq--
+		s.disc = true
 		s.mu.Unlock()
 		return
 	}
+	seg.Data = sealed
 	s.source.add(seg, 2*s.opts.Window)
 	s.segments++
 	s.bytes += uint64(len(seg.Data))
