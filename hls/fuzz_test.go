@@ -121,7 +121,7 @@ func FuzzWithArgs(f *testing.F) {
 		0, kindLive, 0, &keyTags{stream: "demo", rendition: "source"})
 	f.Add(keyed, "token=abc", true)
 	f.Add(keyed, "token=abc", false)
-	f.Add(masterPlaylist([]variant{{RenditionInfo: RenditionInfo{Name: "source"}}}, ""), "token=x%20y", true)
+	f.Add(masterPlaylist([]variant{{RenditionInfo: RenditionInfo{Name: "source"}}}, "index.m3u8", ""), "token=x%20y", true)
 	f.Add([]byte("#EXT-X-KEY:METHOD=AES-128,URI=\"\nx.ts\r\n#EXT-X-KEY:URI=\"a\"\"b\"\n\n#\n"), "t=1", true)
 	f.Fuzz(func(t *testing.T, playlist []byte, args string, uris bool) {
 		if strings.ContainsAny(args, "\r\n\"") {

@@ -158,3 +158,30 @@ func Decrypt(key [KeySize]byte, iv [aes.BlockSize]byte, data []byte) ([]byte, er
 func KeyPath(stream, recording string, seq uint64) string {
 	return fmt.Sprintf("/key/%s/%s/%d", stream, recording, seq)
 }
+
+// A rendition's fMP4 segment and every one of its low-latency parts are
+// encrypted under the segment's key with one IV, FMP4IV: hls.js decrypts
+// every part with its segment's IV, whatever EXT-X-KEY tags stand between
+// the parts. So that no two messages start the same under one key and IV,
+// each begins with its own 16-byte block, a `free` box (which MP4 readers
+// skip) carrying the message's number: 0 for the whole segment, i+1 for
+// part i. That block, encrypted, is what the rest of the message chains
+// from, as a distinct IV would be. The IV differs from the rendition's
+// MPEG-TS segment's in its last byte.
+
+// FMP4IV is the IV of fMP4 segment seq of a rendition and of its parts.
+func FMP4IV(rendition string, seq uint64) [aes.BlockSize]byte {
+	iv := SegmentIV(rendition, seq)
+	iv[15] = 1
+	return iv
+}
+
+// freeBox is the first block of an fMP4 message: a 16-byte `free` box
+// numbering it.
+func freeBox(n uint64) []byte {
+	b := make([]byte, aes.BlockSize)
+	binary.BigEndian.PutUint32(b[:4], aes.BlockSize)
+	copy(b[4:8], "free")
+	binary.BigEndian.PutUint64(b[8:], n)
+	return b
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -57,6 +58,8 @@ func (o *Origin) Register(mux *http.ServeMux) {
 		o.Logger = slog.Default()
 	}
 	mux.HandleFunc("GET /live/{stream}/index.m3u8", cors(o.liveMaster))
+	mux.HandleFunc("GET /live/{stream}/ts.m3u8", cors(o.liveTSMaster))
+	mux.HandleFunc("GET /live/{stream}/{rendition}/ll.m3u8", cors(o.liveLLMedia))
 	mux.HandleFunc("GET /live/{stream}/{rendition}/index.m3u8", cors(o.liveMedia))
 	mux.HandleFunc("GET /live/{stream}/{rendition}/{segment}", cors(o.liveSegment))
 	mux.HandleFunc("GET /vod/{stream}/{$}", cors(o.vodList))
@@ -126,7 +129,20 @@ func (o *Origin) liveRendition(w http.ResponseWriter, r *http.Request) (*Stream,
 	return s, rv, true
 }
 
+// liveMaster is a LowLatency stream's low-latency master, or the MPEG-TS
+// one.
 func (o *Origin) liveMaster(w http.ResponseWriter, r *http.Request) {
+	if s, v, ok := o.liveView(w, r); ok {
+		body := v.master
+		if v.llMaster != nil {
+			body = v.llMaster
+		}
+		o.writePlaylist(w, r, s.Name, body, cacheLive, true)
+	}
+}
+
+// liveTSMaster is the MPEG-TS master, for players that want MPEG-TS.
+func (o *Origin) liveTSMaster(w http.ResponseWriter, r *http.Request) {
 	if s, v, ok := o.liveView(w, r); ok {
 		o.writePlaylist(w, r, s.Name, v.master, cacheLive, true)
 	}
@@ -139,6 +155,12 @@ func (o *Origin) liveMedia(w http.ResponseWriter, r *http.Request) {
 }
 
 func (o *Origin) liveSegment(w http.ResponseWriter, r *http.Request) {
+	if file := r.PathValue("segment"); strings.HasSuffix(file, ".m4s") || strings.HasSuffix(file, ".mp4") {
+		if s, ok := o.stream(w, r); ok {
+			o.liveLLObject(w, r, s)
+		}
+		return
+	}
 	s, rv, ok := o.liveRendition(w, r)
 	if !ok {
 		return
@@ -252,6 +274,16 @@ func (o *Origin) segmentDuration(s *Stream, recording string, seq uint64) (time.
 			return seg.Duration, true
 		}
 	}
+	if v := s.llSnapshot(SourceRendition); v != nil {
+		// A segment still being cut into parts is sold at the target
+		// duration: what it will last, unless its publisher leaves first.
+		if g := v.segment(seq); g != nil && g.Recording == recording {
+			if g.done() {
+				return g.Duration, true
+			}
+			return s.opts.Segment, true
+		}
+	}
 	rec := o.Archive.Recording(s.Name, recording)
 	if rec == nil || !rec.Encrypted() {
 		return 0, false
@@ -313,7 +345,7 @@ func (o *Origin) vodMaster(w http.ResponseWriter, r *http.Request) {
 	for _, ri := range rends {
 		vs = append(vs, measure(ri, entries[ri.Name]))
 	}
-	o.writePlaylist(w, r, s.Name, masterPlaylist(vs, ""), cacheFor(active), true)
+	o.writePlaylist(w, r, s.Name, masterPlaylist(vs, "index.m3u8", ""), cacheFor(active), true)
 }
 
 func (o *Origin) vodMedia(w http.ResponseWriter, r *http.Request) {
@@ -411,17 +443,26 @@ func alignToSource(src, rend []SegmentInfo) []SegmentInfo {
 	return out
 }
 
+// uriTags are the tags whose URI attribute names something under the
+// playlist: a part, a preload hint, an init section, another rendition's
+// playlist.
+var uriTags = [][]byte{[]byte("#EXT-X-PART:"), []byte("#EXT-X-PRELOAD-HINT:"), []byte("#EXT-X-MAP:"), []byte("#EXT-X-RENDITION-REPORT:")}
+
 // withArgs appends a query string to the URI of every EXT-X-KEY of a
-// playlist, and to every URI line (variant playlists, segments) when uris
-// is set.
+// playlist, and to every URI line (variant playlists, segments) and URI
+// attribute (uriTags) when uris is set.
 func withArgs(playlist []byte, args string, uris bool) []byte {
 	out := make([]byte, 0, len(playlist)+32*len(args))
 	for line := range bytes.Lines(playlist) {
 		trimmed := bytes.TrimRight(line, "\r\n")
-		if k, ok := bytes.CutPrefix(trimmed, []byte("#EXT-X-KEY:")); ok {
-			if i := bytes.Index(k, []byte(`URI="`)); i >= 0 {
-				if j := bytes.IndexByte(k[i+5:], '"'); j >= 0 {
-					end := len("#EXT-X-KEY:") + i + 5 + j
+		tag := bytes.HasPrefix(trimmed, []byte("#EXT-X-KEY:"))
+		for _, t := range uriTags {
+			tag = tag || uris && bytes.HasPrefix(trimmed, t)
+		}
+		if tag {
+			if i := bytes.Index(trimmed, []byte(`URI="`)); i >= 0 {
+				if j := bytes.IndexByte(trimmed[i+5:], '"'); j >= 0 {
+					end := i + 5 + j
 					out = append(out, trimmed[:end]...)
 					out = append(out, '?')
 					out = append(out, args...)

@@ -157,12 +157,12 @@ func measure(info RenditionInfo, segs []SegmentInfo) variant {
 	return v
 }
 
-// masterPlaylist lists renditions, each at "{name}/index.m3u8".
-func masterPlaylist(vs []variant, args string) []byte {
+// masterPlaylist lists renditions, each at "{name}/{media}".
+func masterPlaylist(vs []variant, media, args string) []byte {
 	p := m3u8.NewMasterPlaylist()
 	p.SetIndependentSegments(true)
 	for _, v := range vs {
-		uri := v.Name + "/index.m3u8"
+		uri := v.Name + "/" + media
 		if args != "" {
 			uri += "?" + args
 		}

@@ -133,12 +133,17 @@ func (s *Stream) transcodeOne(j transcodeJob) {
 	if s.opts.OnTranscoded != nil {
 		s.opts.OnTranscoded(s.Name, time.Since(j.queued), err == nil)
 	}
-	// Encrypted before the lock: readers of the stream never wait for it.
+	// Encrypted (and remuxed to fMP4 for low-latency playlists) before
+	// the lock: readers of the stream never wait for it.
 	sealed := make([][]byte, len(outs))
+	lls := make([]*llOut, len(outs))
 	for i, o := range outs {
 		var serr error
 		if sealed[i], serr = s.seal(o.Name, j.seg.Recording, j.seg.Seq, o.Data); serr != nil {
 			s.log.Error("transcode: rendition segment not published: cannot derive its key", "rendition", o.Name, "seq", j.seg.Seq, "err", serr)
+		}
+		if s.ll != nil && sealed[i] != nil {
+			lls[i] = s.llWhole(o.Name, j.seg, o.Data)
 		}
 	}
 	s.mu.Lock()
@@ -169,6 +174,14 @@ func (s *Stream) transcodeOne(j transcodeJob) {
 			Discontinuity: j.seg.Discontinuity, Time: j.seg.Time, Recording: j.seg.Recording}
 		if live {
 			s.renditions[o.Name].add(r, 2*s.opts.Window)
+			if lo := lls[i]; lo != nil {
+				st := s.llRend[o.Name]
+				if st == nil {
+					st = &llStore{}
+					s.llRend[o.Name] = st
+				}
+				st.add(lo.seg, lo.init, 2*s.opts.Window)
+			}
 		}
 		if archive {
 			rec, name := j.rec, o.Name
@@ -194,6 +207,27 @@ func (s *Stream) transcodeOne(j transcodeJob) {
 	s.mu.Lock()
 	s.jobDone(j.rec)
 	s.mu.Unlock()
+}
+
+// llOut is a rendition's segment remuxed to fMP4 and sealed.
+type llOut struct {
+	seg  *llSegment
+	init []byte
+}
+
+// llWhole remuxes a rendition's segment of source segment src to one
+// whole fMP4 segment, sealed, or nil (logged) when it cannot.
+func (s *Stream) llWhole(rendition string, src *Segment, ts []byte) *llOut {
+	init, data, err := remuxFMP4(ts)
+	if err == nil {
+		data, err = s.llSealer(rendition)(src.Recording, src.Seq, 0, data)
+	}
+	if err != nil {
+		s.log.Warn("transcode: rendition segment left out of the low-latency playlist", "rendition", rendition, "seq", src.Seq, "err", err)
+		return nil
+	}
+	return &llOut{init: init, seg: &llSegment{Seq: src.Seq, Recording: src.Recording, Time: src.Time,
+		Discontinuity: src.Discontinuity, Duration: src.Duration, Data: data}}
 }
 
 // resolved is the last source segment up to which the live renditions are

@@ -49,6 +49,7 @@ type Segmenter struct {
 	tracks  ingest.Tracks
 	emit    func(*Segment)
 
+	fm         *fmp4Muxer // low-latency parts, cut where the segments are (nil: none)
 	buf        *bytes.Buffer
 	out        redirect // the writer writes here: buf, whichever segment it is
 	w          *mpegts.Writer
@@ -81,6 +82,13 @@ func (s *Segmenter) WriteVideo(u *ingest.VideoUnit) error {
 		return fmt.Errorf("video timestamps went backwards (%v after %v)", u.DTS, s.lastDTS)
 	}
 	if u.IDR && (!s.open || u.PTS-s.start >= s.target-tolerance) {
+		if s.fm != nil {
+			// the parts first: the low-latency segment is whole before
+			// its MPEG-TS twin is published
+			if err := s.fm.cut(u); err != nil {
+				return err
+			}
+		}
 		if err := s.cut(u.PTS); err != nil {
 			return err
 		}
@@ -99,7 +107,13 @@ func (s *Segmenter) WriteVideo(u *ingest.VideoUnit) error {
 	}
 	s.lastDTS = u.DTS
 	s.end = max(s.end, u.PTS+s.frameDur)
-	return s.w.WriteH264(s.vt, ticks(u.PTS), ticks(u.DTS), u.NALUs)
+	if err := s.w.WriteH264(s.vt, ticks(u.PTS), ticks(u.DTS), u.NALUs); err != nil {
+		return err
+	}
+	if s.fm != nil {
+		return s.fm.videoUnit(u)
+	}
+	return nil
 }
 
 // WriteAudio adds AAC frames.
@@ -108,6 +122,9 @@ func (s *Segmenter) WriteAudio(u *ingest.AudioUnit) error {
 		return nil
 	}
 	s.end = max(s.end, u.PTS+time.Duration(len(u.AUs))*s.tracks.Audio.FrameDuration())
+	if s.fm != nil {
+		s.fm.audioUnit(u)
+	}
 	return s.w.WriteMPEG4Audio(s.at, ticks(u.PTS), u.AUs)
 }
 
@@ -116,6 +133,9 @@ func (s *Segmenter) WriteAudio(u *ingest.AudioUnit) error {
 func (s *Segmenter) Flush() {
 	if !s.open {
 		return
+	}
+	if s.fm != nil {
+		_ = s.fm.flush() // an error is a part lost from a publication that is over
 	}
 	s.finish(s.end)
 	s.open = false

@@ -58,6 +58,11 @@ type Options struct {
 	// last renditions (default: what one segment may take, max(8 s, 4 ×
 	// Segment) + 10 s).
 	TranscodeDrain time.Duration
+	// LowLatency adds low-latency HLS (llhls.go): fMP4 segments cut into
+	// parts of at most Part (default 200 ms), listed in ll.m3u8 playlists
+	// as they are made. The MPEG-TS playlists stay.
+	LowLatency bool
+	Part       time.Duration
 }
 
 func (o *Options) defaults() {
@@ -87,6 +92,21 @@ func (o *Options) defaults() {
 	if o.TranscodeDrain <= 0 {
 		o.TranscodeDrain = transcodeTimeout(o.Segment)
 	}
+	if o.Part <= 0 {
+		o.Part = 200 * time.Millisecond
+	}
+}
+
+// CheckPart says whether a part duration suits a segment duration: parts
+// of 100 ms to 1 s, shorter than the segments they cut.
+func CheckPart(part, segment time.Duration) error {
+	if part < 100*time.Millisecond || part > time.Second {
+		return fmt.Errorf("part %v is outside 100ms–1s", part)
+	}
+	if part >= segment {
+		return fmt.Errorf("part %v is not shorter than the segment (%v)", part, segment)
+	}
+	return nil
 }
 
 // SourceRendition names the untouched rendition, as published.
@@ -137,6 +157,12 @@ type Stream struct {
 	tcancel    context.CancelFunc
 	twDone     chan struct{}
 
+	// low-latency output (Options.LowLatency): the source's, with its
+	// own lock; the transcoded renditions', under mu.
+	ll      *llRendition
+	llRend  map[string]*llStore
+	changes notifier // wakes blocking playlist and part requests
+
 	view atomic.Pointer[view]
 }
 
@@ -153,6 +179,10 @@ func NewStream(name string, a *Archive, opts Options, logger *slog.Logger) *Stre
 	s.nextSeq = a.NextSeq(name)
 	s.nextStart = timelineStart
 	s.view.Store(&view{})
+	if opts.LowLatency {
+		s.ll = newLLRendition(s.llListing(SourceRendition, opts.Part), 2*opts.Window)
+		s.llRend = map[string]*llStore{}
+	}
 	if opts.Transcoder != nil {
 		s.startTranscoding()
 	}
@@ -175,6 +205,15 @@ func (s *Stream) Publish(info ingest.PublishInfo) (ingest.Publication, error) {
 		Name: SourceRendition, Codecs: info.Tracks.Codecs(),
 		Width: info.Tracks.Video.Width(), Height: info.Tracks.Video.Height(), FrameRate: info.Tracks.Video.FPS(),
 	}
+	p := &publication{stream: s, gen: s.gen + 1}
+	p.seg = NewSegmenter(info.Tracks, s.opts.Segment, s.opts.MaxSegment, p.onSegment)
+	if s.ll != nil {
+		fm, err := newFMP4Muxer(info.Tracks, s.opts.Part, p.onPart)
+		if err != nil {
+			return nil, fmt.Errorf("cannot cut %s into low-latency parts: %w", s.Name, err)
+		}
+		p.seg.fm, p.fm = fm, fm
+	}
 	if s.grace != nil {
 		s.grace.Stop()
 		s.grace = nil
@@ -195,13 +234,14 @@ func (s *Stream) Publish(info ingest.PublishInfo) (ingest.Publication, error) {
 		s.rec = rec
 		s.log.Info("recording", "recording", rec.ID)
 	}
+	if s.ll != nil {
+		s.ll.setEnded(false)
+	}
 	s.disc = len(s.source.segs) > 0
 	s.ended = false
 	s.info = rinfo
 	s.protocol, s.remote = info.Protocol, info.Remote
 	s.gen++
-	p := &publication{stream: s, gen: s.gen}
-	p.seg = NewSegmenter(info.Tracks, s.opts.Segment, s.opts.MaxSegment, p.onSegment)
 	s.pub = p
 	s.publishView()
 	return p, nil
@@ -279,6 +319,9 @@ func (s *Stream) endLocked() *Recording {
 	s.rec = nil
 	if len(s.source.segs) > 0 {
 		s.ended = true
+	}
+	if s.ll != nil {
+		s.ll.setEnded(true)
 	}
 	s.publishView()
 	if rec != nil {
@@ -396,16 +439,46 @@ func (s *Stream) publishView() {
 			v.renditions[name] = r
 			v.variants = append(v.variants, measure(s.rinfo[name], infos(r.segs)))
 		}
-		v.master = masterPlaylist(v.variants, "")
+		v.master = masterPlaylist(v.variants, "index.m3u8", "")
+		if s.ll != nil {
+			v.llMaster = masterPlaylist(v.variants, "ll.m3u8", "")
+			v.ll = map[string]*llSnap{}
+			for _, name := range s.rorder {
+				v.ll[name] = s.renderLLRendition(name, rkind == kindLiveEnded)
+			}
+		}
 	}
 	s.view.Store(v)
+	s.changes.notify()
 }
+
+// llListing shapes a rendition's low-latency playlist; part 0: whole
+// segments only.
+func (s *Stream) llListing(rendition string, part time.Duration) llListing {
+	return llListing{window: s.opts.Window, partSegs: 3, target: s.opts.Segment, part: part, keys: s.keyTags(rendition), rendition: rendition}
+}
+
+// llSnapshot is a rendition's low-latency output now, or nil.
+func (s *Stream) llSnapshot(rendition string) *llSnap {
+	if s.ll == nil {
+		return nil
+	}
+	if rendition == SourceRendition {
+		return s.ll.snap.Load()
+	}
+	return s.view.Load().ll[rendition]
+}
+
+// LowLatency says whether the stream has low-latency playlists.
+func (s *Stream) LowLatency() bool { return s.ll != nil }
 
 // view is an immutable snapshot of a stream's live output: readers load it
 // without locks, the publisher's goroutine replaces it per segment.
 type view struct {
 	ended      bool
 	master     []byte
+	llMaster   []byte             // the low-latency master, for a LowLatency stream
+	ll         map[string]*llSnap // transcoded renditions' low-latency output
 	variants   []variant
 	renditions map[string]*renditionView
 }
@@ -473,6 +546,8 @@ type publication struct {
 	stream *Stream
 	gen    uint64
 	seg    *Segmenter
+	fm     *fmp4Muxer // low-latency parts, driven by seg
+	init   string     // the name of fm's init section, from the first segment's number
 
 	anchored bool
 	offset   time.Duration // publisher clock → stream timeline
@@ -515,6 +590,41 @@ func (p *publication) WriteAudio(u *ingest.AudioUnit) error {
 }
 
 func (p *publication) onSegment(seg *Segment) { p.stream.add(p, seg) }
+
+// onPart publishes a low-latency part. A segment's first part opens it
+// under the number its MPEG-TS segment will have.
+func (p *publication) onPart(part *fmp4Part) {
+	s := p.stream
+	if part.First {
+		s.mu.Lock()
+		g := &llSegment{Seq: s.nextSeq, Discontinuity: s.disc, Time: p.wall0.Add(part.Start - p.anchor)}
+		if s.rec != nil {
+			g.Recording = s.rec.ID
+		}
+		s.mu.Unlock()
+		if p.init == "" {
+			p.init = InitName(g.Seq)
+		}
+		s.ll.open(g, p.init, p.fm.init)
+	}
+	s.ll.addPart(part, s.llSealer(SourceRendition), s.log.Error)
+	s.changes.notify()
+}
+
+// llSealer encrypts a rendition's fMP4 messages under their segment's key
+// (keys.go, FMP4IV); a free stream's stay clear.
+func (s *Stream) llSealer(rendition string) sealer {
+	return func(recording string, seq, n uint64, clear []byte) ([]byte, error) {
+		if s.opts.Keys == nil {
+			return clear, nil
+		}
+		key, err := s.opts.Keys.Key(s.Name, recording, seq)
+		if err != nil {
+			return nil, err
+		}
+		return Encrypt(key, FMP4IV(rendition, seq), append(freeBox(n), clear...)), nil
+	}
+}
 
 // Close flushes the segment in progress, so a publisher that drops mid-GOP
 // leaves complete media, and lets the stream wait for a reconnect.

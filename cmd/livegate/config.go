@@ -154,6 +154,11 @@ type StreamConfig struct {
 	// "token" (the origin also wants a valid session for each segment,
 	// which no shared cache may then keep).
 	Segments string `yaml:"segments"`
+	// LowLatency adds low-latency HLS (fMP4 parts of Part, 200 ms by
+	// default): the stream's index.m3u8 is then the low-latency master,
+	// and ts.m3u8 the MPEG-TS one.
+	LowLatency bool     `yaml:"lowLatency"`
+	Part       Duration `yaml:"part"`
 }
 
 // priced says whether the stream sells its keys.
@@ -406,6 +411,18 @@ func (c *Config) validate() error {
 			}
 		default:
 			return fmt.Errorf("%s.segments: %q is neither public nor token", at, s.Segments)
+		}
+		if s.Part != 0 {
+			if !s.LowLatency {
+				return fmt.Errorf("%s.part: parts are for a low-latency stream: set lowLatency: true too", at)
+			}
+			if err := hls.CheckPart(time.Duration(s.Part), time.Duration(c.Segment)); err != nil {
+				return fmt.Errorf("%s.part: %w", at, err)
+			}
+		} else if s.LowLatency {
+			if err := hls.CheckPart(200*time.Millisecond, time.Duration(c.Segment)); err != nil {
+				return fmt.Errorf("%s.lowLatency: the default part of 200ms: %w", at, err)
+			}
 		}
 		if s.Ladder != nil {
 			if _, err := transcode.Ladder(s.Ladder); err != nil {

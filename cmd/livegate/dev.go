@@ -146,7 +146,7 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	cfg.Chain = ChainConfig{RPC: dev.URL, Contract: info.Contract, Key: payeeKey, Confirmations: 1, SettleMargin: Duration(time.Hour), FromBlock: 1}
 	cfg.Admin.Token = state.AdminToken
 	info.AdminToken = state.AdminToken
-	cfg.Streams = []StreamConfig{{Name: devStream, Key: state.StreamKey, PricePerSecond: devPrice}}
+	cfg.Streams = []StreamConfig{{Name: devStream, Key: state.StreamKey, PricePerSecond: devPrice, LowLatency: true}}
 	if err := cfg.validate(); err != nil {
 		return err
 	}
@@ -332,9 +332,11 @@ func advertised(addr string) string {
 }
 
 // devWatchURL opens a session paid by the first demo viewer, with an
-// hour of credit, and returns the demo stream's playlist with its token:
-// a URL any player (VLC, ffplay, Safari) can open as it is. The token is
-// renewed in the playlists the player keeps fetching.
+// hour of credit, and returns the demo stream's MPEG-TS master playlist
+// with its token: a URL any player (VLC, ffplay, Safari) can open as it
+// is. (Its index.m3u8, with the same token, is the low-latency one, for
+// Safari and hls.js.) The token is renewed in the playlists the player
+// keeps fetching.
 func devWatchURL(srv *server, info *devInfo, state devState) (string, error) {
 	v := info.Viewers[0]
 	ch := common.HexToHash(v.Channel)
@@ -355,7 +357,7 @@ func devWatchURL(srv *server, info *devInfo, state devState) (string, error) {
 	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil || resp.StatusCode != http.StatusOK {
 		return "", fmt.Errorf("session: %d %s %v", resp.StatusCode, s.Error, err)
 	}
-	return info.HTTP + "/live/" + devStream + "/index.m3u8?token=" + url.QueryEscape(s.Token), nil
+	return info.HTTP + "/live/" + devStream + "/ts.m3u8?token=" + url.QueryEscape(s.Token), nil
 }
 
 // rtspPublishURL is where stream s is pushed over RTSP: any user name,
@@ -428,7 +430,9 @@ livegate dev is running.
   Watch and pay    %s
                    (the watch page, paying as it plays with demo viewer 1's burner key)
   Player URL       %s
-                   (VLC, ffplay, Safari: an hour of the demo stream, paid by demo viewer 1)
+                   (VLC, ffplay, Safari: an hour of the demo stream, paid by demo viewer 1;
+                   MPEG-TS, 2 s segments; the same URL with index.m3u8 for ts.m3u8 is
+                   the low-latency one, fMP4 parts of 200 ms, for Safari and hls.js)
   Replays          %s/vod/%s/   (paid like live; seconds bought live are not paid again)
   Caches welcome   the demo stream's segments are encrypted and public: any CDN, nginx
                    cache or peer may carry them; livegate sells the keys. An nginx

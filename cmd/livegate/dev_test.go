@@ -109,7 +109,7 @@ func TestDevCommand(t *testing.T) {
 		t.Errorf("dev.json addresses %q %q", info.HTTP, info.RTMP)
 	}
 	out := p.stdout.String()
-	for _, want := range []string{info.RTMP, info.Streams[0].Key, info.HTTP + "/live/demo/index.m3u8?token=",
+	for _, want := range []string{info.RTMP, info.Streams[0].Key, info.HTTP + "/live/demo/ts.m3u8?token=",
 		info.Viewers[0].WatchURL, info.HTTP + "/publish/demo", info.HTTP + "/dashboard#token=" + info.AdminToken} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the banner does not show %q:\n%s", want, out)
@@ -160,7 +160,7 @@ func TestDevCommand(t *testing.T) {
 	}
 	// The banner's watch link plays as it is: a session paid by a demo
 	// viewer, its token in every key's URI.
-	watch := regexp.MustCompile(`http://\S+/live/demo/index\.m3u8\?token=\S+`).FindString(out)
+	watch := regexp.MustCompile(`http://\S+/live/demo/ts\.m3u8\?token=\S+`).FindString(out)
 	_, master := getWith(t, watch) //nolint:bodyclose // Get read and closed it
 	media := uris(t, watch, master)
 	if len(media) != 1 {

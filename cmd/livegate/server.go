@@ -93,6 +93,7 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 			opts.Keys = s.pay.keys
 			opts.TokenSegments = sc.Segments == "token"
 		}
+		opts.LowLatency, opts.Part = sc.LowLatency, time.Duration(sc.Part)
 		st := hls.NewStream(sc.Name, archive, opts, log)
 		s.streams[sc.Name] = st
 		routes = append(routes, ingest.Route{Stream: sc.Name, Key: sc.Key, Target: st})
