@@ -15,6 +15,10 @@ type Status struct {
 	// Renditions are the live ones, source first, with the average bit
 	// rate of the segments in the live window.
 	Renditions []RenditionStatus
+	// LowLatency: the stream has low-latency playlists too, with parts of
+	// Part (its source; transcoded renditions are segment-granular).
+	LowLatency bool
+	Part       time.Duration
 }
 
 // RenditionStatus is one live rendition.
@@ -29,6 +33,9 @@ type RenditionStatus struct {
 func (s *Stream) Status() Status {
 	s.mu.Lock()
 	st := Status{Live: s.pub != nil, Protocol: s.protocol, Remote: s.remote, Segments: s.segments, Bytes: s.bytes}
+	if s.ll != nil {
+		st.LowLatency, st.Part = true, s.opts.Part
+	}
 	s.mu.Unlock()
 	for _, v := range s.view.Load().variants {
 		st.Renditions = append(st.Renditions, RenditionStatus{Name: v.Name, Width: v.Width, Height: v.Height, Bandwidth: v.Average})
