@@ -63,8 +63,10 @@ func (s *Stream) startTranscoding() {
 	s.tctx, s.tcancel = context.WithCancel(context.Background())
 	go func() {
 		defer close(done)
+		// each rendition's continuity counters, owned by this goroutine
+		ccs := map[string]map[uint16]byte{}
 		for j := range tq {
-			s.transcodeOne(j)
+			s.transcodeOne(j, ccs)
 		}
 	}()
 }
@@ -124,7 +126,7 @@ func (s *Stream) jobDone(rec *Recording) {
 	}
 }
 
-func (s *Stream) transcodeOne(j transcodeJob) {
+func (s *Stream) transcodeOne(j transcodeJob, ccs map[string]map[uint16]byte) {
 	ctx, cancel := context.WithTimeout(s.tctx, transcodeTimeout(j.seg.Duration))
 	defer cancel()
 	in := *j.seg
@@ -137,7 +139,15 @@ func (s *Stream) transcodeOne(j transcodeJob) {
 	// the lock: readers of the stream never wait for it.
 	sealed := make([][]byte, len(outs))
 	lls := make([]*llOut, len(outs))
-	for i, o := range outs {
+	for i := range outs {
+		o := &outs[i]
+		if ValidName(o.Name) {
+			if ccs[o.Name] == nil {
+				ccs[o.Name] = map[uint16]byte{}
+			}
+			o.Data = bytes.Clone(o.Data) // the transcoder's bytes are not ours to change
+			continueCC(o.Data, ccs[o.Name])
+		}
 		var serr error
 		if sealed[i], serr = s.seal(o.Name, j.seg.Recording, j.seg.Seq, o.Data); serr != nil {
 			s.log.Error("transcode: rendition segment not published: cannot derive its key", "rendition", o.Name, "seq", j.seg.Seq, "err", serr)
