@@ -142,7 +142,9 @@ func (s *Stream) transcodeOne(j transcodeJob, ccs map[string]map[uint16]byte) {
 	for i := range outs {
 		o := &outs[i]
 		if ValidName(o.Name) {
-			if ccs[o.Name] == nil {
+			if ccs[o.Name] == nil || j.seg.Discontinuity {
+				// counters may start again after a discontinuity, as the
+				// source's do
 				ccs[o.Name] = map[uint16]byte{}
 			}
 			o.Data = bytes.Clone(o.Data) // the transcoder's bytes are not ours to change
