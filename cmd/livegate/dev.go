@@ -381,7 +381,10 @@ upstream livegate_origin {
 }
 server {
     listen ` + listen + `;
-    location ~ \.ts$ {
+    location ~ \.(ts|m4s|mp4)$ {
+        # segments, low-latency parts (a hinted one held until it exists:
+        # the lock makes one request to the origin for all viewers) and
+        # init sections; they say themselves how long they keep
         proxy_pass http://livegate_origin;
         proxy_cache livegate;
         proxy_cache_lock on;
