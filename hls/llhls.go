@@ -405,7 +405,7 @@ func withInit(inits map[string][]byte, segs []*llSegment, name string, init []by
 // aligned with the source's, as renderRendition does its MPEG-TS ones: a
 // gap where the transcoder made nothing. Call with s.mu held.
 func (s *Stream) renderLLRendition(name string, ended bool) *llSnap {
-	st := s.llRend[name]
+	st := s.rend.ll[name]
 	have := make(map[uint64]*llSegment, len(st.segs))
 	for _, g := range st.segs {
 		have[g.Seq] = g

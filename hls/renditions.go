@@ -59,8 +59,8 @@ func transcodeTimeout(d time.Duration) time.Duration {
 // the live renditions stay near the live edge and catch up by themselves.
 func (s *Stream) startTranscoding() {
 	tq, done := make(chan transcodeJob, s.opts.TranscodeQueue), make(chan struct{})
-	s.tq, s.twDone = tq, done
-	s.tctx, s.tcancel = context.WithCancel(context.Background())
+	s.worker.q, s.worker.done = tq, done
+	s.worker.ctx, s.worker.cancel = context.WithCancel(context.Background())
 	go func() {
 		defer close(done)
 		// each rendition's continuity counters, owned by this goroutine
@@ -73,28 +73,28 @@ func (s *Stream) startTranscoding() {
 
 // enqueue offers a source segment to the transcoder. Call with s.mu held.
 func (s *Stream) enqueue(seg *Segment, rec *Recording, clear []byte) {
-	if s.tq == nil || s.tqClosed {
+	if s.worker.q == nil || s.worker.closed {
 		return
 	}
-	s.lastQueued, s.queuedAny = seg.Seq, true
-	for seq := range s.pending {
+	s.rend.lastQueued, s.rend.queuedAny = seg.Seq, true
+	for seq := range s.rend.pending {
 		if seq+uint64(s.opts.TranscodeLag) <= seg.Seq {
-			delete(s.pending, seq)
+			delete(s.rend.pending, seq)
 			s.log.Warn("transcode: renditions late, a segment goes out live without them", "seq", seq)
 		}
 	}
 	j := transcodeJob{seg: seg, clear: clear, rec: rec, info: s.info, queued: time.Now()}
 	for range 2 {
 		select {
-		case s.tq <- j:
-			s.pending[seg.Seq] = true
+		case s.worker.q <- j:
+			s.rend.pending[seg.Seq] = true
 			s.jobStarted(rec)
 			return
 		default:
 		}
 		select {
-		case old := <-s.tq: // the worker is behind: skip the oldest
-			delete(s.pending, old.seg.Seq)
+		case old := <-s.worker.q: // the worker is behind: skip the oldest
+			delete(s.rend.pending, old.seg.Seq)
 			s.jobDone(old.rec)
 			s.log.Warn("transcode: falling behind, a segment goes out without renditions", "seq", old.seg.Seq)
 		default:
@@ -109,25 +109,25 @@ func (s *Stream) jobStarted(rec *Recording) {
 	if rec == nil {
 		return
 	}
-	rj := s.jobs[rec]
+	rj := s.rend.jobs[rec]
 	if rj == nil {
 		rj = &recordingJobs{done: make(chan struct{})}
-		s.jobs[rec] = rj
+		s.rend.jobs[rec] = rj
 	}
 	rj.n++
 }
 
 func (s *Stream) jobDone(rec *Recording) {
-	if rj := s.jobs[rec]; rj != nil {
+	if rj := s.rend.jobs[rec]; rj != nil {
 		if rj.n--; rj.n == 0 {
 			close(rj.done)
-			delete(s.jobs, rec)
+			delete(s.rend.jobs, rec)
 		}
 	}
 }
 
 func (s *Stream) transcodeOne(j transcodeJob, ccs map[string]map[uint16]byte) {
-	ctx, cancel := context.WithTimeout(s.tctx, transcodeTimeout(j.seg.Duration))
+	ctx, cancel := context.WithTimeout(s.worker.ctx, transcodeTimeout(j.seg.Duration))
 	defer cancel()
 	in := *j.seg
 	in.Data = j.clear
@@ -159,9 +159,9 @@ func (s *Stream) transcodeOne(j transcodeJob, ccs map[string]map[uint16]byte) {
 		}
 	}
 	s.mu.Lock()
-	live := s.pending[j.seg.Seq] // not given up on as late
-	delete(s.pending, j.seg.Seq)
-	archive := j.rec != nil && s.jobs[j.rec] != nil && !s.jobs[j.rec].abandoned
+	live := s.rend.pending[j.seg.Seq] // not given up on as late
+	delete(s.rend.pending, j.seg.Seq)
+	archive := j.rec != nil && s.rend.jobs[j.rec] != nil && !s.rend.jobs[j.rec].abandoned
 	if err != nil {
 		s.log.Warn("transcode: segment left without renditions", "seq", j.seg.Seq, "err", err)
 		outs = nil
@@ -171,26 +171,26 @@ func (s *Stream) transcodeOne(j transcodeJob, ccs map[string]map[uint16]byte) {
 		if !ValidName(o.Name) || o.Name == SourceRendition || sealed[i] == nil {
 			continue
 		}
-		info, ok := s.rinfo[o.Name]
+		info, ok := s.rend.info[o.Name]
 		if !ok {
 			if info, err = renditionInfo(o.Name, o.Data); err != nil {
 				s.log.Warn("transcode: rendition unusable", "rendition", o.Name, "seq", j.seg.Seq, "err", err)
 				continue
 			}
 			info = s.recorded(info)
-			s.rinfo[o.Name] = info
-			s.rorder = append(s.rorder, o.Name)
-			s.renditions[o.Name] = &window{}
+			s.rend.info[o.Name] = info
+			s.rend.order = append(s.rend.order, o.Name)
+			s.rend.windows[o.Name] = &window{}
 		}
 		r := &Segment{Seq: j.seg.Seq, Start: j.seg.Start, Duration: j.seg.Duration, Data: sealed[i],
 			Discontinuity: j.seg.Discontinuity, Time: j.seg.Time, Recording: j.seg.Recording}
 		if live {
-			s.renditions[o.Name].add(r, 2*s.opts.Window)
+			s.rend.windows[o.Name].add(r, 2*s.opts.Window)
 			if lo := lls[i]; lo != nil {
-				st := s.llRend[o.Name]
+				st := s.rend.ll[o.Name]
 				if st == nil {
 					st = &llStore{}
-					s.llRend[o.Name] = st
+					s.rend.ll[o.Name] = st
 				}
 				st.add(lo.seg, lo.init, 2*s.opts.Window)
 			}
@@ -246,11 +246,11 @@ func (s *Stream) llWhole(rendition string, src *Segment, ts []byte) *llOut {
 // as done as they will be (made, failed, skipped or given up on): the end
 // of what rendition playlists can list. Call with s.mu held.
 func (s *Stream) resolved() (uint64, bool) {
-	if !s.queuedAny {
+	if !s.rend.queuedAny {
 		return 0, false
 	}
-	upTo := s.lastQueued
-	for seq := range s.pending {
+	upTo := s.rend.lastQueued
+	for seq := range s.rend.pending {
 		if seq == 0 {
 			return 0, false
 		}
@@ -263,7 +263,7 @@ func (s *Stream) resolved() (uint64, bool) {
 // segments still with the transcoder, so the recording finishes with them.
 func (s *Stream) drainTranscodes(rec *Recording) {
 	s.mu.Lock()
-	rj := s.jobs[rec]
+	rj := s.rend.jobs[rec]
 	s.mu.Unlock()
 	if rj == nil {
 		return
@@ -285,7 +285,7 @@ func (s *Stream) drainTranscodes(rec *Recording) {
 // transcoder is done with, a gap where it produced nothing. Call with s.mu
 // held.
 func (s *Stream) renderRendition(name string, kind playlistKind) *renditionView {
-	w := s.renditions[name]
+	w := s.rend.windows[name]
 	var src []*Segment
 	upTo, ok := s.resolved()
 	for _, seg := range s.source.segs {

@@ -119,6 +119,21 @@ const timelineStart = time.Second
 
 // Stream is one configured stream: what its publisher feeds, its live
 // renditions and its recordings. It implements ingest.Target.
+//
+// Who owns what:
+//   - mu guards the publication and the source's live window (below),
+//     and the transcoded renditions (rend). Writers are the publisher's
+//     goroutine (add), the transcode worker (transcodeOne) and the grace
+//     timer; each change ends with publishView, which renders an
+//     immutable view that readers (the origin) load without locks.
+//   - worker is the transcode worker's queue and lifetime; the worker's
+//     own state (continuity counters) lives in its goroutine.
+//   - ll, a low-latency stream's parts and fMP4 segments of the source,
+//     has its own lock, is written only by the publisher's goroutine
+//     (onPart) and read through its own immutable snapshots; it takes
+//     no other lock, and mu is never taken while holding it.
+//   - changes wakes readers waiting for either to change (blocking
+//     playlist reloads, held part requests).
 type Stream struct {
 	Name string
 
@@ -142,28 +157,35 @@ type Stream struct {
 	remote    string
 	segments  uint64 // source segments cut, for Status
 	bytes     uint64
+	rend      renditionSet
 
-	// transcoded renditions, in the order they first appeared
-	renditions map[string]*window
-	rinfo      map[string]RenditionInfo
-	rorder     []string
+	worker  transcodeWorker
+	ll      *llRendition
+	changes notifier
+
+	view atomic.Pointer[view]
+}
+
+// renditionSet is the transcoded renditions' live state, guarded by the
+// stream's mu.
+type renditionSet struct {
+	windows    map[string]*window
+	info       map[string]RenditionInfo
+	order      []string        // in the order they first appeared
 	pending    map[uint64]bool // source segments the live renditions wait for
 	lastQueued uint64          // the last source segment offered to the transcoder
 	queuedAny  bool
 	jobs       map[*Recording]*recordingJobs // transcodes not done, per recording
-	tq         chan transcodeJob             // set once, before the stream is shared
-	tqClosed   bool                          // Close has closed tq
-	tctx       context.Context               // cancelled by Close
-	tcancel    context.CancelFunc
-	twDone     chan struct{}
+	ll         map[string]*llStore           // low-latency segments (a LowLatency stream)
+}
 
-	// low-latency output (Options.LowLatency): the source's, with its
-	// own lock; the transcoded renditions', under mu.
-	ll      *llRendition
-	llRend  map[string]*llStore
-	changes notifier // wakes blocking playlist and part requests
-
-	view atomic.Pointer[view]
+// transcodeWorker is the queue to the stream's transcode worker.
+type transcodeWorker struct {
+	q      chan transcodeJob // set once, before the stream is shared; nil: no transcoder
+	closed bool              // Close has closed q (under the stream's mu)
+	ctx    context.Context   // cancelled by Close
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the worker has returned
 }
 
 // NewStream makes a stream that archives into a. Its segment numbers
@@ -174,14 +196,14 @@ func NewStream(name string, a *Archive, opts Options, logger *slog.Logger) *Stre
 		logger = slog.Default()
 	}
 	s := &Stream{Name: name, opts: opts, archive: a, log: logger.With("stream", name),
-		renditions: map[string]*window{}, rinfo: map[string]RenditionInfo{}, pending: map[uint64]bool{},
-		jobs: map[*Recording]*recordingJobs{}}
+		rend: renditionSet{windows: map[string]*window{}, info: map[string]RenditionInfo{}, pending: map[uint64]bool{},
+			jobs: map[*Recording]*recordingJobs{}}}
 	s.nextSeq = a.NextSeq(name)
 	s.nextStart = timelineStart
 	s.view.Store(&view{})
 	if opts.LowLatency {
 		s.ll = newLLRendition(s.llListing(SourceRendition, opts.Part), 2*opts.Window)
-		s.llRend = map[string]*llStore{}
+		s.rend.ll = map[string]*llStore{}
 	}
 	if opts.Transcoder != nil {
 		s.startTranscoding()
@@ -283,17 +305,17 @@ func (s *Stream) Close() error {
 		s.grace = nil
 	}
 	rec := s.endLocked()
-	if s.tq != nil && !s.tqClosed {
+	if s.worker.q != nil && !s.worker.closed {
 		// Shutting down does not wait for the transcoder: the source is
 		// archived in full; renditions not back yet are gaps.
-		s.tcancel()
-		close(s.tq)
-		s.tqClosed = true
+		s.worker.cancel()
+		close(s.worker.q)
+		s.worker.closed = true
 	}
 	s.mu.Unlock()
 	err := s.finish(rec)
-	if s.tq != nil {
-		<-s.twDone
+	if s.worker.q != nil {
+		<-s.worker.done
 	}
 	return err
 }
@@ -434,16 +456,16 @@ func (s *Stream) publishView() {
 		if upTo, ok := s.resolved(); kind == kindLiveEnded && (!ok || upTo < s.source.segs[len(s.source.segs)-1].Seq) {
 			rkind = kindLive // renditions of the last segments are still coming
 		}
-		for _, name := range s.rorder {
+		for _, name := range s.rend.order {
 			r := s.renderRendition(name, rkind)
 			v.renditions[name] = r
-			v.variants = append(v.variants, measure(s.rinfo[name], infos(r.segs)))
+			v.variants = append(v.variants, measure(s.rend.info[name], infos(r.segs)))
 		}
 		v.master = masterPlaylist(v.variants, "index.m3u8", "")
 		if s.ll != nil {
 			v.llMaster = masterPlaylist(v.variants, "ll.m3u8", "")
 			v.ll = map[string]*llSnap{}
-			for _, name := range s.rorder {
+			for _, name := range s.rend.order {
 				v.ll[name] = s.renderLLRendition(name, rkind == kindLiveEnded)
 			}
 		}
