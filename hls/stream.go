@@ -130,8 +130,9 @@ const timelineStart = time.Second
 //     own state (continuity counters) lives in its goroutine.
 //   - ll, a low-latency stream's parts and fMP4 segments of the source,
 //     has its own lock, is written only by the publisher's goroutine
-//     (onPart) and read through its own immutable snapshots; it takes
-//     no other lock, and mu is never taken while holding it.
+//     (onPart) and read through its own immutable snapshots. Lock order:
+//     mu, then ll's (endLocked marks it ended); never mu while holding
+//     ll's.
 //   - changes wakes readers waiting for either to change (blocking
 //     playlist reloads, held part requests).
 type Stream struct {
