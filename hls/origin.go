@@ -276,12 +276,13 @@ func (o *Origin) segmentDuration(s *Stream, recording string, seq uint64) (time.
 	}
 	if v := s.llSnapshot(SourceRendition); v != nil {
 		// A segment still being cut into parts is sold at the target
-		// duration: what it will last, unless its publisher leaves first.
+		// duration, less the rounding a cut allows: no more than it will
+		// last, unless its publisher leaves first.
 		if g := v.segment(seq); g != nil && g.Recording == recording {
 			if g.done() {
 				return g.Duration, true
 			}
-			return s.opts.Segment, true
+			return s.opts.Segment - tolerance, true
 		}
 	}
 	rec := o.Archive.Recording(s.Name, recording)
