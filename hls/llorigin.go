@@ -27,8 +27,10 @@ const (
 )
 
 // llWait is how long a blocking request may be held: three target
-// durations, after which a client retries (RFC 8216bis §6.2.5.2).
-func (s *Stream) llWait() time.Duration { return 3 * s.opts.Segment }
+// durations, after which a client retries (RFC 8216bis §6.2.5.2), and
+// never past 15 s (livegate serve reads every request within 20 s, and a
+// held request's connection is still being read).
+func (s *Stream) llWait() time.Duration { return min(3*s.opts.Segment, 15*time.Second) }
 
 // advanceParts is the Advance Part Limit: how many parts past the last a
 // request may ask for (3 s of parts, RFC 8216bis §6.2.5.2).
