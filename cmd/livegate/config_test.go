@@ -86,25 +86,31 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		"chain: {rpc: 'http://127.0.0.1:8545', contract: '0x0000000000000000000000000000000000000001'}" + stream:                           "chain.key",
 		"chain: {rpc: 'http://127.0.0.1:8545', contract: '0x0000000000000000000000000000000000000001', key: k, confirmations: 0}" + stream: "chain.confirmations",
 		"streams: []": "streams:",
-		"streams:\n  - {name: a/b, key: long-enough-key}":                                    "streams[0].name",
-		"streams:\n  - {name: a, key: short}":                                                "streams[0].key",
-		"streams:\n  - {name: a, key: has/a/slash}":                                          "streams[0].key",
-		"streams:\n  - {name: a, key: long-enough-key}\n  - {name: a, key: other-long-key}":  "streams[1].name",
-		"streams:\n  - {name: a, key: long-enough-key}\n  - {name: b, key: long-enough-key}": "streams[1].key",
-		"streams:\n  - {name: a, key: long-enough-key, pricePerSecond: \"1.5\"}":             "streams[0].pricePerSecond",
-		"streams:\n  - {name: a, key: long-enough-key, pricePerSecond: \"5\"}":               "needs chain:",
-		"streams:\n  - {name: a, key: long-enough-key, previewSeconds: 30}":                  "needs chain:",
-		"admin: {token: short}" + stream:                                                     "admin.token",
-		"streams:\n  - {name: a, key: long-enough-key, previewSeconds: -1}":                  "streams[0].previewSeconds",
-		"trustedProxies: [10.0.0.0/33]" + stream:                                             "10.0.0.0/33",
-		"trustedProxies: [10.0.0.1/8]" + stream:                                              "did you mean 10.0.0.0/8",
-		"trustedProxies: [proxy.example]" + stream:                                           "proxy.example",
-		"trustedProxies: 10.0.0.0/8" + stream:                                                "list of addresses",
-		"forwardedHeader: x-real-ip" + stream:                                                "want x-forwarded-for or forwarded",
-		"metrics: {public: maybe}" + stream:                                                  "bool",
-		"limits: {conns: -1}" + stream:                                                       "limits.conns",
-		"limits: {conns: 10, connsPerClient: 11}" + stream:                                   "limits.connsPerClient",
-		"limits: {connsPerClient: 0}" + stream:                                               "limits.connsPerClient",
+		"streams:\n  - {name: a/b, key: long-enough-key}":                                        "streams[0].name",
+		"streams:\n  - {name: a, key: short}":                                                    "streams[0].key",
+		"streams:\n  - {name: a, key: has/a/slash}":                                              "streams[0].key",
+		"streams:\n  - {name: a, key: long-enough-key}\n  - {name: a, key: other-long-key}":      "streams[1].name",
+		"streams:\n  - {name: a, key: long-enough-key}\n  - {name: b, key: long-enough-key}":     "streams[1].key",
+		"streams:\n  - {name: a, key: long-enough-key, pricePerSecond: \"1.5\"}":                 "streams[0].pricePerSecond",
+		"streams:\n  - {name: a, key: long-enough-key, pricePerSecond: \"5\"}":                   "needs chain:",
+		"streams:\n  - {name: a, key: long-enough-key, previewSeconds: 30}":                      "needs chain:",
+		"admin: {token: short}" + stream:                                                         "admin.token",
+		"streams:\n  - {name: a, key: long-enough-key, previewSeconds: -1}":                      "streams[0].previewSeconds",
+		"trustedProxies: [10.0.0.0/33]" + stream:                                                 "10.0.0.0/33",
+		"trustedProxies: [10.0.0.1/8]" + stream:                                                  "did you mean 10.0.0.0/8",
+		"trustedProxies: [proxy.example]" + stream:                                               "proxy.example",
+		"trustedProxies: 10.0.0.0/8" + stream:                                                    "list of addresses",
+		"forwardedHeader: x-real-ip" + stream:                                                    "want x-forwarded-for or forwarded",
+		"metrics: {public: maybe}" + stream:                                                      "bool",
+		"limits: {conns: -1}" + stream:                                                           "limits.conns",
+		"limits: {conns: 10, connsPerClient: 11}" + stream:                                       "limits.connsPerClient",
+		"limits: {connsPerClient: 0}" + stream:                                                   "limits.connsPerClient",
+		"streams:\n  - {name: a, key: long-enough-key, part: 200ms}":                             "streams[0].part: parts are for a low-latency stream",
+		"streams:\n  - {name: a, key: long-enough-key, lowLatency: true, part: 50ms}":            "streams[0].part: part 50ms is outside 100ms–1s",
+		"streams:\n  - {name: a, key: long-enough-key, lowLatency: true, part: 2s}":              "streams[0].part: part 2s is outside",
+		"segment: 1s\nstreams:\n  - {name: a, key: long-enough-key, lowLatency: true, part: 1s}": "not shorter than the segment",
+		"streams:\n  - {name: a, key: long-enough-key, lowLatency: maybe}":                       "bool",
+		"streams:\n  - {name: a, key: long-enough-key, lowLatency: true, part: soon}":            "not a duration",
 	} {
 		_, err := loadConfig(writeConfig(t, body))
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -254,5 +260,21 @@ func TestConfigRefusesUnknownEnvironmentVariables(t *testing.T) {
 	if _, err := loadConfig(writeConfig(t, goodConfig)); err == nil ||
 		!strings.Contains(err.Error(), "LIVEGATE_SEGMENTS, LIVEGATE_WINDOWS") {
 		t.Errorf("two misspellings: %v", err)
+	}
+}
+
+// lowLatency and part are per stream; part defaults to 200 ms in hls.
+func TestLowLatencyConfig(t *testing.T) {
+	cfg, err := loadConfig(writeConfig(t, `streams:
+  - {name: a, key: long-enough-key-a, lowLatency: true}
+  - {name: b, key: long-enough-key-b, lowLatency: true, part: 250ms}
+  - {name: c, key: long-enough-key-c}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []StreamConfig{cfg.Streams[0], cfg.Streams[1], cfg.Streams[2]}
+	if !got[0].LowLatency || got[0].Part != 0 || !got[1].LowLatency || got[1].Part != Duration(250*time.Millisecond) || got[2].LowLatency {
+		t.Errorf("streams: %+v", got)
 	}
 }
