@@ -263,7 +263,7 @@ func (r *llRendition) open(g *llSegment, initName string, init []byte) {
 	}
 	g.Init = initName
 	r.segs = append(r.segs, g)
-	r.clear = r.clear[:0]
+	r.clear = nil
 	r.broken = false
 }
 
@@ -288,13 +288,16 @@ func (r *llRendition) addPart(p *fmp4Part, seal sealer, logf func(string, ...any
 	g.Parts = append(g.Parts[:len(g.Parts):len(g.Parts)], &llPart{Data: sealed, Duration: p.Duration, Independent: p.Independent})
 	g.Duration += p.Duration
 	if p.Last {
-		if g.Data, err = seal(g.Recording, g.Seq, 0, r.clear); err != nil {
+		// A free stream's segment is these very bytes: the next segment
+		// gets a buffer of its own.
+		whole := r.clear
+		r.clear = nil
+		if g.Data, err = seal(g.Recording, g.Seq, 0, whole); err != nil {
 			logf("low-latency segment not published: cannot derive its key", "seq", g.Seq, "err", err)
 			r.segs = r.segs[:len(r.segs)-1]
 			r.publish()
 			return
 		}
-		r.clear = r.clear[:0]
 	}
 	r.segs[len(r.segs)-1] = &g
 	for len(r.segs) > r.retain {
