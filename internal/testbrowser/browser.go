@@ -29,10 +29,11 @@ import (
 
 // Browser is one headless Chromium session.
 type Browser struct {
-	t       testing.TB
-	base    string // chromedriver's session URL
+	t       testing.TB // nil for a Launch outside tests
+	base    string     // chromedriver's session URL
 	client  *http.Client
 	driver  *exec.Cmd
+	profile string // Chromium's user data directory, a Launch's own
 	timeout time.Duration
 }
 
@@ -44,21 +45,64 @@ func Start(t testing.TB) *Browser {
 	t.Helper()
 	driverPath := testenv.Tool(t, "chromedriver")
 	chromium := testenv.Tool(t, "chromium")
-	port, err := freePort()
+	b, err := launch(chromium, driverPath, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
+	}
+	b.t = t
+	t.Cleanup(b.Close)
+	return b
+}
+
+// Launch is Start for a program (a load tool) rather than a test: the
+// same Chromium, from the paths given ("" looks chromium and chromedriver
+// up in PATH); the caller ends it with Close. Outside a test, use the
+// methods that return errors (Navigate, Eval, Screenshot): Open, MustEval,
+// Poll, OnNewDocument and BypassCSP fail a test and need Start's.
+func Launch(chromium, chromedriver string) (*Browser, error) {
+	var err error
+	if chromium == "" {
+		if chromium, err = exec.LookPath("chromium"); err != nil {
+			return nil, fmt.Errorf("no chromium to launch (apt install chromium): %w", err)
+		}
+	}
+	if chromedriver == "" {
+		if chromedriver, err = exec.LookPath("chromedriver"); err != nil {
+			return nil, fmt.Errorf("no chromedriver to launch (apt install chromium-driver): %w", err)
+		}
+	}
+	profile, err := os.MkdirTemp("", "testbrowser-")
+	if err != nil {
+		return nil, err
+	}
+	b, err := launch(chromium, chromedriver, profile)
+	if err != nil {
+		_ = os.RemoveAll(profile)
+		return nil, err
+	}
+	b.profile = profile
+	return b, nil
+}
+
+// launch starts chromedriver and a Chromium session whose user data
+// lives in profile. On an error nothing it started is left running.
+func launch(chromium, driverPath, profile string) (b *Browser, err error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
 	}
 	logs := &testenv.LogBuffer{}
 	driver := exec.Command(driverPath, fmt.Sprintf("--port=%d", port), "--allowed-ips=127.0.0.1")
 	driver.Stdout, driver.Stderr = logs, logs
 	if err := driver.Start(); err != nil {
-		t.Fatalf("chromedriver: %v", err)
+		return nil, fmt.Errorf("chromedriver: %w", err)
 	}
-	b := &Browser{t: t, client: &http.Client{Timeout: 60 * time.Second}, driver: driver, timeout: 60 * time.Second}
-	t.Cleanup(func() {
-		_ = driver.Process.Kill()
-		_ = driver.Wait()
-	})
+	b = &Browser{client: &http.Client{Timeout: 60 * time.Second}, driver: driver, timeout: 60 * time.Second}
+	defer func() {
+		if err != nil {
+			b.Close()
+		}
+	}()
 	root := fmt.Sprintf("http://127.0.0.1:%d", port)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -69,7 +113,7 @@ func Start(t testing.TB) *Browser {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("chromedriver did not come up within 20 s:\n%s", logs)
+			return b, fmt.Errorf("chromedriver did not come up within 20 s:\n%s", logs)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -82,7 +126,7 @@ func Start(t testing.TB) *Browser {
 		"--use-fake-device-for-media-stream",
 		"--use-fake-ui-for-media-stream",
 		"--window-size=1280,900",
-		"--user-data-dir=" + t.TempDir(),
+		"--user-data-dir=" + profile,
 	}
 	if os.Geteuid() == 0 { // CI machines run as root; Chromium's sandbox refuses that
 		args = append(args, "--no-sandbox")
@@ -95,23 +139,48 @@ func Start(t testing.TB) *Browser {
 		SessionID string `json:"sessionId"`
 	}
 	if err := b.call(http.MethodPost, root+"/session", caps, &sess); err != nil {
-		t.Fatalf("starting chromium: %v\n%s", err, logs)
+		return b, fmt.Errorf("starting chromium: %w\n%s", err, logs)
 	}
 	b.base = root + "/session/" + sess.SessionID
-	t.Cleanup(func() { _ = b.call(http.MethodDelete, b.base, nil, nil) })
 	// Scripts may wait (for playback, for a connection): let them.
 	if err := b.call(http.MethodPost, b.base+"/timeouts", map[string]any{"script": 60000, "pageLoad": 30000}, nil); err != nil {
-		t.Fatal(err)
+		return b, err
 	}
-	return b
+	return b, nil
+}
+
+// Close ends the Chromium session and chromedriver (Start's test does it
+// at its end).
+func (b *Browser) Close() {
+	if b.base != "" {
+		_ = b.call(http.MethodDelete, b.base, nil, nil)
+		b.base = ""
+	}
+	if b.driver != nil {
+		_ = b.driver.Process.Kill()
+		_ = b.driver.Wait()
+		b.driver = nil
+	}
+	if b.profile != "" {
+		_ = os.RemoveAll(b.profile)
+		b.profile = ""
+	}
 }
 
 // Open loads url and waits for the page's load event.
 func (b *Browser) Open(url string) {
 	b.t.Helper()
-	if err := b.call(http.MethodPost, b.base+"/url", map[string]any{"url": url}, nil); err != nil {
-		b.t.Fatalf("open %s: %v", url, err)
+	if err := b.Navigate(url); err != nil {
+		b.t.Fatal(err)
 	}
+}
+
+// Navigate is Open returning its error.
+func (b *Browser) Navigate(url string) error {
+	if err := b.call(http.MethodPost, b.base+"/url", map[string]any{"url": url}, nil); err != nil {
+		return fmt.Errorf("open %s: %w", url, err)
+	}
+	return nil
 }
 
 // OnNewDocument has script run in every page before the page's own
