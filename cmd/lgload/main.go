@@ -23,6 +23,15 @@
 //	            through an nginx proxy_cache in front of livegate: errors,
 //	            key latency, origin requests per segment, memory
 //
+// and issue 17's (named only, not in all):
+//
+//	latency     ingest-to-playback delay in hls.js (headless Chromium),
+//	            livegate and MediaMTX (--mediamtx) side by side on one
+//	            ffmpeg encode sent to both
+//	llviewers   --clients low-latency viewers of one stream, each on a
+//	            blocking reload then the part: errors, answer delays
+//	            after a part is ready, server CPU
+//
 //	go run ./cmd/lgload --livegate ./bin/livegate [--scenario all|name,name] [--viewers 2000]
 //
 // It starts everything itself (nginx and wrk from the system for
@@ -56,6 +65,7 @@ import (
 
 	"github.com/livegate/livegate/chain"
 	"github.com/livegate/livegate/chain/devchain"
+	"github.com/livegate/livegate/internal/testbrowser"
 	"github.com/livegate/livegate/paywall"
 )
 
@@ -78,15 +88,21 @@ type options struct {
 	keepalive int
 	nopush    bool
 	segNopush bool
+	// issue 17's scenarios
+	mediamtx   string
+	lowLatency bool
+	warmup     time.Duration
+	hlsjs      string
+	joins      int
 }
 
 func main() {
 	var o options
 	flag.StringVar(&o.livegate, "livegate", "./bin/livegate", "the livegate binary to measure (make build)")
-	flag.StringVar(&o.scenario, "scenario", "all", "throughput, viewers, renditions, whip, topups, segments, keys, audience, or all; several comma-separated")
+	flag.StringVar(&o.scenario, "scenario", "all", "throughput, viewers, renditions, whip, topups, segments, keys, audience, or all; latency, llviewers (not in all); several comma-separated")
 	flag.IntVar(&o.viewers, "viewers", 2000, "paying viewers in the viewers and audience scenarios")
 	flag.IntVar(&o.publishers, "publishers", whipPublishers, "WHIP publishers in the whip scenario (at most 10)")
-	flag.IntVar(&o.clients, "clients", 32, "concurrent clients in the throughput, topups and keys scenarios")
+	flag.IntVar(&o.clients, "clients", 32, "concurrent clients in the throughput, topups and keys scenarios; viewers in llviewers")
 	flag.DurationVar(&o.duration, "duration", 8*time.Second, "length of each throughput and topups round, and of the keys run")
 	flag.IntVar(&o.rounds, "rounds", 6, "throughput rounds, free and paid alternating (even, 2 to 40)")
 	flag.DurationVar(&o.watchTime, "watch", 40*time.Second, "how long the viewers (and the audience) watch, and the renditions stream runs")
@@ -99,6 +115,11 @@ func main() {
 	flag.IntVar(&o.wrkRounds, "wrkrounds", 3, "rounds of the segments scenario (each: every connection count, live and recorded, nginx and livegate)")
 	flag.StringVar(&o.profile, "profile", "", "a directory for livegate's CPU profiles (segments: the first round's runs; keys: the run)")
 	flag.StringVar(&o.work, "dir", "", "working directory (default: a new temporary one)")
+	flag.StringVar(&o.mediamtx, "mediamtx", "", "latency: the MediaMTX binary to compare with (BENCHMARKS.md, issue 17: how to build it)")
+	flag.BoolVar(&o.lowLatency, "lowlatency", true, "latency: livegate's stream is lowLatency: true, part: 200ms (false: its MPEG-TS, for a livegate without low-latency HLS)")
+	flag.DurationVar(&o.warmup, "warmup", 20*time.Second, "latency: how long both players play before the samples")
+	flag.IntVar(&o.joins, "joins", 1, "latency: how many times the page opens both players afresh, each for --warmup then --watch")
+	flag.StringVar(&o.hlsjs, "hlsjs", filepath.Join(testbrowser.RepoRoot(), "node_modules", "hls.js", "dist", "hls.min.js"), "latency: the hls.min.js the page plays with (npm ci)")
 	flag.StringVar(&clipPath, "clip", "", "an FLV clip to publish in a loop (default: 6 s of 720p30 at 4 Mb/s made with ffmpeg, as OBS sends; testdata/clip.flv without ffmpeg)")
 	flag.IntVar(&readSize, "read", 0, "bytes a client reads of a segment per call (default: io.Copy's 8 KB)")
 	flag.Parse()
@@ -359,12 +380,19 @@ func run(o options) error {
 		chosen[strings.TrimSpace(s)] = true
 	}
 	want := func(s string) bool { return chosen["all"] || chosen[s] }
+	only17 := true // only issue 17's scenarios: free streams, no channels
+	for s := range chosen {
+		only17 = only17 && (s == "latency" || s == "llviewers")
+	}
 	if clipPath == "" && (want("throughput") || want("viewers") || want("renditions") || want("whip") || want("topups") || want("segments") || want("keys")) {
 		clipPath = makeClip(o.work)
 	}
 	ctx := context.Background()
 	raiseFileLimit()
 	n := o.clients*2 + 1
+	if only17 {
+		n = 1 // the server needs its chain, not channels
+	}
 	if want("viewers") || want("audience") {
 		n = max(n, o.viewers+1)
 	}
@@ -395,6 +423,17 @@ func run(o options) error {
 	}
 	if want("audience") {
 		if err := audience(o, w); err != nil {
+			return err
+		}
+	}
+	// Issue 17's: named only (latency needs --mediamtx).
+	if chosen["latency"] {
+		if err := latency(o, w); err != nil {
+			return err
+		}
+	}
+	if chosen["llviewers"] {
+		if err := llViewers(o, w); err != nil {
 			return err
 		}
 	}
