@@ -45,6 +45,12 @@ type llFixture struct {
 // media.
 func newLLFixture(t *testing.T, opts Options, lead time.Duration) *llFixture {
 	t.Helper()
+	return newLLFixtureGOP(t, opts, time.Second, lead)
+}
+
+// newLLFixtureGOP is newLLFixture with keyframes every gop.
+func newLLFixtureGOP(t *testing.T, opts Options, gop, lead time.Duration) *llFixture {
+	t.Helper()
 	opts.LowLatency = true
 	if opts.Segment == 0 {
 		opts.Segment = time.Second
@@ -67,7 +73,7 @@ func newLLFixture(t *testing.T, opts Options, lead time.Duration) *llFixture {
 	t.Cleanup(srv.Close)
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
-	f := &llFixture{t: t, s: s, srv: srv, pub: pub, units: synth(0, 120*time.Second, time.Second, true),
+	f := &llFixture{t: t, s: s, srv: srv, pub: pub, units: synth(0, 120*time.Second, gop, true),
 		client: &http.Client{Transport: tr}}
 	f.keys = opts.Keys
 	f.feedUntil("the lead", func(*llSnap) bool { return f.fedTo() >= lead })
@@ -378,6 +384,24 @@ func TestLLPreloadHintedPartIsHeldUntilItExists(t *testing.T) {
 	}
 	if s := parts[0].Tracks[0].Samples; len(s) == 0 || s[0].IsNonSyncSample {
 		t.Errorf("%s: a segment's first part does not start with a keyframe", uri)
+	}
+}
+
+// A live playlist always hints the next part, also when its last listed
+// part closed a segment: then the hint is the next segment's first part
+// (as in Apple's example of blocking preload hints, where a playlist
+// ending a segment hints the next one's part). The server holds that
+// request already (TestLLPreloadHintedPartIsHeldUntilItExists); without
+// the hint, a client answered at the cut (every client blocking for the
+// segment's last part is) cannot ask for it early, and waits a reload
+// at every segment boundary.
+func TestLLPreloadHintAfterASegmentEnds(t *testing.T) {
+	f := newLLFixture(t, Options{}, 2500*time.Millisecond)
+	f.feedThroughCut()
+	p := f.playlist(SourceRendition, "")
+	msn, part := next(p)
+	if want := fmt.Sprintf("%d.%d.m4s", msn, part); p.hint != want {
+		t.Errorf("just after a cut the playlist hints %q, want %q:\n%s", p.hint, want, p.raw)
 	}
 }
 
@@ -774,5 +798,108 @@ func TestLLBlockingAnswerWithATokenIsPrivate(t *testing.T) {
 				t.Errorf("public part %q carries a token", pt.uri)
 			}
 		}
+	}
+}
+
+// Playlists of every shape pass the checker as they grow, a few frames
+// at a time: keyframes at, inside and beyond the segment duration, parts
+// that are no multiple of the frame, priced or free. Each part holds the
+// media its DURATION says, and a whole segment is its parts' bytes, also
+// after later segments are made.
+func TestLLPlaylistsPassTheCheckerInEveryShape(t *testing.T) {
+	for _, c := range []struct {
+		name               string
+		segment, gop, part time.Duration
+		priced             bool
+	}{
+		{"1s segments, 1s GOP, 200ms parts", time.Second, time.Second, 200 * time.Millisecond, false},
+		{"1s segments, 1.2s GOP, 250ms parts", time.Second, 1200 * time.Millisecond, 250 * time.Millisecond, true},
+		{"2s segments, 0.5s GOP, 300ms parts", 2 * time.Second, 500 * time.Millisecond, 300 * time.Millisecond, false},
+		{"2s segments, 2s GOP, 1s parts", 2 * time.Second, 2 * time.Second, time.Second, true},
+		{"1s segments, 1s GOP, 100ms parts", time.Second, time.Second, 100 * time.Millisecond, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			opts := Options{Segment: c.segment, Part: c.part}
+			if c.priced {
+				opts.Keys = &Keyring{Store: &memSecrets{}}
+			}
+			f := newLLFixtureGOP(t, opts, c.gop, 0)
+			wholes := map[string][]byte{} // a segment's bytes when first seen whole
+			for range 60 {
+				for range 5 {
+					f.feedOne()
+				}
+				if f.s.llSnapshot(SourceRendition).listed {
+					p := f.playlist(SourceRendition, "")
+					if p.partTarget != c.part {
+						t.Fatalf("PART-TARGET %v, want %v", p.partTarget, c.part)
+					}
+					for _, g := range p.segs {
+						if g.open || len(g.parts) == 0 || wholes[g.uri] != nil {
+							continue
+						}
+						whole := f.get("/live/demo/source/" + g.uri).body
+						wholes[g.uri] = whole
+						if !c.priced {
+							var cat []byte
+							for _, pt := range g.parts {
+								a := f.get("/live/demo/source/" + pt.uri)
+								cat = append(cat, a.body...)
+								checkPartMedia(t, pt, a.body)
+							}
+							if !bytes.Equal(whole, cat) {
+								t.Errorf("%s is not its parts' bytes (%d vs %d)", g.uri, len(whole), len(cat))
+							}
+						}
+					}
+				}
+			}
+			if len(wholes) < 2 {
+				t.Fatalf("saw %d whole segments", len(wholes))
+			}
+			for uri, was := range wholes {
+				if a := f.get("/live/demo/source/" + uri); a.status == 200 && !bytes.Equal(a.body, was) {
+					t.Errorf("%s changed after later segments were made", uri)
+				}
+			}
+		})
+	}
+}
+
+// checkPartMedia checks that a clear part holds one moof+mdat whose video
+// lasts the part's DURATION (to its printed 10 µs).
+func checkPartMedia(t *testing.T, pt llListedPart, data []byte) {
+	t.Helper()
+	var parts fmp4.Parts
+	if err := parts.Unmarshal(data); err != nil || len(parts) != 1 {
+		t.Fatalf("%s: not one moof+mdat: %v", pt.uri, err)
+	}
+	var ticks uint64
+	for _, tr := range parts[0].Tracks {
+		if tr.ID == videoTrackID {
+			for _, s := range tr.Samples {
+				ticks += uint64(s.Duration)
+			}
+			if pt.independent != !tr.Samples[0].IsNonSyncSample {
+				t.Errorf("%s: INDEPENDENT=%v, first sample a keyframe: %v", pt.uri, pt.independent, !tr.Samples[0].IsNonSyncSample)
+			}
+		}
+	}
+	if d := time.Duration(ticks) * time.Second / videoTimescale; (d - pt.dur).Abs() > 5*time.Microsecond {
+		t.Errorf("%s: DURATION %v, its video lasts %v", pt.uri, pt.dur, d)
+	}
+}
+
+// EXT-X-TARGETDURATION covers every EXTINF as the playlist prints it,
+// rounded to the nearest second (RFC 8216bis §4.4.3.1: a MUST). Segments
+// of 1.5 s (keyframes every 1.5 s, 1 s segments) add up from parts of
+// 21,000 ticks each printed 0.23333 and kept as 233,333,333 ns: the
+// segment is kept as 1.499999998 s, which rounds to 1, and printed
+// 1.50000, which rounds to 2.
+func TestLLTargetDurationCoversThePrintedEXTINF(t *testing.T) {
+	f := newLLFixtureGOP(t, Options{Part: 250 * time.Millisecond}, 1500*time.Millisecond, 5*time.Second)
+	p := f.playlist(SourceRendition, "")
+	if len(p.whole()) == 0 {
+		t.Fatalf("no whole segment:\n%s", p.raw)
 	}
 }

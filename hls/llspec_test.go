@@ -354,7 +354,7 @@ func (p *llPlaylist) rules() []string {
 	if p.partTarget > 0 && p.partHoldBack < 3*p.partTarget {
 		fail("PART-HOLD-BACK %v is less than three PART-TARGETs (%v)", p.partHoldBack, 3*p.partTarget)
 	}
-	var withParts time.Duration // the whole segments whose parts are listed
+	var withParts time.Duration // the whole segments whose parts are listed, less the oldest
 	partsFrom := -1
 	for i, g := range p.segs {
 		// the media sequence numbers are consecutive, and the names say so
@@ -376,7 +376,7 @@ func (p *llPlaylist) rules() []string {
 		if partsFrom < 0 {
 			partsFrom = i
 		}
-		if !g.open {
+		if !g.open && i > partsFrom {
 			withParts += g.dur
 		}
 		if !g.parts[0].independent {
@@ -394,11 +394,12 @@ func (p *llPlaylist) rules() []string {
 			}
 		}
 	}
-	// Parts are for the live edge: the whole segments whose parts are
-	// listed span at most three target durations (§4.4.4.9's removal
-	// rule, as the server keeps them).
+	// Parts are for the live edge (§4.4.4.9: removed once more than three
+	// target durations from the end): the oldest whole segment whose parts
+	// are listed ends within three target durations of the last whole
+	// segment's end.
 	if withParts > 3*p.target {
-		fail("parts are listed for %v of whole segments, more than three target durations (%v)", withParts, 3*p.target)
+		fail("parts are listed for a segment ending %v before the last whole one, more than three target durations (%v)", withParts, 3*p.target)
 	}
 	// The preload hint names the part right after the last listed one.
 	if p.hint != "" {
