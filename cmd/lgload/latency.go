@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,8 +42,8 @@ func latency(o options, w *world) error {
 		stream = "  - {name: ll, key: ll-stream-key, ladder: [], lowLatency: true, part: 200ms}\n"
 		mode = "lowLatency: true, part: 200ms"
 	}
-	fmt.Printf("\n== latency: livegate (%s, 2 s segments) and MediaMTX (%s) on one 720p30 encode; hls.js lowLatencyMode, %v warm-up, %v of samples\n",
-		mode, filepath.Base(o.mediamtx), o.warmup, o.watchTime)
+	fmt.Printf("\n== latency: livegate (%s, 2 s segments) and MediaMTX (%s) on one 720p30 encode; hls.js lowLatencyMode, maxLiveSyncPlaybackRate %g, %v warm-up, %v of samples\n",
+		mode, filepath.Base(o.mediamtx), o.catchup, o.warmup, o.watchTime)
 	dir := filepath.Join(o.work, "latency")
 	srv, err := startServer(o, w, serverConf{dir: dir, window: 6, extra: stream})
 	if err != nil {
@@ -86,7 +88,7 @@ func latency(o options, w *world) error {
 		return err
 	}
 	defer b.Close()
-	q := url.Values{}
+	q := url.Values{"catchup": {strconv.FormatFloat(o.catchup, 'f', -1, 64)}}
 	for name, u := range sources {
 		q.Set(name, u)
 	}
@@ -104,7 +106,13 @@ func latency(o options, w *world) error {
 		if err := b.Eval(nil, `startSampling(); return null`); err != nil {
 			return err
 		}
-		for end := time.Now().Add(o.watchTime); time.Now().Before(end); time.Sleep(time.Second) {
+		end := time.Now().Add(o.watchTime)
+		leads := map[string]chan []time.Duration{}
+		for name, u := range sources {
+			leads[name] = make(chan []time.Duration, 1)
+			go func() { leads[name] <- pdtLeads(u, end) }()
+		}
+		for ; time.Now().Before(end); time.Sleep(time.Second) {
 			if enc.exited() {
 				return fmt.Errorf("the encoder stopped while sampling; see %s", enc.log.Name())
 			}
@@ -116,11 +124,91 @@ func latency(o options, w *world) error {
 		fmt.Printf("join %d:\n", join+1)
 		for _, name := range []string{"livegate", "mediamtx"} {
 			res[name].print(name, sources[name])
+			l := <-leads[name]
+			fmt.Printf("  program date time of the newest media listed minus when it was listed (polled every 50 ms), %d listings: median %v  max %v\n",
+				len(l), quantile(l, 0.5).Round(time.Millisecond), quantile(l, 1).Round(time.Millisecond))
 			medians[name] = append(medians[name], quantileF(res[name].Delays, 0.5)/1000)
 		}
 	}
 	fmt.Printf("median ingest-to-playback delay of each join (s): livegate %.2f, mediamtx %.2f\n", medians["livegate"], medians["mediamtx"])
 	return nil
+}
+
+// pdtLeads polls the first media playlist of a master every 50 ms until
+// end and returns, each time the newest media it lists grows, how far the
+// program date time of that media's end is ahead of the wall clock then
+// (sorted). Media cannot be listed before it was ingested: a positive
+// lead is a program date time stamped later than the ingest, by which
+// the delay measured against it is understated.
+func pdtLeads(master string, end time.Time) []time.Duration {
+	jar, _ := cookiejar.New(nil) // MediaMTX sends a player through a cookie check first
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	_, body, err := fetchBodyVia(c, master)
+	if err != nil {
+		return nil
+	}
+	var media string
+	for _, u := range segmentURIs(body) {
+		media = u
+		break
+	}
+	mu, err := url.Parse(master)
+	if err != nil || media == "" {
+		return nil
+	}
+	ref, _ := url.Parse(media)
+	media = mu.ResolveReference(ref).String()
+	var out []time.Duration
+	var last time.Time
+	for ; time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		code, body, err := fetchBodyVia(c, media)
+		now := time.Now()
+		if err != nil || code != http.StatusOK {
+			continue
+		}
+		if e := listedEnd(body); e.After(last) {
+			if !last.IsZero() {
+				out = append(out, e.Sub(now))
+			}
+			last = e
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// listedEnd is the program date time of the end of the newest media a
+// media playlist lists: its last EXT-X-PROGRAM-DATE-TIME, plus the
+// segments and parts after it.
+func listedEnd(playlist []byte) time.Time {
+	var base time.Time
+	var off, extinf float64
+	dated := false
+	for line := range strings.Lines(string(playlist)) {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "#EXT-X-PROGRAM-DATE-TIME:"):
+			base, _ = time.Parse(time.RFC3339Nano, strings.TrimPrefix(line, "#EXT-X-PROGRAM-DATE-TIME:"))
+			off, dated = 0, true
+		case strings.HasPrefix(line, "#EXT-X-PART:"):
+			for _, a := range splitAttrs(strings.TrimPrefix(line, "#EXT-X-PART:")) {
+				if v, ok := strings.CutPrefix(a, "DURATION="); ok {
+					d, _ := strconv.ParseFloat(v, 64)
+					off += d
+				}
+			}
+		case strings.HasPrefix(line, "#EXTINF:"):
+			v, _, _ := strings.Cut(strings.TrimPrefix(line, "#EXTINF:"), ",")
+			extinf, _ = strconv.ParseFloat(v, 64)
+		case line != "" && !strings.HasPrefix(line, "#"): // a whole segment: its parts are its time
+			base = base.Add(time.Duration(extinf * float64(time.Second)))
+			off = 0
+		}
+	}
+	if !dated {
+		return time.Time{}
+	}
+	return base.Add(time.Duration(off * float64(time.Second)))
 }
 
 // joinAfter is how long the stream runs before the players open it.
@@ -296,6 +384,10 @@ type playerReport struct {
 	PartTgt   float64   `json:"partTarget"` // s, of the playing level; 0 without parts
 	CanBlock  bool      `json:"canBlock"`
 	TargetDur float64   `json:"targetDuration"`
+	// First and Last are where the player was at the first and the last
+	// sample (media time, buffer end, live edge, playing fragment).
+	First, Last json.RawMessage
+	Requests    []string `json:"requests"` // the last few, for a player that did not advance
 }
 
 func (r playerReport) print(name, src string) {
@@ -307,6 +399,13 @@ func (r playerReport) print(name, src string) {
 	fmt.Printf("  hls.latency: median %.2f s  p10 %.2f s  p90 %.2f s; hls.targetLatency median %.2f s\n",
 		q(r.Latencies, 0.5), q(r.Latencies, 0.1), q(r.Latencies, 0.9), q(r.Targets, 0.5))
 	errs, _ := json.Marshal(r.Errors)
+	fmt.Printf("  at the first sample %s\n  at the last sample  %s\n", r.First, r.Last)
+	var first, last struct{ Time float64 }
+	_ = json.Unmarshal(r.First, &first)
+	_ = json.Unmarshal(r.Last, &last)
+	if first.Time == last.Time {
+		fmt.Printf("  the player did not advance; its last requests: %s\n", strings.Join(r.Requests, " "))
+	}
 	fmt.Printf("  samples without a playing date %d, stalls %d, hls.js errors %d %s, fatal %v\n", r.NoDate, r.Stalls, len(r.Errors), errs, r.Fatal)
 }
 
@@ -321,7 +420,8 @@ func quantileF(xs []float64, p float64) float64 {
 }
 
 // latencyPage plays ?livegate= and ?mediamtx= side by side, one hls.js
-// each (lowLatencyMode, otherwise hls.js's defaults), and samples both at
+// each (lowLatencyMode, maxLiveSyncPlaybackRate ?catchup=, otherwise
+// hls.js's defaults), and samples both at
 // the same instants every 500 ms between startSampling and stopSampling.
 const latencyPage = `<!doctype html>
 <meta charset="utf-8">
@@ -330,11 +430,12 @@ const latencyPage = `<!doctype html>
 <script>
 const q = new URLSearchParams(location.search);
 const players = {};
+performance.setResourceTimingBufferSize(100000);
 for (const name of ['livegate', 'mediamtx']) {
   const v = document.createElement('video');
   v.width = 480; v.height = 270;
   document.body.appendChild(v);
-  const hls = new Hls({lowLatencyMode: true});
+  const hls = new Hls({lowLatencyMode: true, maxLiveSyncPlaybackRate: Number(q.get('catchup') || 1)});
   const p = {hls, v, errors: [], fatal: [], stalls: 0};
   hls.on(Hls.Events.ERROR, (e, d) => (d.fatal ? p.fatal : p.errors).push(d.type + ':' + d.details));
   hls.on(Hls.Events.MANIFEST_PARSED, () => v.play().catch(err => p.fatal.push('play: ' + err)));
@@ -346,10 +447,21 @@ for (const name of ['livegate', 'mediamtx']) {
 window.bothPlaying = () => Object.values(players).every(p => p.v.currentTime > 0 && !p.v.paused && p.hls.playingDate);
 window.pageState = () => Object.fromEntries(Object.entries(players).map(([n, p]) =>
   [n, {time: p.v.currentTime, paused: p.v.paused, errors: p.errors, fatal: p.fatal, error: p.v.error && p.v.error.message}]));
+// where says what hls.js plays: the media time, the video's ready
+// state, the buffered ranges, the playlist's live edge, and the playing fragment.
+const where = p => {
+  const v = p.v, b = v.buffered, lv = p.hls.levels[p.hls.currentLevel];
+  const f = p.hls.streamController && p.hls.streamController.currentFrag;
+  const r = x => Math.round(x * 1000) / 1000;
+  const ranges = [];
+  for (let i = 0; i < b.length; i++) ranges.push([r(b.start(i)), r(b.end(i))]);
+  return {time: r(v.currentTime), readyState: v.readyState, buffered: ranges, edge: lv && lv.details ? r(lv.details.edge) : 0,
+    frag: f ? {sn: f.sn, start: r(f.start), duration: r(f.duration), pdt: f.programDateTime} : null};
+};
 let timer = null, from = {};
 window.startSampling = () => {
   for (const [n, p] of Object.entries(players)) {
-    p.delays = []; p.latencies = []; p.targets = []; p.noDate = 0;
+    p.delays = []; p.latencies = []; p.targets = []; p.noDate = 0; p.first = null; p.last = null;
     from[n] = {stalls: p.stalls, errors: p.errors.length};
   }
   timer = setInterval(() => {
@@ -358,6 +470,8 @@ window.startSampling = () => {
       const d = p.hls.playingDate;
       if (!d) { p.noDate++; continue; }
       p.delays.push(now - d.getTime());
+      p.last = where(p);
+      if (!p.first) p.first = p.last;
       p.latencies.push(p.hls.latency);
       p.targets.push(p.hls.targetLatency || 0);
     }
@@ -371,7 +485,8 @@ window.stopSampling = () => {
     return [n, {version: Hls.version, delays: p.delays, latencies: p.latencies, targets: p.targets, noDate: p.noDate,
       stalls: p.stalls - from[n].stalls, errors: p.errors.slice(from[n].errors), fatal: p.fatal,
       partTarget: det ? det.partTarget : 0, canBlock: det ? det.canBlockReload : false,
-      targetDuration: det ? det.targetduration : 0}];
+      targetDuration: det ? det.targetduration : 0, first: p.first, last: p.last,
+      requests: performance.getEntriesByType('resource').map(e => e.name).filter(u => u.startsWith(new URL(q.get(n)).origin)).slice(-12)}];
   }));
 };
 </script>

@@ -94,6 +94,7 @@ type options struct {
 	warmup     time.Duration
 	hlsjs      string
 	joins      int
+	catchup    float64
 }
 
 func main() {
@@ -119,6 +120,7 @@ func main() {
 	flag.BoolVar(&o.lowLatency, "lowlatency", true, "latency: livegate's stream is lowLatency: true, part: 200ms (false: its MPEG-TS, for a livegate without low-latency HLS)")
 	flag.DurationVar(&o.warmup, "warmup", 20*time.Second, "latency: how long both players play before the samples")
 	flag.IntVar(&o.joins, "joins", 1, "latency: how many times the page opens both players afresh, each for --warmup then --watch")
+	flag.Float64Var(&o.catchup, "catchup", 1, "latency: hls.js's maxLiveSyncPlaybackRate (1, its default: a player never speeds up to reach its target latency)")
 	flag.StringVar(&o.hlsjs, "hlsjs", filepath.Join(testbrowser.RepoRoot(), "node_modules", "hls.js", "dist", "hls.min.js"), "latency: the hls.min.js the page plays with (npm ci)")
 	flag.StringVar(&clipPath, "clip", "", "an FLV clip to publish in a loop (default: 6 s of 720p30 at 4 Mb/s made with ffmpeg, as OBS sends; testdata/clip.flv without ffmpeg)")
 	flag.IntVar(&readSize, "read", 0, "bytes a client reads of a segment per call (default: io.Copy's 8 KB)")
