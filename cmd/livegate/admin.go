@@ -70,6 +70,11 @@ type streamState struct {
 	PaymentRequired uint64                 `json:"paymentRequired"` // 402 answers
 	Vouchers        uint64                 `json:"vouchers"`        // accepted
 	Recordings      []hls.RecordingSummary `json:"recordings"`
+	// LowLatency: the stream has low-latency playlists (its index.m3u8 is
+	// the low-latency master), with parts of Part seconds; otherwise it
+	// has MPEG-TS playlists only (Part 0).
+	LowLatency bool    `json:"lowLatency"`
+	Part       float64 `json:"part"`
 }
 
 type channelState struct {
@@ -120,6 +125,7 @@ func (s *server) adminState(recordings bool) adminState {
 			Paid: "0", Spent: "0", Tips: "0",
 			PaymentRequired: stats.PaymentRequired[sc.Name], Vouchers: stats.Accepted[sc.Name],
 			Recordings: []hls.RecordingSummary{},
+			LowLatency: st.LowLatency, Part: st.Part.Seconds(),
 		}
 		if ss.Renditions == nil {
 			ss.Renditions = []hls.RenditionStatus{}

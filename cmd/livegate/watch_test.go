@@ -53,6 +53,28 @@ type watchState struct {
 	OutOfCredit                                            bool
 	Time                                                   float64
 	Paused                                                 bool
+	// The live delay: now − the playing frame's program date time (nil
+	// when unknown), and hls.js's distance from the live edge (seconds).
+	Delay, Edge *float64
+	LowLatency  bool    // the playlist playing has parts
+	PartTarget  float64 // its PART-TARGET, seconds
+	Parts       int     // low-latency parts hls.js buffered
+	Fragments   int     // whole segments hls.js buffered
+	Errors      []string
+}
+
+// String shows the state with the delays' values rather than pointers.
+func (s watchState) String() string {
+	type plain watchState
+	return fmt.Sprintf("%+v (delay %s, hls.js latency %s)", plain(s), seconds(s.Delay), seconds(s.Edge))
+}
+
+// seconds shows a state's optional seconds.
+func seconds(s *float64) string {
+	if s == nil {
+		return "unknown"
+	}
+	return fmt.Sprintf("%.2f s", *s)
 }
 
 const watchStateScript = `return window.livegate ? window.livegate.state() : null`
@@ -100,6 +122,13 @@ func TestWatchPagePaysAsItPlays(t *testing.T) {
 	if s.Keys < 10 || s.Spent == "0" || s.Spent == "" {
 		t.Errorf("after 20 s the page loaded %d keys and shows %q spent", s.Keys, s.Spent)
 	}
+	// A stream that is not low-latency plays its MPEG-TS master, whole
+	// segments, as before.
+	if s.LowLatency || s.Parts != 0 || s.Fragments < 10 {
+		t.Errorf("the standard stream played %d parts and %d whole segments (low-latency %v)", s.Parts, s.Fragments, s.LowLatency)
+	}
+	t.Logf("standard stream, MPEG-TS 2 s segments: the page plays %s behind live (now − playing date); hls.js's latency %s",
+		seconds(s.Delay), seconds(s.Edge))
 	// At least 20 s were charged, and the page keeps credit signed ahead.
 	if acc.Spent.Cmp(big.NewInt(20*testPrice)) < 0 || acc.Paid().Cmp(acc.Spent) <= 0 {
 		t.Errorf("ledger after 20 s of playback: paid %v, spent %v", acc.Paid(), acc.Spent)
@@ -124,6 +153,7 @@ func TestWatchPagePaysAsItPlays(t *testing.T) {
 		return demo.live && demo.viewers === 1 && demo.tips === '60000' &&
 			document.getElementById('streams').textContent.includes('60000 wei') &&
 			document.getElementById('streams').textContent.includes('360p') &&
+			document.getElementById('streams').textContent.includes('standard') && !demo.lowLatency &&
 			document.getElementById('channels').textContent.includes('`+w.channels[0].Hex()[:10]+`')`,
 		`return window.livegate.state`)
 	var board adminState

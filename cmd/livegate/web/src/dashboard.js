@@ -15,6 +15,11 @@ function short(hex) {
   return hex ? hex.slice(0, 10) + '…' : '—';
 }
 
+// latencyMode names a stream's kind of HLS.
+function latencyMode(s) {
+  return s.lowLatency ? `low-latency, ${Math.round(s.part * 1000)} ms parts` : 'standard';
+}
+
 function mbps(bits) {
   return bits ? `${(bits / 1e6).toFixed(2)} Mb/s` : '—';
 }
@@ -73,7 +78,7 @@ function render(st) {
   const sb = $('streams').tBodies[0];
   sb.innerHTML = '';
   for (const s of st.streams) {
-    const tr = row(sb, [s.name, '', s.protocol || '—', mbps(s.bitrate),
+    const tr = row(sb, [s.name, '', latencyMode(s), s.protocol || '—', mbps(s.bitrate),
       s.renditions.map((r) => (r.height ? `${r.height}p` : r.name)).join(', ') || '—', s.viewers,
       eth(BigInt(s.pricePerSecond) * 60n), eth(s.paid), eth(s.spent), eth(s.tips), s.paymentRequired, s.vouchers]);
     tr.cells[1].appendChild(s.live ? pill('live', 'live') : pill('idle', ''));

@@ -26,6 +26,9 @@ const st = {
   stream, recording: recording || '', free: false, terms: null, key: null, named: '', channel: null, funder: '',
   deposit: 0n, paid: 0n, spent: 0n, price: 0n, token: '', vouchers: 0, tips: 0n, keys: 0,
   outOfCredit: false, error: '',
+  parts: 0, // low-latency parts hls.js buffered
+  fragments: 0, // whole segments hls.js buffered
+  errors: [], // hls.js's errors, fatal or not, the last few (type: details)
 };
 window.livegate = {
   state: () => ({
@@ -34,6 +37,7 @@ window.livegate = {
     tips: String(st.tips), time: video.currentTime, paused: video.paused,
     levels: hls ? hls.levels.map((l) => l.height) : [],
     message: $('msg').textContent, status: $('status').textContent,
+    ...latency(),
   }),
 };
 
@@ -205,6 +209,43 @@ function onPaymentRequired() {
   return true;
 }
 
+// playingDate is the program date time of the playing frame: when the
+// server took it in. Safari's own player gives the playlist's start date.
+function playingDate() {
+  if (hls) return hls.playingDate;
+  if (native && typeof video.getStartDate === 'function') {
+    const t = video.getStartDate().getTime();
+    if (!isNaN(t)) return new Date(t + video.currentTime * 1000);
+  }
+  return null;
+}
+
+// latency says how far behind live the page plays. delay (s) is now −
+// the playing frame's program date time: from the server's ingest to
+// this screen, as far as this computer's clock agrees with the server's
+// (the browser tests run both on one machine). edge (s) is hls.js's own
+// estimate (hls.latency), the distance from the playlist's live edge.
+function latency() {
+  const d = recording || video.paused ? null : playingDate();
+  const det = hls ? hls.latestLevelDetails : null;
+  return {
+    delay: d ? (Date.now() - d.getTime()) / 1000 : null,
+    edge: hls && !recording ? hls.latency : null,
+    lowLatency: !!(det && det.partTarget),
+    partTarget: det && det.partTarget ? det.partTarget : 0,
+  };
+}
+
+// showDelay puts the live delay under the player.
+function showDelay() {
+  const l = latency();
+  const el = $('delay');
+  const mode = l.lowLatency ? `low-latency, ${Math.round(l.partTarget * 1000)} ms parts` : 'standard latency';
+  if (l.delay === null) el.textContent = recording || !hls ? '' : mode;
+  else if (l.delay < 0) el.textContent = `${mode}; live delay unknown: this computer's clock is behind the server's`;
+  else el.textContent = `${l.delay.toFixed(1)} s behind live (${mode})`;
+}
+
 // spentFrom takes the channel's paid and spent from a paid answer's
 // headers. Answers can come back out of order: spent only grows.
 function spentFrom(xhr) {
@@ -258,6 +299,11 @@ function startPlayer() {
     },
   });
   hls = new Hls({
+    // A low-latency stream's playlists have parts and blocking reloads:
+    // hls.js then plays PART-HOLD-BACK behind the live edge rather than
+    // three segments. An MPEG-TS playlist (a stream that is not
+    // low-latency, a replay) plays as before.
+    lowLatencyMode: true,
     xhrSetup: (xhr, u) => {
       const fresh = withToken(u);
       if (fresh !== u) xhr.open('GET', fresh, true);
@@ -282,7 +328,13 @@ function startPlayer() {
   hls.on(Hls.Events.KEY_LOADED, () => {
     st.keys++;
   });
+  hls.on(Hls.Events.FRAG_BUFFERED, (_, d) => {
+    if (d.part) st.parts++;
+    else st.fragments++;
+  });
   hls.on(Hls.Events.ERROR, (_, d) => {
+    const code = d.response && d.response.code ? ` ${d.response.code}` : '';
+    st.errors = [...st.errors.slice(-19), `${d.fatal ? 'fatal ' : ''}${d.type}: ${d.details}${code}${d.error ? ' (' + d.error.message + ')' : ''}`];
     if (d.response && d.response.code === 402 && !st.outOfCredit && st.paid >= st.deposit) {
       outOfCredit('the channel\'s deposit is all spent.');
     } else if (d.fatal && !st.outOfCredit) {
@@ -301,6 +353,7 @@ function play() {
     if (hls) hls.currentLevel = Number(e.target.value);
   });
   video.addEventListener('playing', () => status(st.token ? 'playing, paying as you watch' : 'playing'));
+  if (!recording) setInterval(showDelay, 1000);
   setInterval(async () => {
     if (!st.token || st.outOfCredit) return;
     if (native) {
