@@ -49,7 +49,7 @@ func pushLoop(t *testing.T, e *e2e, seconds int) {
 type watchState struct {
 	Key, Channel, Deposit, Paid, Spent, Price, Tips, Error string
 	Vouchers                                               int
-	Keys                                                   int // segment keys hls.js loaded
+	Keys                                                   int // segment keys hls.js loaded, each counted once
 	OutOfCredit                                            bool
 	Time                                                   float64
 	Paused                                                 bool

@@ -42,6 +42,7 @@ window.livegate = {
 };
 
 let hls = null;
+const keysLoaded = new Set(); // the key paths hls.js loaded
 let native = false; // Safari's own player: no hls.js events to follow the spending
 let topping = null; // the top-up in flight
 let queue = Promise.resolve(); // voucher changes, one at a time
@@ -325,8 +326,13 @@ function startPlayer() {
     });
     video.play().catch(() => status('press play'));
   });
-  hls.on(Hls.Events.KEY_LOADED, () => {
-    st.keys++;
+  hls.on(Hls.Events.KEY_LOADED, (_, d) => {
+    // Every part of a low-latency segment loads its segment's key (from
+    // hls.js's cache after the first): count each key once, whatever
+    // token its URI carried.
+    const uri = d.keyInfo && d.keyInfo.decryptdata ? d.keyInfo.decryptdata.uri : '';
+    if (uri) keysLoaded.add(new URL(uri, location.href).pathname);
+    st.keys = keysLoaded.size;
   });
   hls.on(Hls.Events.FRAG_BUFFERED, (_, d) => {
     if (d.part) st.parts++;
