@@ -994,3 +994,20 @@ func TestLLLivePlaylistLastsThreeTargetDurations(t *testing.T) {
 		t.Errorf("the live low-latency playlist lasts %v, less than three target durations (%v); its MPEG-TS twin %v:\n%s", total, 3*p.target, tsTotal, p.raw)
 	}
 }
+
+// A held request whose part does not come (the publisher stalls) is
+// answered 503 with Retry-After once the wait is over, so the client
+// asks again; its goroutine is gone.
+func TestLLStalledPublisherAnswersHeldRequestsWithRetry(t *testing.T) {
+	f := newLLFixture(t, Options{}, 2500*time.Millisecond)
+	p := f.playlist(SourceRendition, "")
+	msn, part := next(p)
+	r := f.start(fmt.Sprintf("/live/demo/source/ll.m3u8?_HLS_msn=%d&_HLS_part=%d", msn, part))
+	a := r.answer(t) // nothing is fed: the wait (3 s) runs out
+	if a.status != http.StatusServiceUnavailable || a.header.Get("Retry-After") == "" || !strings.Contains(string(a.body), fmt.Sprintf("segment %d part %d", msn, part)) {
+		t.Fatalf("a part that did not come: %d %v %s", a.status, a.header, a.body)
+	}
+	if waiting() != 0 {
+		t.Errorf("%d requests still held", waiting())
+	}
+}
