@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -374,7 +375,8 @@ func tsSeeds(tb testing.TB) [][]byte {
 }
 
 // FuzzRemuxFMP4: whatever a transcoder hands back as an MPEG-TS segment,
-// the remux to fMP4 never panics and its output is bounded by its input;
+// the remux to fMP4 never panics, and what it allocates and outputs is
+// bounded by its input;
 // what it accepts is an init section and moof+mdat fragments that parse,
 // whose video starts at a keyframe, with no more video samples than the
 // input has packets.
@@ -385,7 +387,15 @@ func FuzzRemuxFMP4(f *testing.F) {
 	f.Add([]byte{})
 	f.Add(bytes.Repeat([]byte{0x47, 0x1f, 0xff, 0x10}, 47))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
 		init, seg, err := remuxFMP4(data)
+		runtime.ReadMemStats(&after)
+		// The corpus allocates at most ~110 × its input, ~80 KiB of it the
+		// MPEG-TS reader's buffers.
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64*uint64(len(data))+1<<20 {
+			t.Fatalf("%d bytes of input allocated %d", len(data), alloc)
+		}
 		if err != nil {
 			return
 		}

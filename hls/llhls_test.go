@@ -562,6 +562,32 @@ func TestLLRenditionReportsNameRealSegments(t *testing.T) {
 			f.feedOne()
 		}
 	}
+	// The master lists both low-latency playlists, ts.m3u8 the MPEG-TS
+	// ones.
+	for path, want := range map[string]string{"/live/demo/index.m3u8": "ll.m3u8", "/live/demo/ts.m3u8": "index.m3u8"} {
+		a := f.get(path)
+		for _, r := range []string{SourceRendition, "low"} {
+			if a.status != 200 || !strings.Contains(string(a.body), "\n"+r+"/"+want+"\n") {
+				t.Errorf("%s does not list %s/%s:\n%s", path, r, want, a.body)
+			}
+		}
+	}
+	// A blocking reload of the rendition waits for its next segment.
+	low := f.playlist("low", "")
+	msn, _, _ := low.last()
+	r := f.start(fmt.Sprintf("/live/demo/low/ll.m3u8?_HLS_msn=%d", msn+1))
+	held(t, 1)
+	f.feedUntil("the rendition's next segment", func(*llSnap) bool {
+		v := f.s.llSnapshot("low")
+		return v.listed && v.lastMSN > msn
+	})
+	a := r.answer(t)
+	if a.status != 200 {
+		t.Fatalf("%s: %d %s", r.path, a.status, a.body)
+	}
+	if p := f.checked(r.path, a.body); !p.lists(msn+1, -1) {
+		t.Errorf("%s: the answer does not list segment %d:\n%s", r.path, msn+1, a.body)
+	}
 }
 
 // copyTranscoder hands back the source segment as rendition "low".
