@@ -524,6 +524,18 @@ func TestLLSpecCheckerCatchesBrokenPlaylists(t *testing.T) {
 			t.Errorf("%s: the checker passes\n%s", c.name, broken)
 		}
 	}
+	// Parts listed for five whole 1 s segments: the oldest ends four
+	// target durations before the last.
+	var far strings.Builder
+	far.WriteString("#EXTM3U\n#EXT-X-VERSION:9\n#EXT-X-TARGETDURATION:1\n#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.5\n" +
+		"#EXT-X-PART-INF:PART-TARGET=0.5\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-MAP:URI=\"init-0.mp4\"\n")
+	for n := range 5 {
+		fmt.Fprintf(&far, "#EXT-X-PROGRAM-DATE-TIME:2026-12-02T08:00:0%d.000Z\n#EXT-X-PART:DURATION=0.5,URI=\"%d.0.m4s\",INDEPENDENT=YES\n"+
+			"#EXT-X-PART:DURATION=0.5,URI=\"%d.1.m4s\"\n#EXTINF:1.0,\n%d.m4s\n", n, n, n, n)
+	}
+	if _, bad := parseLL([]byte(far.String())); len(bad) != 1 || !strings.Contains(bad[0], "three target durations") {
+		t.Errorf("parts of five whole segments of the target: %q\n%s", bad, far.String())
+	}
 	// A report is checked against the rendition it names.
 	p, _ := parseLL([]byte(good))
 	low := "#EXTM3U\n#EXT-X-VERSION:9\n#EXT-X-TARGETDURATION:2\n#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES\n#EXT-X-MEDIA-SEQUENCE:%d\n" +
