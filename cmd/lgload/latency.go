@@ -388,6 +388,7 @@ type playerReport struct {
 	// sample (media time, buffer end, live edge, playing fragment).
 	First, Last json.RawMessage
 	Requests    []string `json:"requests"` // the last few, for a player that did not advance
+	Log         []string `json:"log"`      // hls.js's last lines on its timeline, likewise
 }
 
 func (r playerReport) print(name, src string) {
@@ -405,6 +406,9 @@ func (r playerReport) print(name, src string) {
 	_ = json.Unmarshal(r.Last, &last)
 	if first.Time == last.Time {
 		fmt.Printf("  the player did not advance; its last requests: %s\n", strings.Join(r.Requests, " "))
+		for _, l := range r.Log {
+			fmt.Printf("  hls.js: %s\n", l)
+		}
 	}
 	fmt.Printf("  samples without a playing date %d, stalls %d, hls.js errors %d %s, fatal %v\n", r.NoDate, r.Stalls, len(r.Errors), errs, r.Fatal)
 }
@@ -435,8 +439,16 @@ for (const name of ['livegate', 'mediamtx']) {
   const v = document.createElement('video');
   v.width = 480; v.height = 270;
   document.body.appendChild(v);
-  const hls = new Hls({lowLatencyMode: true, maxLiveSyncPlaybackRate: Number(q.get('catchup') || 1)});
-  const p = {hls, v, errors: [], fatal: [], stalls: 0};
+  // hls.js's own log, the lines that say where it puts fragments and
+  // parts on its timeline: the last 40, for a player that stops.
+  const log = [];
+  const keep = (...a) => {
+    const l = a.map(String).join(' ');
+    if (/Loading main|Parsed main|sliding|Aligning|initPTS/.test(l)) log.push(l.slice(0, 200)) > 40 && log.shift();
+  };
+  const hls = new Hls({lowLatencyMode: true, maxLiveSyncPlaybackRate: Number(q.get('catchup') || 1),
+    debug: {log: keep, debug: keep, info: keep, warn: keep, error: keep}});
+  const p = {hls, v, errors: [], fatal: [], stalls: 0, log};
   hls.on(Hls.Events.ERROR, (e, d) => (d.fatal ? p.fatal : p.errors).push(d.type + ':' + d.details));
   hls.on(Hls.Events.MANIFEST_PARSED, () => v.play().catch(err => p.fatal.push('play: ' + err)));
   v.addEventListener('waiting', () => p.stalls++);
@@ -486,7 +498,7 @@ window.stopSampling = () => {
       stalls: p.stalls - from[n].stalls, errors: p.errors.slice(from[n].errors), fatal: p.fatal,
       partTarget: det ? det.partTarget : 0, canBlock: det ? det.canBlockReload : false,
       targetDuration: det ? det.targetduration : 0, first: p.first, last: p.last,
-      requests: performance.getEntriesByType('resource').map(e => e.name).filter(u => u.startsWith(new URL(q.get(n)).origin)).slice(-12)}];
+      log: p.log, requests: performance.getEntriesByType('resource').map(e => e.name).filter(u => u.startsWith(new URL(q.get(n)).origin)).slice(-12)}];
   }));
 };
 </script>

@@ -38,10 +38,14 @@ func llViewers(o options, w *world) error {
 		return fmt.Errorf("llviewers: %w (it needs a livegate with low-latency HLS)", err)
 	}
 	defer srv.stop()
-	clip := filepath.Join(dir, "clip720.flv")
-	if err := encodeClip(clip, "1280x720", 4000, 128); err != nil {
-		return fmt.Errorf("llviewers: encoding the clip with ffmpeg: %w", err)
+	clip := clipPath // --clip, or 720p30 at 4 Mb/s: about 100 KB a part
+	if clip == "" {
+		clip = filepath.Join(dir, "clip720.flv")
+		if err := encodeClip(clip, "1280x720", 4000, 128); err != nil {
+			return fmt.Errorf("llviewers: encoding the clip with ffmpeg: %w", err)
+		}
 	}
+	fmt.Printf("publishing %s in a loop\n", clip)
 	// One publisher, the clip in a loop in real time, copied (no encoder
 	// on the cores the load shares).
 	pub, err := startChild(filepath.Join(dir, "ffmpeg.log"), "ffmpeg", "-hide_banner", "-loglevel", "warning",
