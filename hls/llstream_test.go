@@ -2,6 +2,10 @@ package hls
 
 import (
 	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -29,5 +33,129 @@ func TestFreeLowLatencySegmentIsItsParts(t *testing.T) {
 	}
 	if checked < 3 {
 		t.Fatalf("%d finished segments with parts, want 3 or more", checked)
+	}
+}
+
+// pricedLLFixture is newLLFixture for a priced stream whose gate keeps
+// what it is asked.
+func pricedLLFixture(t *testing.T, lead time.Duration) (*llFixture, *recordingGate) {
+	t.Helper()
+	f := newLLFixture(t, Options{Keys: &Keyring{Store: &memSecrets{}}}, lead)
+	gate := &recordingGate{}
+	mux := http.NewServeMux()
+	(&Origin{Streams: map[string]*Stream{"demo": f.s}, Archive: f.s.archive, Gate: gate}).Register(mux)
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	return f, gate
+}
+
+func (g *recordingGate) refs() []SegmentRef {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]SegmentRef(nil), g.asked...)
+}
+
+// lastKeyURI is the URI of a playlist's last EXT-X-KEY.
+func lastKeyURI(t *testing.T, raw string) string {
+	t.Helper()
+	i := strings.LastIndex(raw, `#EXT-X-KEY:METHOD=AES-128,URI="`)
+	if i < 0 {
+		t.Fatalf("no key in\n%s", raw)
+	}
+	rest := raw[i+len(`#EXT-X-KEY:METHOD=AES-128,URI="`):]
+	return rest[:strings.IndexByte(rest, '"')]
+}
+
+// A key bought while its segment is being cut (a low-latency viewer buys
+// it with the first part) is charged the target duration less the cut's
+// rounding: no more than the segment then lasts, since a segment is cut
+// at the first keyframe past the target. The exception, which this test
+// records: the segment a publisher leaves in the middle of is shorter,
+// and was charged the target to whoever bought its key while it was
+// open (issue 17's "never charged more for watching in parts" holds for
+// every other segment; see the README).
+func TestLLKeyOfTheOpenSegmentCostsTheTarget(t *testing.T) {
+	f, gate := pricedLLFixture(t, 1500*time.Millisecond)
+	p := f.playlist(SourceRendition, "")
+	open := p.segs[len(p.segs)-1]
+	if !open.open {
+		t.Fatalf("no open segment:\n%s", p.raw)
+	}
+	if a := f.get(open.key.uri); a.status != 200 {
+		t.Fatalf("key %s: %d", open.key.uri, a.status)
+	}
+	f.feedThroughCut() // the segment ends at the next keyframe, whole
+	if a := f.get(open.key.uri); a.status != 200 {
+		t.Fatalf("key %s once whole: %d", open.key.uri, a.status)
+	}
+	refs := gate.refs()
+	if len(refs) != 2 {
+		t.Fatalf("the gate was asked %+v", refs)
+	}
+	if during, after := refs[0].Duration, refs[1].Duration; during != time.Second-tolerance || during > after {
+		t.Errorf("segment %d: sold as %v while open, %v once whole; want the target less %v, no more than whole", open.seq, during, after, tolerance)
+	}
+
+	// The publisher leaves in the middle of the next segment.
+	f.feedUntil("a part of the next segment", func(v *llSnap) bool { return !v.segs[len(v.segs)-1].done() })
+	p = f.playlist(SourceRendition, "")
+	open = p.segs[len(p.segs)-1]
+	if !open.open {
+		t.Fatalf("no open segment:\n%s", p.raw)
+	}
+	f.get(open.key.uri)
+	f.pub.Close(nil)
+	f.get(open.key.uri)
+	refs = gate.refs()
+	during, after := refs[2].Duration, refs[3].Duration
+	t.Logf("the publisher's last segment %d: sold as %v while open, %v once whole", open.seq, during, after)
+	if during != time.Second-tolerance || after >= during {
+		t.Errorf("segment %d: %v while open, %v once whole", open.seq, during, after)
+	}
+}
+
+// Just after a cut the playlist hints the next segment's first part,
+// with that segment's key before it. A request for that key waits until
+// the segment starts (and is then sold), or is refused without a charge
+// if it does not start within the wait: no key is sold for a segment that
+// never comes.
+func TestLLNextSegmentsKeyWaitsForTheSegment(t *testing.T) {
+	f, gate := pricedLLFixture(t, 1500*time.Millisecond)
+	f.feedThroughCut()
+	p := f.playlist(SourceRendition, "")
+	last := p.segs[len(p.segs)-1]
+	if last.open || p.hint != fmt.Sprintf("%d.0.m4s", last.seq+1) {
+		t.Fatalf("just after a cut:\n%s", p.raw)
+	}
+	uri := lastKeyURI(t, p.raw)
+	if want := strings.TrimSuffix(last.key.uri, fmt.Sprint(last.seq)) + fmt.Sprint(last.seq+1); uri != want {
+		t.Fatalf("the key before the hint is %s, want %s", uri, want)
+	}
+	base := waiting()
+	req := f.start(uri)
+	held(t, base+1)
+	if req.answered() || len(gate.refs()) != 0 {
+		t.Fatalf("the next segment's key was answered before the segment began: %+v", gate.refs())
+	}
+	f.feedUntil("the next segment", func(v *llSnap) bool { return v.segment(last.seq+1) != nil })
+	if a := req.answer(t); a.status != 200 || len(a.body) != KeySize {
+		t.Fatalf("key %s: %d %q", uri, a.status, a.body)
+	}
+	if refs := gate.refs(); len(refs) != 1 || refs[0].Seq != last.seq+1 || refs[0].Duration != time.Second-tolerance {
+		t.Fatalf("the gate was asked %+v", refs)
+	}
+
+	// Again, and the publisher stalls: after the wait (three target
+	// durations), no such key, and nothing charged.
+	f.feedThroughCut()
+	p = f.playlist(SourceRendition, "")
+	uri = lastKeyURI(t, p.raw)
+	req = f.start(uri)
+	held(t, base+1)
+	if a := req.answer(t); a.status != http.StatusNotFound {
+		t.Fatalf("key %s of a segment that did not come: %d %q", uri, a.status, a.body)
+	}
+	if refs := gate.refs(); len(refs) != 1 {
+		t.Fatalf("a key was sold for a segment that never came: %+v", refs)
 	}
 }

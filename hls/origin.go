@@ -246,6 +246,9 @@ func (o *Origin) key(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, ok := o.segmentDuration(s, id, seq)
+	if !ok && o.awaitNextLL(r, s, id, seq) {
+		d, ok = o.segmentDuration(s, id, seq)
+	}
 	if !ok {
 		http.Error(w, "no such key: segment "+strconv.FormatUint(seq, 10)+" is not in recording "+id, http.StatusNotFound)
 		return

@@ -41,6 +41,14 @@ func (s *Segment) info() SegmentInfo {
 	}
 }
 
+// roundTarget is what a segment of duration d asks of
+// EXT-X-TARGETDURATION: its EXTINF as printed (to unit), rounded to the
+// nearest second (RFC 8216 §4.3.3.1). 1.4999999 s prints as 1.500 and
+// needs 2.
+func roundTarget(d, unit time.Duration) time.Duration {
+	return d.Round(unit).Round(time.Second)
+}
+
 // SegmentName is a segment's file name in playlists, URLs and the archive.
 func SegmentName(seq uint64) string { return fmt.Sprintf("%d.ts", seq) }
 
@@ -91,7 +99,7 @@ func mediaPlaylist(segs []SegmentInfo, discSeq uint64, kind playlistKind, minTar
 	p, _ := m3u8.NewMediaPlaylist(0, uint(max(len(segs), 1)))
 	target := minTarget.Seconds()
 	for _, s := range segs {
-		target = max(target, s.Duration)
+		target = max(target, math.Round(s.Duration*1000)/1000) // as EXTINF prints it
 	}
 	switch kind {
 	case kindEvent:

@@ -317,7 +317,7 @@ func (s *Stream) renderRendition(name string, kind playlistKind) *renditionView 
 		}
 	}
 	for _, si := range infos {
-		w.target = max(w.target, time.Duration(si.Duration*float64(time.Second)).Round(time.Second))
+		w.target = max(w.target, roundTarget(time.Duration(si.Duration*float64(time.Second)), time.Millisecond))
 	}
 	w.target = max(w.target, s.opts.Segment)
 	return &renditionView{playlist: mediaPlaylist(infos, disc, kind, w.target, s.keyTags(name)), segs: append([]*Segment(nil), w.segs...)}

@@ -551,7 +551,7 @@ func (w *window) render(n int, kind playlistKind, target time.Duration, keys *ke
 	}
 	w.target = max(w.target, target)
 	for _, s := range listed {
-		w.target = max(w.target, s.Duration.Round(time.Second))
+		w.target = max(w.target, roundTarget(s.Duration, time.Millisecond))
 	}
 	return &renditionView{playlist: mediaPlaylist(infos(listed), disc, kind, w.target, keys), segs: segs}
 }
