@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/livegate/livegate/ingest"
 )
 
 // A free stream's whole fMP4 segment is its parts' bytes one after the
@@ -157,5 +159,48 @@ func TestLLNextSegmentsKeyWaitsForTheSegment(t *testing.T) {
 	}
 	if refs := gate.refs(); len(refs) != 1 {
 		t.Fatalf("a key was sold for a segment that never came: %+v", refs)
+	}
+}
+
+// A publication whose first keyframe came in late (0.3 s here: a slow
+// connection, an encoder's first frame) and whose media then came in on
+// time has program date times that say when the media came in, from the
+// next keyframe on: the clock is not carried 0.3 s ahead of the ingest
+// for the whole publication. Both playlists agree.
+func TestProgramDateTimeFollowsTheEarliestArrival(t *testing.T) {
+	base := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	now := base
+	s, _ := newTestStream(t, t.TempDir(), Options{Window: 6, ReconnectGrace: -1, LowLatency: true, Now: func() time.Time { return now }})
+	p, err := s.Publish(ingest.PublishInfo{Stream: s.Name, Protocol: "test", Tracks: testTracks(t, true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range synth(0, 7*time.Second, 2*time.Second, true) {
+		if u.v != nil {
+			// in on time, but the first 0.3 s all at once, 0.3 s late
+			now = base.Add(max(u.v.DTS, 300*time.Millisecond))
+			err = p.WriteVideo(u.v)
+		} else {
+			err = p.WriteAudio(u.a)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	segs := s.view.Load().renditions[SourceRendition].segs
+	if len(segs) < 3 {
+		t.Fatalf("%d segments", len(segs))
+	}
+	for i, seg := range segs {
+		want := base.Add(time.Duration(i) * 2 * time.Second)
+		if i == 0 {
+			want = base.Add(300 * time.Millisecond) // dated when it came in
+		}
+		if d := seg.Time.Sub(want); d < -time.Millisecond || d > time.Millisecond {
+			t.Errorf("segment %d dated %v, came in at %v", seg.Seq, seg.Time.Sub(base), want.Sub(base))
+		}
+		if g := s.llSnapshot(SourceRendition).segment(seg.Seq); g == nil || !g.Time.Equal(seg.Time) {
+			t.Errorf("segment %d: the low-latency one is dated otherwise: %+v", seg.Seq, g)
+		}
 	}
 }

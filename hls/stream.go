@@ -574,7 +574,7 @@ type publication struct {
 
 	anchored bool
 	offset   time.Duration // publisher clock → stream timeline
-	anchor   time.Duration // timeline position of wall0
+	anchor   time.Duration // timeline position of wall0 (a keyframe's PTS)
 	wall0    time.Time
 	closed   bool
 }
@@ -597,7 +597,21 @@ func (p *publication) WriteVideo(u *ingest.VideoUnit) error {
 	m := *u
 	m.PTS += p.offset
 	m.DTS += p.offset
-	return p.seg.WriteVideo(&m)
+	if err := p.seg.WriteVideo(&m); err != nil {
+		return err
+	}
+	if u.IDR {
+		// Program date times say when media came in: wall0 is when the
+		// first keyframe did. Media that came late at the start (the
+		// connection, an encoder's first frames) would put every later
+		// one ahead of its arrival; at each keyframe, once the segments
+		// before it are dated, a keyframe that came in before its date
+		// moves the clock back to it.
+		if early := p.wall0.Add(m.PTS - p.anchor).Sub(p.stream.opts.Now()); early > 0 {
+			p.wall0 = p.wall0.Add(-early)
+		}
+	}
+	return nil
 }
 
 func (p *publication) WriteAudio(u *ingest.AudioUnit) error {
