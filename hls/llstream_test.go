@@ -175,7 +175,7 @@ func TestProgramDateTimeFollowsTheEarliestArrival(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range synth(0, 7*time.Second, 2*time.Second, true) {
+	for _, u := range synth(0, 7*time.Second, time.Second, true) { // a keyframe mid-segment too
 		if u.v != nil {
 			// in on time, but the first 0.3 s all at once, 0.3 s late
 			now = base.Add(max(u.v.DTS, 300*time.Millisecond))

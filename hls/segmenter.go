@@ -172,6 +172,10 @@ func (s *Segmenter) cut(at time.Duration) error {
 	return nil
 }
 
+// opened says whether the segment under way starts at pts: the keyframe
+// just written cut it.
+func (s *Segmenter) opened(pts time.Duration) bool { return s.open && s.start == pts }
+
 // redirect is the writer's output: the buffer of the segment being cut.
 type redirect struct{ to *bytes.Buffer }
 

@@ -600,13 +600,13 @@ func (p *publication) WriteVideo(u *ingest.VideoUnit) error {
 	if err := p.seg.WriteVideo(&m); err != nil {
 		return err
 	}
-	if u.IDR {
+	if u.IDR && p.seg.opened(m.PTS) {
 		// Program date times say when media came in: wall0 is when the
 		// first keyframe did. Media that came late at the start (the
 		// connection, an encoder's first frames) would put every later
-		// one ahead of its arrival; at each keyframe, once the segments
-		// before it are dated, a keyframe that came in before its date
-		// moves the clock back to it.
+		// one ahead of its arrival; at each cut, once the segments before
+		// it are dated (and before the new one is), a keyframe that came
+		// in before its date moves the clock back to it.
 		if early := p.wall0.Add(m.PTS - p.anchor).Sub(p.stream.opts.Now()); early > 0 {
 			p.wall0 = p.wall0.Add(-early)
 		}
