@@ -427,6 +427,11 @@ func withInit(inits map[string][]byte, segs []*llSegment, name string, init []by
 // gap where the transcoder made nothing. Call with s.mu held.
 func (s *Stream) renderLLRendition(name string, ended bool) *llSnap {
 	st := s.rend.ll[name]
+	if st == nil {
+		// a rendition none of whose segments has reached the live
+		// low-latency output yet (late, or not remuxable)
+		st = &llStore{}
+	}
 	have := make(map[uint64]*llSegment, len(st.segs))
 	for _, g := range st.segs {
 		have[g.Seq] = g

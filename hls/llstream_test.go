@@ -2,10 +2,12 @@ package hls
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -202,5 +204,35 @@ func TestProgramDateTimeFollowsTheEarliestArrival(t *testing.T) {
 		if g := s.llSnapshot(SourceRendition).segment(seg.Seq); g == nil || !g.Time.Equal(seg.Time) {
 			t.Errorf("segment %d: the low-latency one is dated otherwise: %+v", seg.Seq, g)
 		}
+	}
+}
+
+// lateTranscoder gives its first segment back only after the source has
+// moved on, so that segment's renditions are given up on live.
+type lateTranscoder struct {
+	once sync.Once
+	gate chan struct{}
+}
+
+func (l *lateTranscoder) Transcode(_ context.Context, _ string, seg *Segment, _ RenditionInfo) ([]Transcoded, error) {
+	l.once.Do(func() { <-l.gate })
+	return []Transcoded{{Name: "low", Data: seg.Data}}, nil
+}
+
+// A rendition whose first segment came back too late for the live
+// playlists has no low-latency segment yet: its ll.m3u8 is rendered
+// empty (a nil store once crashed the transcode worker).
+func TestLowLatencyRenditionWhoseFirstSegmentWasLate(t *testing.T) {
+	tr := &lateTranscoder{gate: make(chan struct{})}
+	s, _ := newTestStream(t, t.TempDir(), Options{Window: 6, ReconnectGrace: -1, LowLatency: true, Transcoder: tr, TranscodeQueue: 10, TranscodeLag: 1})
+	publish(t, s, synth(0, 7*time.Second, 2*time.Second, true))
+	close(tr.gate)
+	waitFor(t, "the rendition's later segments", func() bool {
+		v := s.llSnapshot("low")
+		return v != nil && v.segment(2) != nil
+	})
+	p := checkLL(t, s.llSnapshot("low").playlist)
+	if p.segment(0) != nil || p.segment(2) == nil {
+		t.Errorf("the late segment 0 is listed, or segment 2 is not:\n%s", p.raw)
 	}
 }
