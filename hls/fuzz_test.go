@@ -433,3 +433,40 @@ func FuzzRemuxFMP4(f *testing.F) {
 		}
 	})
 }
+
+// FuzzContinueCC: renumbering a transcoder's MPEG-TS continuity counters
+// never panics, never changes a length, and touches nothing but the low
+// nibble of each packet's fourth byte; and what it leaves runs on: fed
+// the same bytes twice, every PID with a payload continues across.
+func FuzzContinueCC(f *testing.F) {
+	s := NewSegmenter(testTracks(f, true), time.Hour, time.Hour, func(*Segment) {})
+	var seg []byte
+	s.emit = func(g *Segment) { seg = g.Data }
+	feed(f, s, synth(time.Second, 2*time.Second, 2*time.Second, true))
+	s.Flush()
+	f.Add(seg)
+	f.Add(make([]byte, 188))
+	f.Add([]byte{0x47, 0x1f, 0xff, 0x10})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		before := append([]byte(nil), data...)
+		last := map[uint16]byte{}
+		continueCC(data, last)
+		if len(data) != len(before) {
+			t.Fatalf("length %d, was %d", len(data), len(before))
+		}
+		for i := range data {
+			if data[i] != before[i] && (i%188 != 3 || data[i]&0xf0 != before[i]&0xf0) {
+				t.Fatalf("byte %d changed from %#x to %#x", i, before[i], data[i])
+			}
+		}
+		packets := len(data) > 0 && len(data)%188 == 0
+		for off := 0; packets && off < len(data); off += 188 {
+			packets = data[off] == 0x47
+		}
+		if packets {
+			again := append([]byte(nil), before...)
+			continueCC(again, last)
+			ccRun(t, [][]byte{data, again})
+		}
+	})
+}

@@ -112,14 +112,13 @@ func (v *llSnap) report(name string) string {
 
 // llListing shapes a low-latency media playlist.
 type llListing struct {
-	window    int           // segments listed
-	partSegs  int           // complete segments whose parts are listed too
-	target    time.Duration // EXT-X-TARGETDURATION at least
-	part      time.Duration // PART-TARGET; 0: a segment-granular rendition
-	keys      *keyTags
-	discSeq   uint64 // discontinuities before the retained segments
-	ended     bool
-	rendition string
+	window   int           // segments listed
+	partSegs int           // complete segments whose parts are listed too
+	target   time.Duration // EXT-X-TARGETDURATION at least
+	part     time.Duration // PART-TARGET; 0: a segment-granular rendition
+	keys     *keyTags
+	discSeq  uint64 // discontinuities before the retained segments
+	ended    bool
 }
 
 // render writes the playlist of the retained segments segs (the last may
@@ -191,8 +190,7 @@ func (l llListing) render(segs []*llSegment, inits map[string][]byte) *llSnap {
 		if g.Gap {
 			b.WriteString("#EXT-X-GAP\n")
 		} else if l.keys != nil {
-			k := l.keys.llKey(g)
-			fmt.Fprintf(&b, "#EXT-X-KEY:METHOD=%s,URI=%q,IV=%s\n", k.Method, k.URI, k.IV)
+			l.keys.writeLLKey(&b, g.Recording, g.Seq)
 			keyed = true
 		}
 		if i >= partsFrom && len(g.Parts) > 0 && l.part > 0 {
@@ -222,8 +220,7 @@ func (l llListing) render(segs []*llSegment, inits map[string][]byte) *llSnap {
 		if g.done() {
 			next, part = g.Seq+1, 0
 			if l.keys != nil && !g.Gap {
-				k := l.keys.llKey(&llSegment{Seq: next, Recording: g.Recording})
-				fmt.Fprintf(&b, "#EXT-X-KEY:METHOD=%s,URI=%q,IV=%s\n", k.Method, k.URI, k.IV)
+				l.keys.writeLLKey(&b, g.Recording, next)
 			}
 		}
 		fmt.Fprintf(&b, "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"%d.%d.m4s\"\n", next, part)
@@ -235,13 +232,11 @@ func (l llListing) render(segs []*llSegment, inits map[string][]byte) *llSnap {
 	return v
 }
 
-// llKey is a low-latency segment's EXT-X-KEY: the MPEG-TS segment's key,
-// its own IV.
-func (k *keyTags) llKey(g *llSegment) keyAttrs {
-	return keyAttrs{Method: keyMethod, URI: KeyPath(k.stream, g.Recording, g.Seq), IV: ivAttr(FMP4IV(k.rendition, g.Seq))}
+// writeLLKey writes a low-latency segment's EXT-X-KEY: the MPEG-TS
+// segment's key, its own IV.
+func (k *keyTags) writeLLKey(b *bytes.Buffer, recording string, seq uint64) {
+	fmt.Fprintf(b, "#EXT-X-KEY:METHOD=%s,URI=%q,IV=%s\n", keyMethod, KeyPath(k.stream, recording, seq), ivAttr(FMP4IV(k.rendition, seq)))
 }
-
-type keyAttrs struct{ Method, URI, IV string }
 
 // llRendition is the source's low-latency output: written by the
 // publisher's goroutine (addPart), read through snapshots.
@@ -325,9 +320,11 @@ func (r *llRendition) addPart(p *fmp4Part, seal sealer, logf func(string, ...any
 		r.segs[0] = nil
 		r.segs = r.segs[1:]
 	}
-	// Parts stay fetchable a while after the playlist stops listing them,
-	// then only the whole segment is kept.
-	for i := len(r.segs) - 1 - 2*r.listing.partSegs - 1; i >= 0 && r.segs[i].Parts != nil; i-- {
+	// Parts stay fetchable a while after the playlist stops listing them
+	// (as long again, and the open segment's), then only the whole
+	// segment is kept.
+	keep := 2*r.listing.partSegs + 1
+	for i := len(r.segs) - 1 - keep; i >= 0 && r.segs[i].Parts != nil; i-- {
 		old := *r.segs[i]
 		old.Parts = nil
 		r.segs[i] = &old

@@ -70,14 +70,11 @@ func (s *Stream) tooFar(v *llSnap, msn uint64, part int) string {
 	if msn > v.lastMSN+2 {
 		return fmt.Sprintf("_HLS_msn=%d is more than two segments past the playlist's last (%d)", msn, v.lastMSN)
 	}
-	if part < 0 || !v.parts {
+	if part < 0 || !v.parts || msn < v.lastMSN {
 		return ""
 	}
 	perSegment := int((s.opts.Segment + s.opts.Part - 1) / s.opts.Part)
 	ahead := int(msn-v.lastMSN)*perSegment + part - max(v.lastPart, 0)
-	if msn < v.lastMSN {
-		ahead = 0
-	}
 	if ahead > s.advanceParts() {
 		return fmt.Sprintf("_HLS_part=%d of segment %d is more than %d parts past the playlist's last (%d.%d)", part, msn, s.advanceParts(), v.lastMSN, v.lastPart)
 	}

@@ -478,7 +478,7 @@ func (s *Stream) publishView() {
 // llListing shapes a rendition's low-latency playlist; part 0: whole
 // segments only.
 func (s *Stream) llListing(rendition string, part time.Duration) llListing {
-	return llListing{window: s.opts.Window, partSegs: 3, target: s.opts.Segment, part: part, keys: s.keyTags(rendition), rendition: rendition}
+	return llListing{window: s.opts.Window, partSegs: 3, target: s.opts.Segment, part: part, keys: s.keyTags(rendition)}
 }
 
 // llSnapshot is a rendition's low-latency output now, or nil.
