@@ -12,6 +12,10 @@ type SegmentRef struct {
 	Rendition string
 	Seq       uint64
 	Duration  time.Duration
+	// Provisional: a key sold while its segment is still being cut, at
+	// the target duration (less a cut's rounding). Options.OnSegment tells
+	// the segment's final duration when it ends.
+	Provisional bool
 }
 
 // Gate sells what a viewer pays for. When it refuses it writes the whole

@@ -936,6 +936,13 @@ type recordingGate struct {
 	OpenGate
 	mu    sync.Mutex
 	asked []SegmentRef
+	ended []SegmentRef // heard through Options.OnSegment
+}
+
+func (g *recordingGate) onSegment(ref SegmentRef) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.ended = append(g.ended, ref)
 }
 
 func (g *recordingGate) Admit(_ http.ResponseWriter, _ *http.Request, ref SegmentRef) bool {

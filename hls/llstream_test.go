@@ -44,8 +44,8 @@ func TestFreeLowLatencySegmentIsItsParts(t *testing.T) {
 // what it is asked.
 func pricedLLFixture(t *testing.T, lead time.Duration) (*llFixture, *recordingGate) {
 	t.Helper()
-	f := newLLFixture(t, Options{Keys: &Keyring{Store: &memSecrets{}}}, lead)
 	gate := &recordingGate{}
+	f := newLLFixture(t, Options{Keys: &Keyring{Store: &memSecrets{}}, OnSegment: gate.onSegment}, lead)
 	mux := http.NewServeMux()
 	(&Origin{Streams: map[string]*Stream{"demo": f.s}, Archive: f.s.archive, Gate: gate}).Register(mux)
 	f.srv = httptest.NewServer(mux)
@@ -71,13 +71,12 @@ func lastKeyURI(t *testing.T, raw string) string {
 }
 
 // A key bought while its segment is being cut (a low-latency viewer buys
-// it with the first part) is charged the target duration less the cut's
-// rounding: no more than the segment then lasts, since a segment is cut
-// at the first keyframe past the target. The exception, which this test
-// records: the segment a publisher leaves in the middle of is shorter,
-// and was charged the target to whoever bought its key while it was
-// open (issue 17's "never charged more for watching in parts" holds for
-// every other segment; see the README).
+// it with the first part) is sold provisionally at the target duration
+// less the cut's rounding: no more than the segment then lasts, since a
+// segment is cut at the first keyframe past the target, unless its
+// publisher leaves in the middle of it. Every segment's end is told
+// (Options.OnSegment) with its final duration, so the gate can refund
+// the difference (paywall's TestGateRefundsASegmentThatEndedShort).
 func TestLLKeyOfTheOpenSegmentCostsTheTarget(t *testing.T) {
 	f, gate := pricedLLFixture(t, 1500*time.Millisecond)
 	p := f.playlist(SourceRendition, "")
@@ -99,6 +98,24 @@ func TestLLKeyOfTheOpenSegmentCostsTheTarget(t *testing.T) {
 	if during, after := refs[0].Duration, refs[1].Duration; during != time.Second-tolerance || during > after {
 		t.Errorf("segment %d: sold as %v while open, %v once whole; want the target less %v, no more than whole", open.seq, during, after, tolerance)
 	}
+	if !refs[0].Provisional || refs[1].Provisional {
+		t.Errorf("segment %d: provisional while open %v, once whole %v", open.seq, refs[0].Provisional, refs[1].Provisional)
+	}
+	endOf := func(seq uint64) SegmentRef {
+		t.Helper()
+		gate.mu.Lock()
+		defer gate.mu.Unlock()
+		for _, e := range gate.ended {
+			if e.Seq == seq {
+				return e
+			}
+		}
+		t.Fatalf("segment %d's end was not told; told %+v", seq, gate.ended)
+		return SegmentRef{}
+	}
+	if e := endOf(open.seq); e.Duration != refs[1].Duration || e.Recording != refs[1].Recording || e.Stream != "demo" {
+		t.Errorf("segment %d's end told as %+v; sold whole as %+v", open.seq, e, refs[1])
+	}
 
 	// The publisher leaves in the middle of the next segment.
 	f.feedUntil("a part of the next segment", func(v *llSnap) bool { return !v.segs[len(v.segs)-1].done() })
@@ -113,8 +130,11 @@ func TestLLKeyOfTheOpenSegmentCostsTheTarget(t *testing.T) {
 	refs = gate.refs()
 	during, after := refs[2].Duration, refs[3].Duration
 	t.Logf("the publisher's last segment %d: sold as %v while open, %v once whole", open.seq, during, after)
-	if during != time.Second-tolerance || after >= during {
-		t.Errorf("segment %d: %v while open, %v once whole", open.seq, during, after)
+	if during != time.Second-tolerance || after >= during || !refs[2].Provisional || refs[3].Provisional {
+		t.Errorf("segment %d: %+v while open, %+v once whole", open.seq, refs[2], refs[3])
+	}
+	if e := endOf(open.seq); e.Duration != after {
+		t.Errorf("the publisher's last segment %d ended as %+v, sold whole as %v", open.seq, e, after)
 	}
 }
 

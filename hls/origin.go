@@ -245,9 +245,9 @@ func (o *Origin) key(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such key", http.StatusNotFound)
 		return
 	}
-	d, ok := o.segmentDuration(s, id, seq)
+	d, provisional, ok := o.segmentDuration(s, id, seq)
 	if !ok && o.awaitNextLL(r, s, id, seq) {
-		d, ok = o.segmentDuration(s, id, seq)
+		d, provisional, ok = o.segmentDuration(s, id, seq)
 	}
 	if !ok {
 		http.Error(w, "no such key: segment "+strconv.FormatUint(seq, 10)+" is not in recording "+id, http.StatusNotFound)
@@ -259,7 +259,7 @@ func (o *Origin) key(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "key unavailable", http.StatusInternalServerError)
 		return
 	}
-	if !o.Gate.Admit(w, r, SegmentRef{Stream: s.Name, Recording: id, Seq: seq, Duration: d}) {
+	if !o.Gate.Admit(w, r, SegmentRef{Stream: s.Name, Recording: id, Seq: seq, Duration: d, Provisional: provisional}) {
 		return
 	}
 	h := w.Header()
@@ -271,29 +271,32 @@ func (o *Origin) key(w http.ResponseWriter, r *http.Request) {
 
 // segmentDuration finds a segment of an encrypted recording of s: in the
 // live window (the archive writes behind it), or in the archive.
-func (o *Origin) segmentDuration(s *Stream, recording string, seq uint64) (time.Duration, bool) {
+// provisional says the segment is still being cut, d its target.
+func (o *Origin) segmentDuration(s *Stream, recording string, seq uint64) (d time.Duration, provisional, ok bool) {
 	if v := s.view.Load(); v.renditions != nil {
 		if seg := v.renditions[SourceRendition].segment(seq); seg != nil && seg.Recording == recording {
-			return seg.Duration, true
+			return seg.Duration, false, true
 		}
 	}
 	if v := s.llSnapshot(SourceRendition); v != nil {
 		// A segment still being cut into parts is sold at the target
 		// duration, less the rounding a cut allows: no more than it will
-		// last, unless its publisher leaves first.
+		// last, unless its publisher leaves first, and then the gate
+		// refunds the difference when it hears the segment ended
+		// (Options.OnSegment).
 		if g := v.segment(seq); g != nil && g.Recording == recording {
 			if g.done() {
-				return g.Duration, true
+				return g.Duration, false, true
 			}
-			return s.opts.Segment - tolerance, true
+			return s.opts.Segment - tolerance, true, true
 		}
 	}
 	rec := o.Archive.Recording(s.Name, recording)
 	if rec == nil || !rec.Encrypted() {
-		return 0, false
+		return 0, false, false
 	}
 	_, info, ok := rec.segmentPath(SourceRendition, seq)
-	return time.Duration(info.Duration * float64(time.Second)), ok
+	return time.Duration(info.Duration * float64(time.Second)), false, ok
 }
 
 // recordingJSON is one entry of GET /vod/{stream}/.

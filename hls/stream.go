@@ -33,6 +33,11 @@ type Options struct {
 	// OnEnd, when set, is called (in its own goroutine) when a stream's
 	// recording has ended: the server settles payments then.
 	OnEnd func(stream string)
+	// OnSegment, when set, hears each source segment of a priced
+	// stream's recording as it ends (on the publisher's goroutine: it
+	// must not block): the gate refunds keys it sold at a provisional
+	// price (SegmentRef.Provisional) from it.
+	OnSegment func(SegmentRef)
 	// Transcoder, when set, makes lower renditions of each source segment.
 	Transcoder Transcoder
 	// OnTranscoded, when set, hears each segment's time with the
@@ -388,6 +393,9 @@ func (s *Stream) add(p *publication, seg *Segment) {
 	s.mu.Unlock()
 	if rec != nil {
 		rec.Append(SourceRendition, seg)
+	}
+	if s.opts.OnSegment != nil && s.opts.Keys != nil && seg.Recording != "" {
+		s.opts.OnSegment(SegmentRef{Stream: s.Name, Recording: seg.Recording, Seq: seg.Seq, Duration: seg.Duration})
 	}
 }
 

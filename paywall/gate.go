@@ -63,6 +63,10 @@ type Segment struct {
 	Recording string
 	Seq       uint64
 	Duration  time.Duration
+	// Provisional: the segment is still being cut and Duration is its
+	// target; the gate refunds the difference if it ends shorter
+	// (provisional.go).
+	Provisional bool
 }
 
 // item is what a charge for the segment buys: its seconds of the
@@ -100,7 +104,8 @@ type Gate struct {
 	// with it, without parsing the token again.
 	Admitted func(stream, viewer string)
 
-	previews previews
+	previews    previews
+	provisional provisionals
 }
 
 // client is the request's client address.
@@ -208,6 +213,9 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 		g.Logger.Error("paywall: charge failed", "channel", ch, "err", err)
 		writeRefusal(w, fmt.Errorf("%w: cannot record the charge; try again", ErrLedgerUnavailable))
 		return false
+	}
+	if seg.Provisional && !rc.Free && !rc.Already && rc.Price.Sign() > 0 {
+		g.chargedProvisionally(seg.item(), provisional{ch: ch, session: session, price: rc.Price, at: time.Now()})
 	}
 	h.Set(hdrPaid, decimal(rc.Paid))
 	h.Set(hdrSpent, decimal(rc.Spent))

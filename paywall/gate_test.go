@@ -130,6 +130,14 @@ func newFixtureN(t testing.TB, n int) *fixture {
 			http.ServeContent(w, r, "", time.Time{}, strings.NewReader("0123456789 segment bytes"))
 		}
 	})
+	// A segment still being cut, sold at its target (2 s) less 10 ms.
+	mux.HandleFunc("GET /open/{stream}/{seq}", func(w http.ResponseWriter, r *http.Request) {
+		seq, _ := strconv.ParseUint(r.PathValue("seq"), 10, 64)
+		seg := paywall.Segment{Stream: r.PathValue("stream"), Recording: "r1", Seq: seq, Duration: 1990 * time.Millisecond, Provisional: true}
+		if f.gate.Admit(w, r, seg) {
+			_, _ = io.WriteString(w, "key")
+		}
+	})
 	mux.HandleFunc("GET /bytes/{stream}/{seq}", func(w http.ResponseWriter, r *http.Request) {
 		if f.gate.Check(w, r, r.PathValue("stream")) {
 			_, _ = io.WriteString(w, "encrypted segment bytes")
@@ -212,6 +220,62 @@ func TestSegmentsAreChargedOncePerSession(t *testing.T) {
 	tok2 := f.session("demo", f.plain, 9000)
 	if a = f.do("GET", "/seg/demo/1", tok2, nil); a.code != 200 || a.header.Get("Livegate-Spent") != "6000" {
 		t.Errorf("another session's copy: %d %v", a.code, a.header)
+	}
+}
+
+// A key sold while its segment was being cut (at the target, 1.99 s) is
+// refunded down to the segment's final price when it ends shorter, once
+// per session, whether the end comes after the charge or races it; a
+// segment that ends longer is not charged more.
+func TestGateRefundsASegmentThatEndedShort(t *testing.T) {
+	f := newFixture(t)
+	tok := f.session("demo", f.plain, 20000)
+	tok2 := f.session("demo", f.plain, 21000) // the same channel, another session
+	end := func(seq uint64, d time.Duration) {
+		f.gate.Finished(paywall.Segment{Stream: "demo", Recording: "r1", Seq: seq, Duration: d})
+		f.gate.WaitRefunds()
+	}
+	spent := func(want string) {
+		t.Helper()
+		if _, got := f.account(f.plain); got != want {
+			t.Errorf("spent %s wei, want %s", got, want)
+		}
+	}
+	for _, tk := range []string{tok, tok2} {
+		if a := f.do("GET", "/open/demo/1", tk, nil); a.code != 200 || a.header.Get("Livegate-Price") != "1990" {
+			t.Fatalf("open segment: %d %v", a.code, a.header)
+		}
+	}
+	spent("3980")
+	end(1, 500*time.Millisecond) // the publisher left: 500 wei each
+	spent("1000")
+	end(1, 500*time.Millisecond) // told twice: nothing more
+	if a := f.do("GET", "/open/demo/1", tok, nil); a.code != 200 {
+		t.Fatalf("refetch: %d", a.code)
+	}
+	spent("1000")
+
+	// The end raced the charge: the key was priced before the segment
+	// ended and charged after; it is refunded at once.
+	end(2, 300*time.Millisecond)
+	f.do("GET", "/open/demo/2", tok, nil)
+	f.gate.WaitRefunds()
+	spent("1300")
+
+	// Longer than its target (a late keyframe): the provisional price stands.
+	f.do("GET", "/open/demo/3", tok, nil)
+	end(3, 2500*time.Millisecond)
+	spent("3290")
+
+	// On another stream the same numbers are other segments.
+	f.do("GET", "/open/other/4", f.session("other", f.plain, 30000), nil)
+	end(4, time.Second) // demo's 4, never sold
+	spent("5280")
+	f.gate.Finished(paywall.Segment{Stream: "other", Recording: "r1", Seq: 4, Duration: time.Second})
+	f.gate.WaitRefunds()
+	spent("4290")
+	if m := f.ledger.Account(f.plain).Streams; m["demo"].Spent.String() != "3290" || m["other"].Spent.String() != "1000" {
+		t.Errorf("per stream: demo %s, other %s", m["demo"].Spent, m["other"].Spent)
 	}
 }
 

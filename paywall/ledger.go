@@ -67,6 +67,30 @@ type Receipt struct {
 	Free    bool // within the free preview
 }
 
+// Refund gives back part of a charge. The gate sells a segment still
+// being cut at the price of its target duration; if the segment ends
+// shorter (its publisher left), the difference is refunded, so that a
+// viewer who bought it early pays what a later one would. Amount must not
+// exceed what the session was charged for Item; the ledger refunds a
+// session's item once, and only if the session was charged for it.
+type Refund struct {
+	Channel common.Hash
+	Session string
+	Item    Item
+	Amount  *big.Int
+}
+
+// refundKey marks a refunded item among a session's charges: "~" and the
+// item's key, which no item's key is (names are letters, digits, '-' and
+// '_').
+func (it Item) refundKey() string { return "~" + it.key() }
+
+// Errors of a refund.
+var (
+	ErrNotCharged = errors.New("nothing to refund: the session was not charged for this item")
+	ErrBadRefund  = errors.New("refund must be positive and no more than was spent on the stream")
+)
+
 // Ledger records vouchers and spending, durably: a method returns only
 // once its change is on disk, so what it reports survives a crash. A
 // shared database can stand in for the embedded one behind this interface.
@@ -80,6 +104,8 @@ type Ledger interface {
 	// spent as soon as it is paid, so the credit stays as it was.
 	Tip(ctx context.Context, v *chain.Voucher, stream string) (Account, error)
 	Charge(ctx context.Context, c Charge) (Receipt, error)
+	// Refund gives back part of what a session paid for an item, once.
+	Refund(ctx context.Context, r Refund) (Receipt, error)
 	Close() error
 }
 
@@ -353,6 +379,46 @@ func (l *BoltLedger) Charge(_ context.Context, c Charge) (Receipt, error) {
 		return Receipt{}, fmt.Errorf("ledger: %w", err)
 	}
 	seen.add(key)
+	rc.Spent.Set(a.Spent)
+	return rc, nil
+}
+
+// Refund lowers the channel's spending by r.Amount for an item the session
+// was charged for, once (a second refund of it is Already and changes
+// nothing), and returns after the change is on disk. Receipt.Price is
+// the amount refunded.
+func (l *BoltLedger) Refund(_ context.Context, r Refund) (Receipt, error) {
+	if l.isClosed() {
+		return Receipt{}, ErrLedgerClosed
+	}
+	a := l.account(r.Channel)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := l.now()
+	seen, err := l.charged(a, r.Channel, r.Session, now)
+	if err != nil {
+		return Receipt{}, err
+	}
+	rc := Receipt{Price: new(big.Int), Paid: new(big.Int).Set(a.Paid()), Spent: new(big.Int).Set(a.Spent)}
+	key := r.Item.refundKey()
+	switch m, ok := a.Streams[r.Item.Stream]; {
+	case seen.has(key):
+		rc.Already = true
+		return rc, nil
+	case !seen.has(r.Item.key()):
+		return rc, ErrNotCharged
+	case r.Amount == nil || r.Amount.Sign() <= 0 || !ok || r.Amount.Cmp(new(big.Int).Sub(m.Spent, m.Tips)) > 0:
+		return rc, ErrBadRefund
+	}
+	next := a.clone()
+	next.Spent.Sub(next.Spent, r.Amount)
+	next.add(r.Item.Stream, nil, new(big.Int).Neg(r.Amount), nil)
+	if err := l.commit(newRecord(r.Channel, &next, string(dayBucket(now)), chargeKey(r.Channel, r.Session, key))); err != nil {
+		return rc, fmt.Errorf("ledger: %w", err)
+	}
+	a.Account = next
+	seen.add(key)
+	rc.Price.Set(r.Amount)
 	rc.Spent.Set(a.Spent)
 	return rc, nil
 }

@@ -85,6 +85,73 @@ func TestLedgerPaysAndCharges(t *testing.T) {
 	}
 }
 
+// A refund gives back part of a charge once, only for an item the
+// session was charged for, never more than the stream's spending, and
+// survives a restart, its once included.
+func TestLedgerRefund(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	l := openLedger(t, path)
+	ch := common.Hash{9}
+	if _, err := l.Pay(ctx, voucher(ch, 100), ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Charge(ctx, charge(ch, "s", 1, 30)); err != nil {
+		t.Fatal(err)
+	}
+	refund := func(session string, seq uint64, amount int64) (Receipt, error) {
+		return l.Refund(ctx, Refund{Channel: ch, Session: session, Item: item(seq), Amount: big.NewInt(amount)})
+	}
+	for i, c := range []struct {
+		session string
+		seq     uint64
+		amount  int64
+		err     error
+		spent   int64 // after it
+	}{
+		{"s", 2, 5, ErrNotCharged, 30}, // another segment
+		{"t", 1, 5, ErrNotCharged, 30}, // another session
+		{"s", 1, 0, ErrBadRefund, 30},  // nothing
+		{"s", 1, -5, ErrBadRefund, 30}, // a charge
+		{"s", 1, 31, ErrBadRefund, 30}, // more than was spent
+		{"s", 1, 20, nil, 10},          // the difference
+		{"s", 1, 20, nil, 10},          // again: already
+	} {
+		rc, err := refund(c.session, c.seq, c.amount)
+		if !errors.Is(err, c.err) {
+			t.Errorf("refund %+v: %v", c, err)
+		}
+		if got := l.Account(ch).Spent.Int64(); got != c.spent {
+			t.Errorf("after refund %+v: spent %d", c, got)
+		}
+		if first := i == 5; err == nil && (rc.Already == first || (rc.Price.Int64() == 20) != first) {
+			t.Errorf("refund %+v: receipt %+v", c, rc)
+		}
+	}
+	if _, err := l.Refund(ctx, Refund{Channel: common.Hash{8}, Session: "s", Item: item(1), Amount: big.NewInt(1)}); !errors.Is(err, ErrNotCharged) {
+		t.Errorf("refund on a channel without charges: %v", err)
+	}
+	check := func(when string) {
+		t.Helper()
+		a := l.Account(ch)
+		if a.Spent.Int64() != 10 || a.Streams["demo"].Spent.Int64() != 10 || a.Credit().Int64() != 90 {
+			t.Errorf("%s: spent %s, on demo %s, credit %s; want 10, 10, 90", when, a.Spent, a.Streams["demo"].Spent, a.Credit())
+		}
+		rc, err := refund("s", 1, 20)
+		if err != nil || !rc.Already || rc.Price.Sign() != 0 {
+			t.Errorf("%s: refunded again: %+v %v", when, rc, err)
+		}
+		if rc, _ := l.Charge(ctx, charge(ch, "s", 1, 30)); !rc.Already {
+			t.Errorf("%s: a refunded item is charged again", when)
+		}
+	}
+	check("after the refund")
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l = openLedger(t, path)
+	check("reopened")
+}
+
 func TestLedgerPreview(t *testing.T) {
 	l := openLedger(t, filepath.Join(t.TempDir(), "ledger.db"))
 	ch := common.Hash{2}

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -151,26 +152,32 @@ func TestLowLatencyPartsAreTheSourceMedia(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	push := exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-loglevel", "error", "-re", "-i", testmedia.ClipPath(),
+	push := exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", testmedia.ClipPath(),
 		"-c", "copy", "-f", "flv", "rtmp://"+e.rtmp+"/live/demo-stream-key")
 	pushLog := &testenv.LogBuffer{}
 	push.Stdout, push.Stderr = pushLog, pushLog
 	if err := push.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
+	pushed := false
+	stopPush := func() {
+		if pushed {
+			return
+		}
+		pushed = true
 		cancel()
 		if err := push.Wait(); err != nil && ctx.Err() == nil {
 			t.Errorf("ffmpeg: %v\n%s", err, pushLog)
 		}
-	}()
+	}
+	defer stopPush()
 
 	llURL := e.base + "/live/demo/source/ll.m3u8"
 	e.eventually("the low-latency playlist is live", func() bool {
 		code, _, _ := e.get("/live/demo/source/ll.m3u8")
 		return code == 200
 	})
-	// Blocking reload until segment 1 is whole (the clip makes 0, 1, 2).
+	// Blocking reload until segment 1 is whole.
 	var playlist []byte
 	e.eventually("segment 1 is whole in ll.m3u8", func() bool {
 		resp, body := getWith(t, llURL+"?_HLS_msn=1")
@@ -249,4 +256,53 @@ func TestLowLatencyPartsAreTheSourceMedia(t *testing.T) {
 	if resp, _ := getWith(t, seg.key); resp.StatusCode != http.StatusPaymentRequired {
 		t.Errorf("the key without a token: %d", resp.StatusCode)
 	}
+
+	// The publisher leaves in the middle of a segment whose key a viewer
+	// bought with its first part, at the target's price (1.99 s): once the
+	// segment has ended, short, the viewer has paid what a viewer buying
+	// the key afterwards pays.
+	n := func() int {
+		resp, body := getWith(t, llURL)
+		m := regexp.MustCompile(`#EXT-X-MEDIA-SEQUENCE:(\d+)`).FindSubmatch(body)
+		if resp.StatusCode != 200 || m == nil {
+			t.Fatalf("%s: %d\n%s", llURL, resp.StatusCode, body)
+		}
+		k := strings.Count(string(body), "\n#EXTINF:")
+		var first int
+		fmt.Sscan(string(m[1]), &first)
+		return first + k // the next segment, or the open one
+	}() + 1
+	resp, body := getWith(t, fmt.Sprintf("%s?_HLS_msn=%d&_HLS_part=0", llURL, n))
+	keys := regexp.MustCompile(`(?m)`+llKeyRe.String()).FindAllStringSubmatch(string(body), -1)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), fmt.Sprintf(`URI="%d.0.m4s"`, n)) || len(keys) == 0 {
+		t.Fatalf("segment %d's first part: %d\n%s", n, resp.StatusCode, body)
+	}
+	openKey := seg.key[:strings.LastIndexByte(seg.key, '/')+1] + fmt.Sprint(n)
+	if want := keys[len(keys)-1][1]; !strings.HasSuffix(openKey, strings.TrimPrefix(want, "../")) {
+		t.Fatalf("segment %d's key is %s, want one like %s", n, want, openKey)
+	}
+	ledger := e.srv.pay.ledger
+	ch := w.channels[0]
+	before := ledger.Account(ch).Spent.Int64()
+	resp, _ = getWith(t, openKey+"?token="+url.QueryEscape(s.Token))
+	stopPush()
+	if resp.StatusCode != 200 || resp.Header.Get("Livegate-Price") != "1990" {
+		t.Fatalf("segment %d's key while it was being cut: %d, price %s (want 1990: the machine may have stalled for a second)",
+			n, resp.StatusCode, resp.Header.Get("Livegate-Price"))
+	}
+	e.ended("demo")
+	var later session
+	if code, msg := post(t, e.base+"/pay/demo/session", "", w.voucherJSON(0, 20_000), &later); code != 200 {
+		t.Fatalf("second session: %d %s", code, msg)
+	}
+	resp, _ = getWith(t, openKey+"?token="+url.QueryEscape(later.Token))
+	final, _ := strconv.ParseInt(resp.Header.Get("Livegate-Price"), 10, 64)
+	if resp.StatusCode != 200 || final <= 0 || final >= 1990 {
+		t.Fatalf("segment %d's key once the publisher left: %d, price %s", n, resp.StatusCode, resp.Header.Get("Livegate-Price"))
+	}
+	e.eventually(fmt.Sprintf("the early buyer refunded down to %d wei", final), func() bool {
+		return ledger.Account(ch).Spent.Int64() == before+2*final
+	})
+	t.Logf("segment %d, the publisher's last: sold at 1990 wei while being cut, %d wei once ended; the early buyer was refunded %d wei",
+		n, final, 1990-final)
 }

@@ -207,6 +207,7 @@ func (p *payments) settleAll(ctx context.Context) ([]chain.Settlement, error) {
 func (p *payments) Close() {
 	p.cancel()
 	p.done.Wait()
+	p.gate.WaitRefunds() // of the segments the streams flushed as they closed
 	if err := p.ledger.Close(); err != nil {
 		p.log.Error("ledger: close", "err", err)
 	}
@@ -217,7 +218,13 @@ func (p *payments) Close() {
 type hlsGate struct{ g *paywall.Gate }
 
 func (a hlsGate) Admit(w http.ResponseWriter, r *http.Request, s hls.SegmentRef) bool {
-	return a.g.Admit(w, r, paywall.Segment{Stream: s.Stream, Recording: s.Recording, Seq: s.Seq, Duration: s.Duration})
+	return a.g.Admit(w, r, paywall.Segment{Stream: s.Stream, Recording: s.Recording, Seq: s.Seq, Duration: s.Duration, Provisional: s.Provisional})
+}
+
+// finished tells the paywall a segment ended (Options.OnSegment), for
+// the keys it sold before.
+func (a hlsGate) finished(s hls.SegmentRef) {
+	a.g.Finished(paywall.Segment{Stream: s.Stream, Recording: s.Recording, Seq: s.Seq, Duration: s.Duration})
 }
 
 func (a hlsGate) Check(w http.ResponseWriter, r *http.Request, stream string) bool {

@@ -82,6 +82,7 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 			return nil, err
 		}
 		opts.OnEnd = s.streamEnded
+		opts.OnSegment = hlsGate{s.pay.gate}.finished
 	}
 	var routes []ingest.Route
 	for _, sc := range cfg.Streams {
