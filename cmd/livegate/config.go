@@ -51,6 +51,82 @@ type Config struct {
 	ForwardedHeader string        `yaml:"forwardedHeader"`
 	Metrics         MetricsConfig `yaml:"metrics"`
 	Limits          LimitsConfig  `yaml:"limits"`
+	Ledger          LedgerConfig  `yaml:"ledger"`
+	Archive         ArchiveConfig `yaml:"archive"`
+}
+
+// LedgerConfig is ledger: in livegate.yml: where accounts, charges and
+// recording secrets are kept. Empty: the embedded ledger in the data
+// directory (one node). Postgres: a PostgreSQL database that several
+// nodes share.
+type LedgerConfig struct {
+	// Postgres is a connection URL, postgres://user:pass@host:port/db.
+	Postgres string `yaml:"postgres"`
+}
+
+// ArchiveConfig is archive: in livegate.yml: where finished recordings
+// are kept besides the data directory.
+type ArchiveConfig struct {
+	S3 S3Config `yaml:"s3"`
+}
+
+// S3Config names an S3-compatible bucket; an empty endpoint: none.
+type S3Config struct {
+	// Endpoint is the server's URL: http://host:port or https://host.
+	Endpoint  string `yaml:"endpoint"`
+	Bucket    string `yaml:"bucket"`
+	AccessKey string `yaml:"accessKey"`
+	SecretKey string `yaml:"secretKey"`
+	Region    string `yaml:"region"`
+}
+
+// validate checks the ledger's settings: a PostgreSQL URL.
+func (l LedgerConfig) validate() error {
+	if l.Postgres == "" {
+		return nil
+	}
+	u, err := url.Parse(l.Postgres)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+		return errors.New("ledger.postgres: want a URL like postgres://user:password@127.0.0.1:5432/livegate")
+	}
+	return nil
+}
+
+// validate checks the archive's settings: an http(s) endpoint, a bucket
+// name as S3 allows it, and both keys or neither (anonymous).
+func (a ArchiveConfig) validate() error {
+	s := a.S3
+	if s == (S3Config{}) {
+		return nil
+	}
+	u, err := url.Parse(s.Endpoint)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/"):
+		return errors.New("archive.s3.endpoint: want the server's URL, like http://127.0.0.1:8333 or https://s3.example.com")
+	case !validBucket(s.Bucket):
+		return fmt.Errorf("archive.s3.bucket: %q; want 3 to 63 lowercase letters, digits, '-' or '.'", s.Bucket)
+	case (s.AccessKey == "") != (s.SecretKey == ""):
+		return errors.New("archive.s3: set both accessKey and secretKey, or neither for anonymous access")
+	}
+	return nil
+}
+
+// validBucket is S3's bucket naming rule, short of its IP-address and
+// prefix exceptions.
+func validBucket(b string) bool {
+	if len(b) < 3 || len(b) > 63 || strings.Contains(b, "..") {
+		return false
+	}
+	for i, c := range b {
+		edge := i == 0 || i == len(b)-1
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case (c == '-' || c == '.') && !edge:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // MetricsConfig is metrics: in livegate.yml.
@@ -360,6 +436,12 @@ func (c *Config) validate() error {
 		return err
 	}
 	if err := c.Transcoder.validate(); err != nil {
+		return err
+	}
+	if err := c.Ledger.validate(); err != nil {
+		return err
+	}
+	if err := c.Archive.validate(); err != nil {
 		return err
 	}
 	if t := c.Admin.Token; t != "" && len(t) < 16 {

@@ -111,6 +111,14 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		"segment: 1s\nstreams:\n  - {name: a, key: long-enough-key, lowLatency: true, part: 1s}": "not shorter than the segment",
 		"streams:\n  - {name: a, key: long-enough-key, lowLatency: maybe}":                       "bool",
 		"streams:\n  - {name: a, key: long-enough-key, lowLatency: true, part: soon}":            "not a duration",
+		"ledger: {postgres: 'mysql://x@h/db'}" + stream:                                          "ledger.postgres",
+		"ledger: {postgres: 'postgres:///db'}" + stream:                                          "ledger.postgres",
+		"ledger: {sqlite: x}" + stream:                                                           "field sqlite not found",
+		"archive: {s3: {endpoint: '127.0.0.1:8333', bucket: rec}}" + stream:                      "archive.s3.endpoint",
+		"archive: {s3: {endpoint: 'http://h:1/b', bucket: rec}}" + stream:                        "archive.s3.endpoint",
+		"archive: {s3: {endpoint: 'http://h:1', bucket: Rec}}" + stream:                          "archive.s3.bucket",
+		"archive: {s3: {endpoint: 'http://h:1', bucket: -rec}}" + stream:                         "archive.s3.bucket",
+		"archive: {s3: {endpoint: 'http://h:1', bucket: rec, accessKey: a}}" + stream:            "both accessKey and secretKey",
 	} {
 		_, err := loadConfig(writeConfig(t, body))
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -239,6 +247,27 @@ limits: {conns: 100, connsPerClient: 10}
 // A LIVEGATE_* variable that names no setting stops the server with an
 // error naming it, instead of being ignored; the variables read elsewhere
 // (LIVEGATE_PPROF) and by tests are left alone.
+// ledger.postgres and archive.s3 are read from the file and the
+// environment.
+func TestConfigLedgerAndArchive(t *testing.T) {
+	path := writeConfig(t, "ledger: {postgres: 'postgres://lg@127.0.0.1:5432/livegate'}\n"+
+		"archive: {s3: {endpoint: 'http://127.0.0.1:8333', bucket: recordings, region: us-east-1}}\n"+
+		"streams:\n  - {name: a, key: long-enough-key}\n")
+	t.Setenv("LIVEGATE_ARCHIVE_S3_ACCESSKEY", "ak")
+	t.Setenv("LIVEGATE_ARCHIVE_S3_SECRETKEY", "sk")
+	cfg, err := loadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := S3Config{Endpoint: "http://127.0.0.1:8333", Bucket: "recordings", Region: "us-east-1", AccessKey: "ak", SecretKey: "sk"}
+	if cfg.Ledger.Postgres != "postgres://lg@127.0.0.1:5432/livegate" || cfg.Archive.S3 != want {
+		t.Errorf("ledger %+v, archive %+v", cfg.Ledger, cfg.Archive)
+	}
+	if d := defaultConfig(); d.Ledger.Postgres != "" || d.Archive.S3.Endpoint != "" {
+		t.Errorf("by default the ledger is embedded and there is no object store: %+v %+v", d.Ledger, d.Archive)
+	}
+}
+
 func TestConfigRefusesUnknownEnvironmentVariables(t *testing.T) {
 	t.Setenv("LIVEGATE_PPROF", "127.0.0.1:6060")
 	t.Setenv("LIVEGATE_SCREENSHOTS", t.TempDir())
