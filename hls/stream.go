@@ -265,7 +265,7 @@ func (s *Stream) Publish(info ingest.PublishInfo) (ingest.Publication, error) {
 	if s.ll != nil {
 		s.ll.setEnded(false)
 	}
-	s.disc = len(s.source.segs) > 0
+	s.disc = s.disc || len(s.source.segs) > 0 // or advanced (Advance)
 	s.ended = false
 	s.info = rinfo
 	s.protocol, s.remote = info.Protocol, info.Remote
@@ -432,6 +432,34 @@ func (s *Stream) graceOver(gen uint64) {
 	if err := s.finish(rec); err != nil {
 		s.log.Error("archive: finishing recording", "err", err)
 	}
+}
+
+// NextSeq is the number the stream's next segment gets.
+func (s *Stream) NextSeq() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nextSeq
+}
+
+// Advance raises the number the stream's next segment gets to at least
+// next, for a stream continued from another node (its publisher moved
+// here): players that followed it there must see the numbers go on, not
+// start again. It follows a discontinuity. Only a stream with no
+// publisher and nothing in its live window is advanced: a publication's
+// numbers never jump, and a live playlist numbers its segments by the
+// first one's (a window of an earlier publication here would have a gap).
+// It reports whether the stream's next segment is numbered next or later.
+func (s *Stream) Advance(next uint64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pub != nil || len(s.source.segs) > 0 {
+		return s.nextSeq >= next
+	}
+	if next > s.nextSeq {
+		s.nextSeq = next
+		s.disc = true
+	}
+	return true
 }
 
 // Live reports whether a publisher is feeding the stream now.

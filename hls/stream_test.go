@@ -282,3 +282,30 @@ func TestArchiveRecoversFromDamagedFiles(t *testing.T) {
 		t.Errorf("a rendition with an infinite frame rate: %v", err)
 	}
 }
+
+// A stream whose publisher moved here from another node goes on with the
+// other node's numbers (Advance); a stream being published, or one with
+// segments in its live window, keeps its own.
+func TestStreamAdvanceContinuesAnotherNodesNumbers(t *testing.T) {
+	s, _ := newTestStream(t, t.TempDir(), Options{Window: 10, ReconnectGrace: -1})
+	if s.NextSeq() != 0 || !s.Advance(42) || s.NextSeq() != 42 || !s.Advance(7) || s.NextSeq() != 42 {
+		t.Fatalf("a fresh stream advanced to 42, then asked for 7: next %d", s.NextSeq())
+	}
+	p, err := s.Publish(ingest.PublishInfo{Stream: s.Name, Protocol: "test", Tracks: testTracks(t, true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed(t, p, synth(0, 4*time.Second, 2*time.Second, true))
+	if s.Advance(100) {
+		t.Error("a stream being published was advanced")
+	}
+	p.Close(nil)
+	pl := testmedia.MediaPlaylist(t, s.view.Load().renditions[SourceRendition].playlist)
+	segs := testmedia.Listed(pl)
+	if pl.SeqNo != 42 || len(segs) != 2 || segs[0].URI != "42.ts" || !segs[0].Discontinuity || segs[1].Discontinuity {
+		t.Fatalf("after advancing to 42: media sequence %d, segments %+v", pl.SeqNo, segs)
+	}
+	if s.Advance(100) || s.NextSeq() != 44 {
+		t.Errorf("a stream with a live window was advanced: next %d", s.NextSeq())
+	}
+}
