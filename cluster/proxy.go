@@ -1,0 +1,119 @@
+package cluster
+
+import (
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Router sends a stream's live requests to its ingest node when that is
+// another node: the live playlists and segments (/live/{stream}/…) and
+// the keys of segments this node does not have (/key/{stream}/{recording}/…).
+// Everything else, and everything about a stream published here or
+// published nowhere, goes to Next.
+//
+// The request goes on with X-Forwarded-For extended by this node's
+// client, so the ingest node charges the same viewer this node would: it
+// must list the other nodes in its trustedProxies.
+type Router struct {
+	Registry *Registry
+	Next     http.Handler
+	// Here says whether a publisher feeds stream on this node.
+	Here func(stream string) bool
+	// Has says whether this node can price a key to a segment of the
+	// recording itself (its archive, or the object store, holds it).
+	Has func(stream, recording string) bool
+
+	mu      sync.Mutex
+	proxies map[string]*httputil.ReverseProxy // per owner URL
+}
+
+// ServeHTTP implements http.Handler.
+func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if o, ok := rt.elsewhere(r); ok {
+		rt.proxy(o.URL).ServeHTTP(w, r)
+		return
+	}
+	rt.Next.ServeHTTP(w, r)
+}
+
+// elsewhere finds the node a request should go to, if not this one.
+func (rt *Router) elsewhere(r *http.Request) (Owner, bool) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return Owner{}, false
+	}
+	kind, stream, recording, ok := ParsePath(r.URL.Path)
+	if !ok || rt.Here(stream) {
+		return Owner{}, false
+	}
+	if kind == "key" && rt.Has(stream, recording) {
+		return Owner{}, false
+	}
+	return rt.Registry.Owner(stream)
+}
+
+// ParsePath reads the paths a Router may send on: "live" with the stream
+// of /live/{stream}/…, or "key" with the stream and recording of
+// /key/{stream}/{recording}/{seq}. Other paths are not ok.
+func ParsePath(p string) (kind, stream, recording string, ok bool) {
+	kind, rest, found := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+	if !found || (kind != "live" && kind != "key") {
+		return "", "", "", false
+	}
+	stream, rest, found = strings.Cut(rest, "/")
+	if !found || stream == "" || rest == "" {
+		return "", "", "", false
+	}
+	if kind == "key" {
+		var seq string
+		recording, seq, found = strings.Cut(rest, "/")
+		if !found || recording == "" || seq == "" || strings.Contains(seq, "/") {
+			return "", "", "", false
+		}
+	}
+	return kind, stream, recording, true
+}
+
+// proxy is the reverse proxy to a node, made once per node.
+func (rt *Router) proxy(base string) *httputil.ReverseProxy {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if p, ok := rt.proxies[base]; ok {
+		return p
+	}
+	target, err := url.Parse(base)
+	if err != nil { // the registry's rows come from nodes' configs; refuse quietly
+		return &httputil.ReverseProxy{Rewrite: func(*httputil.ProxyRequest) {}, ErrorHandler: badNode}
+	}
+	p := &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(target)
+			pr.Out.Host = pr.In.Host // the viewer's host, for URLs the node writes
+			// Extend, not replace, what the proxies before this node said.
+			pr.Out.Header["X-Forwarded-For"] = pr.In.Header["X-Forwarded-For"]
+			pr.SetXForwarded()
+		},
+		Transport: &http.Transport{
+			MaxIdleConnsPerHost: 256,
+			IdleConnTimeout:     90 * time.Second,
+			// A blocking playlist reload is held up to 15 s by the node.
+			ResponseHeaderTimeout: 20 * time.Second,
+		},
+		ErrorHandler: badNode,
+	}
+	if rt.proxies == nil {
+		rt.proxies = map[string]*httputil.ReverseProxy{}
+	}
+	rt.proxies[base] = p
+	return p
+}
+
+// badNode answers a request the ingest node did not: 502, and the player
+// tries again (by then the registry may name another node).
+func badNode(w http.ResponseWriter, _ *http.Request, _ error) {
+	w.Header().Set("Retry-After", "1")
+	http.Error(w, "the node this stream is published on did not answer; try again", http.StatusBadGateway)
+}
