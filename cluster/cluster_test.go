@@ -194,7 +194,7 @@ func TestRouterSendsLiveRequestsToTheIngestNode(t *testing.T) {
 		{"GET", "/live/demo/source/ll.m3u8?_HLS_msn=3&_HLS_part=1", "ingest"},
 		{"HEAD", "/live/demo/source/3.ts", "ingest"},
 		{"GET", "/key/demo/20261202T000000Z/3?token=t", "ingest"},
-		{"GET", "/key/demo/old/3", "here"},      // a recording this node has
+		{"GET", "/key/demo/old/3", "here"},       // a recording this node has
 		{"GET", "/live/here/index.m3u8", "here"}, // published here
 		{"GET", "/live/nowhere/index.m3u8", "here"},
 		{"POST", "/live/demo/index.m3u8", "here"},
