@@ -22,6 +22,7 @@ import (
 	"github.com/livegate/livegate/chain"
 	"github.com/livegate/livegate/internal/testenv"
 	"github.com/livegate/livegate/internal/testmedia"
+	"github.com/livegate/livegate/internal/testpg"
 )
 
 // TestMain lets the tests run this test binary as the livegate command
@@ -30,7 +31,8 @@ func TestMain(m *testing.M) {
 	if os.Getenv("LIVEGATE_TEST_MAIN") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	testpg.Main(m) // runs the tests, then stops the test PostgreSQL if one was started
+
 }
 
 type devProcess struct {
