@@ -49,8 +49,58 @@ func charge(ch common.Hash, session string, seq uint64, price int64) Charge {
 	return Charge{Channel: ch, Session: session, Item: item(seq), Price: big.NewInt(price), Duration: 2 * time.Second}
 }
 
-func TestLedgerPaysAndCharges(t *testing.T) {
-	l := openLedger(t, filepath.Join(t.TempDir(), "ledger.db"))
+// ledgerStore is where a Ledger keeps its state, opened once or again (a
+// restart): the interface's tests below run against each kind, the same
+// test for the embedded ledger and the PostgreSQL one.
+type ledgerStore struct {
+	open func(t *testing.T) Ledger
+	// breakNext makes the ledger's next change fail to become durable;
+	// heal makes changes work again.
+	breakNext, heal func(t *testing.T, l Ledger)
+}
+
+// ledgerBackends are the kinds of ledger the suite runs against.
+var ledgerBackends = []struct {
+	name  string
+	store func(t *testing.T) ledgerStore
+}{
+	{"bolt", boltStore},
+	{"postgres", pgStore},
+}
+
+// eachLedger runs test once per backend, as subtests.
+func eachLedger(t *testing.T, test func(t *testing.T, s ledgerStore)) {
+	for _, b := range ledgerBackends {
+		t.Run(b.name, func(t *testing.T) { test(t, b.store(t)) })
+	}
+}
+
+// boltStore is a BoltLedger's file in a temp directory.
+func boltStore(t *testing.T) ledgerStore {
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	return ledgerStore{
+		open: func(t *testing.T) Ledger { return openLedger(t, path) },
+		// The log's file, opened read-only: the writer's next write fails
+		// (and the one after starts a new segment).
+		breakNext: func(t *testing.T, led Ledger) {
+			l := led.(*BoltLedger)
+			l.walMu.Lock()
+			defer l.walMu.Unlock()
+			ro, err := os.Open(l.wal.Name())
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.wal.Close()
+			l.wal, l.walOff = ro, 0
+		},
+		heal: func(*testing.T, Ledger) {}, // the writer moved on to a new segment
+	}
+}
+
+func TestLedgerPaysAndCharges(t *testing.T) { eachLedger(t, testLedgerPaysAndCharges) }
+
+func testLedgerPaysAndCharges(t *testing.T, s ledgerStore) {
+	l := s.open(t)
 	ch := common.Hash{1}
 	if _, err := l.Charge(ctx, charge(ch, "s1", 0, 10)); !errors.Is(err, ErrInsufficientCredit) {
 		t.Fatalf("charge without a voucher: %v", err)
@@ -88,9 +138,10 @@ func TestLedgerPaysAndCharges(t *testing.T) {
 // A refund gives back part of a charge once, only for an item the
 // session was charged for, never more than the stream's spending, and
 // survives a restart, its once included.
-func TestLedgerRefund(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ledger.db")
-	l := openLedger(t, path)
+func TestLedgerRefund(t *testing.T) { eachLedger(t, testLedgerRefund) }
+
+func testLedgerRefund(t *testing.T, s ledgerStore) {
+	l := s.open(t)
 	ch := common.Hash{9}
 	if _, err := l.Pay(ctx, voucher(ch, 100), ""); err != nil {
 		t.Fatal(err)
@@ -148,12 +199,14 @@ func TestLedgerRefund(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	l = openLedger(t, path)
+	l = s.open(t)
 	check("reopened")
 }
 
-func TestLedgerPreview(t *testing.T) {
-	l := openLedger(t, filepath.Join(t.TempDir(), "ledger.db"))
+func TestLedgerPreview(t *testing.T) { eachLedger(t, testLedgerPreview) }
+
+func testLedgerPreview(t *testing.T, s ledgerStore) {
+	l := s.open(t)
 	ch := common.Hash{2}
 	if _, err := l.Pay(ctx, voucher(ch, 1), ""); err != nil {
 		t.Fatal(err)
@@ -212,9 +265,10 @@ func TestCommitStatsCountWhatWasSynced(t *testing.T) {
 }
 
 // TestLedgerNeverOverspends races 100 charges for credit enough for 37.
-func TestLedgerNeverOverspends(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ledger.db")
-	l := openLedger(t, path)
+func TestLedgerNeverOverspends(t *testing.T) { eachLedger(t, testLedgerNeverOverspends) }
+
+func testLedgerNeverOverspends(t *testing.T, s ledgerStore) {
+	l := s.open(t)
 	ch := common.Hash{3}
 	if _, err := l.Pay(ctx, voucher(ch, 37*7+3), ""); err != nil {
 		t.Fatal(err)
@@ -240,14 +294,15 @@ func TestLedgerNeverOverspends(t *testing.T) {
 		t.Errorf("%d charges went through, spent %s; want 37 and %d", ok, a.Spent, 37*7)
 	}
 	l.Close()
-	if a := openLedger(t, path).Account(ch); a.Spent.Int64() != 37*7 || a.Paid().Int64() != 37*7+3 {
+	if a := s.open(t).Account(ch); a.Spent.Int64() != 37*7 || a.Paid().Int64() != 37*7+3 {
 		t.Errorf("after reopening: paid %s spent %s", a.Paid(), a.Spent)
 	}
 }
 
-func TestLedgerSurvivesReopen(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ledger.db")
-	l := openLedger(t, path)
+func TestLedgerSurvivesReopen(t *testing.T) { eachLedger(t, testLedgerSurvivesReopen) }
+
+func testLedgerSurvivesReopen(t *testing.T, s ledgerStore) {
+	l := s.open(t)
 	ch := common.Hash{4}
 	if _, err := l.Pay(ctx, voucher(ch, 1000), ""); err != nil {
 		t.Fatal(err)
@@ -266,13 +321,10 @@ func TestLedgerSurvivesReopen(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if segs, _ := filepath.Glob(path + ".wal.*"); len(segs) != 0 {
-		t.Errorf("a clean close left log segments %v", segs)
-	}
 	if _, err := l.Charge(ctx, charge(ch, "s", 3, 10)); !errors.Is(err, ErrLedgerClosed) {
 		t.Errorf("charge on a closed ledger: %v", err)
 	}
-	l = openLedger(t, path)
+	l = s.open(t)
 	a := l.Account(ch)
 	if a.Paid().Int64() != 1000 || a.Spent.Int64() != 30 || a.Preview["demo"] != 2*time.Second || string(a.Best.Signature) != string(voucher(ch, 1000).Signature) {
 		t.Errorf("reopened account %+v", a)
@@ -285,6 +337,23 @@ func TestLedgerSurvivesReopen(t *testing.T) {
 	if rc, _ := l.Charge(ctx, charge(ch, "s", 8, 10)); rc.Already {
 		t.Error("the next segment counts as paid after the restart")
 	}
+}
+
+// A BoltLedger closed cleanly leaves no log behind, and one file is one
+// process's.
+func TestBoltLedgerClosesCleanAndAlone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	l := openLedger(t, path)
+	if _, err := l.Pay(ctx, voucher(common.Hash{4}, 1000), ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if segs, _ := filepath.Glob(path + ".wal.*"); len(segs) != 0 {
+		t.Errorf("a clean close left log segments %v", segs)
+	}
+	openLedger(t, path)
 	if _, err := OpenBoltLedger(path); err == nil || !strings.Contains(err.Error(), "in use") {
 		t.Errorf("a second process on the same ledger: %v", err)
 	}
@@ -435,10 +504,15 @@ func TestLogLinesAreTheRecordsJSON(t *testing.T) {
 	}
 }
 
-// A charge the log cannot take leaves the account as it was: the spend
-// is made in place and undone, preview and per-stream money included.
+// A charge the ledger cannot make durable leaves the account as it was
+// (BoltLedger makes the spend in place and undoes it), preview and
+// per-stream money included.
 func TestLedgerFailedChargeChangesNothing(t *testing.T) {
-	l := openLedger(t, filepath.Join(t.TempDir(), "ledger.db"))
+	eachLedger(t, testLedgerFailedChargeChangesNothing)
+}
+
+func testLedgerFailedChargeChangesNothing(t *testing.T, s ledgerStore) {
+	l := s.open(t)
 	ch := common.Hash{7}
 	if _, err := l.Pay(ctx, voucher(ch, 1000), "demo"); err != nil {
 		t.Fatal(err)
@@ -452,25 +526,13 @@ func TestLedgerFailedChargeChangesNothing(t *testing.T) {
 		t.Fatalf("preview charge: %+v %v", rc, err)
 	}
 	before := l.Account(ch)
-	// The log's file, opened read-only: the writer's next write fails
-	// (and the one after starts a new segment).
-	breakLog := func() {
-		l.walMu.Lock()
-		defer l.walMu.Unlock()
-		ro, err := os.Open(l.wal.Name())
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.wal.Close()
-		l.wal, l.walOff = ro, 0
-	}
 	other := charge(ch, "s", 1, 100)
 	other.Item.Stream = "other"
 	preview := charge(ch, "s", 2, 100)
 	preview.Preview = 10 * time.Second
 	previewed.Item.Seq = 3
 	for _, c := range []Charge{charge(ch, "s", 1, 100), other, preview, previewed} {
-		breakLog()
+		s.breakNext(t, l)
 		if _, err := l.Charge(ctx, c); err == nil {
 			t.Fatalf("%+v: charged with a broken log", c)
 		}
@@ -481,7 +543,7 @@ func TestLedgerFailedChargeChangesNothing(t *testing.T) {
 		after.Streams["demo"].Spent.Cmp(before.Streams["demo"].Spent) != 0 {
 		t.Errorf("after failed charges: %+v, before: %+v", after, before)
 	}
-	// The writer moved on to a new segment: charging works again.
+	s.heal(t, l)
 	if rc, err := l.Charge(ctx, charge(ch, "s", 1, 100)); err != nil || rc.Spent.Int64() != 200 {
 		t.Errorf("after the failures: %+v %v", rc, err)
 	}
