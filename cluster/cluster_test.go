@@ -101,6 +101,9 @@ func TestRegistryFindsTheIngestNode(t *testing.T) {
 	if n, ok := b.LastSeq("demo"); !ok || n != 12 {
 		t.Errorf("b's LastSeq(demo) = %d, %v; want 12", n, ok)
 	}
+	if n, ok := a.LastSeq("demo"); ok {
+		t.Errorf("a's LastSeq(demo) = %d: its own numbers are its stream's", n)
+	}
 
 	// The publisher leaves a.
 	la.set("demo", false, 15)

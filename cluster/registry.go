@@ -36,8 +36,10 @@ import (
 type Local interface {
 	// Streams are the names this node serves.
 	Streams() []string
-	// State is a stream's state here: a publisher feeds it (live) and
-	// the number its next segment gets.
+	// State is a stream's state here: a publisher feeds it (live), and
+	// one past the last segment published here (0: none). Not a number
+	// a stream was advanced to (hls.Stream.Advance) before publishing:
+	// idle nodes advancing to each other's numbers would never stop.
 	State(stream string) (live bool, next uint64)
 }
 
@@ -66,7 +68,7 @@ type Registry struct {
 }
 
 // snapshot is what the last round read: per stream, the live owner on
-// another node, and the highest next number any node reported.
+// another node, and the highest next number another node reported.
 type snapshot struct {
 	owners map[string]Owner
 	next   map[string]uint64
@@ -184,7 +186,7 @@ func (r *Registry) round(ctx context.Context) error {
 		if live && node != r.Node {
 			snap.owners[stream] = Owner{Node: node, URL: url} // the freshest wins
 		}
-		if next > 0 {
+		if next > 0 && node != r.Node {
 			snap.next[stream] = max(snap.next[stream], uint64(next))
 		}
 	}
@@ -205,9 +207,10 @@ func (r *Registry) Owner(stream string) (Owner, bool) {
 	return o, ok
 }
 
-// LastSeq is the highest next segment number any node reported for
-// stream, this one included, live or gone: where a stream continued here
-// goes on.
+// LastSeq is the highest next segment number another node reported for
+// stream, live or gone: where a stream continued here goes on. A node
+// reports once an Interval, so the one it died on may have published a
+// segment more.
 func (r *Registry) LastSeq(stream string) (uint64, bool) {
 	snap := r.seen.Load()
 	if snap == nil {

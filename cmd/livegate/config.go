@@ -53,6 +53,50 @@ type Config struct {
 	Limits          LimitsConfig  `yaml:"limits"`
 	Ledger          LedgerConfig  `yaml:"ledger"`
 	Archive         ArchiveConfig `yaml:"archive"`
+	Cluster         ClusterConfig `yaml:"cluster"`
+}
+
+// ClusterConfig is cluster: in livegate.yml: this node's place among
+// several that serve one audience through one PostgreSQL ledger (see the
+// cluster package). Empty URL: a node on its own.
+type ClusterConfig struct {
+	// URL is where the other nodes reach this node's HTTP listener
+	// (http://10.0.0.2:8080): they send it the live requests of the
+	// streams published here.
+	URL string `yaml:"url"`
+	// Node names this node, unique in the cluster (default: URL's host
+	// and port).
+	Node string `yaml:"node"`
+}
+
+// validate checks the cluster's settings: a URL other nodes can reach,
+// and the shared ledger the nodes agree through.
+func (c ClusterConfig) validate(ledger LedgerConfig) error {
+	if c.URL == "" {
+		if c.Node != "" {
+			return errors.New("cluster.node: set cluster.url too, where the other nodes reach this one")
+		}
+		return nil
+	}
+	u, err := url.Parse(c.URL)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/"):
+		return errors.New("cluster.url: want this node's URL as the other nodes reach it, like http://10.0.0.2:8080")
+	case ledger.Postgres == "":
+		return errors.New("cluster: nodes agree through a shared ledger: set ledger.postgres too")
+	case len(c.Node) > 200:
+		return errors.New("cluster.node: at most 200 characters")
+	}
+	return nil
+}
+
+// node is this node's name in the cluster.
+func (c ClusterConfig) node() string {
+	if c.Node != "" {
+		return c.Node
+	}
+	u, _ := url.Parse(c.URL)
+	return u.Host
 }
 
 // LedgerConfig is ledger: in livegate.yml: where accounts, charges and
@@ -442,6 +486,9 @@ func (c *Config) validate() error {
 		return err
 	}
 	if err := c.Archive.validate(); err != nil {
+		return err
+	}
+	if err := c.Cluster.validate(c.Ledger); err != nil {
 		return err
 	}
 	if t := c.Admin.Token; t != "" && len(t) < 16 {

@@ -119,6 +119,9 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		"archive: {s3: {endpoint: 'http://h:1', bucket: Rec}}" + stream:                          "archive.s3.bucket",
 		"archive: {s3: {endpoint: 'http://h:1', bucket: -rec}}" + stream:                         "archive.s3.bucket",
 		"archive: {s3: {endpoint: 'http://h:1', bucket: rec, accessKey: a}}" + stream:            "both accessKey and secretKey",
+		"cluster: {url: 'http://10.0.0.2:8080'}" + stream:                                        "set ledger.postgres too",
+		"cluster: {node: a}" + stream:                                                            "cluster.node: set cluster.url",
+		"ledger: {postgres: 'postgres://h/db'}\ncluster: {url: '10.0.0.2:8080'}" + stream:        "cluster.url",
 	} {
 		_, err := loadConfig(writeConfig(t, body))
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -262,6 +265,10 @@ func TestConfigLedgerAndArchive(t *testing.T) {
 	want := S3Config{Endpoint: "http://127.0.0.1:8333", Bucket: "recordings", Region: "us-east-1", AccessKey: "ak", SecretKey: "sk"}
 	if cfg.Ledger.Postgres != "postgres://lg@127.0.0.1:5432/livegate" || cfg.Archive.S3 != want {
 		t.Errorf("ledger %+v, archive %+v", cfg.Ledger, cfg.Archive)
+	}
+	cfg.Cluster.URL = "http://10.0.0.2:8080"
+	if err := cfg.validate(); err != nil || cfg.Cluster.node() != "10.0.0.2:8080" {
+		t.Errorf("a cluster node with the shared ledger: %v, named %q", err, cfg.Cluster.node())
 	}
 	if d := defaultConfig(); d.Ledger.Postgres != "" || d.Archive.S3.Endpoint != "" {
 		t.Errorf("by default the ledger is embedded and there is no object store: %+v %+v", d.Ledger, d.Archive)

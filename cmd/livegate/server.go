@@ -41,6 +41,7 @@ type server struct {
 	httpLn   net.Listener
 	http     *http.Server
 	pay      *payments    // nil on a free server
+	cluster  *clusterNode // nil: a node on its own
 	tx       *transcoding // nil: the source only
 	audience *audience
 	metrics  *metrics
@@ -133,8 +134,16 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	web.New().Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", s.metrics.handler())
+	var handler http.Handler = mux
+	if cfg.Cluster.URL != "" {
+		if s.cluster, err = newClusterNode(s); err != nil {
+			s.abandon()
+			return nil, err
+		}
+		handler = s.cluster.handler(mux)
+	}
 	s.http = &http.Server{
-		Handler:     mux,
+		Handler:     handler,
 		ConnContext: hls.ConnContext, // segments are sent corked
 		// Every request, body included, is read within ReadTimeout: a
 		// client trickling a body a byte at a time holds its socket no
@@ -202,12 +211,21 @@ func (s *server) Start() error {
 		}
 	}()
 	s.log.Info("http: listening", "addr", ln.Addr().String())
+	if s.cluster != nil {
+		if err := s.cluster.start(); err != nil {
+			_ = s.Close()
+			return err
+		}
+	}
 	return nil
 }
 
 // abandon releases what newServer started, for a server that will not
 // run: payments, the streams' transcode workers, the local transcoder.
 func (s *server) abandon() {
+	if s.cluster != nil {
+		s.cluster.close()
+	}
 	if s.whip != nil {
 		s.whip.Close()
 	}
@@ -245,6 +263,9 @@ func (s *server) Close() error {
 	s.mu.Lock()
 	s.closing = true
 	s.mu.Unlock()
+	if s.cluster != nil {
+		s.cluster.close() // first: the other nodes stop sending requests here
+	}
 	s.hub.Close()
 	if s.stopCameras != nil {
 		s.stopCameras()
