@@ -164,6 +164,17 @@ func TestRegistryStartFailsOnADeadDatabase(t *testing.T) {
 func TestRouterSendsLiveRequestsToTheIngestNode(t *testing.T) {
 	url := testpg.New(t)
 	ingest := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path { // as hls.Origin answers: a finished segment, one being cut
+		case "/cluster/segment/demo/rec/3":
+			_, _ = io.WriteString(w, `{"durationNs":2000000000,"provisional":false}`)
+			return
+		case "/cluster/segment/demo/rec/4":
+			_, _ = io.WriteString(w, `{"durationNs":1990000000,"provisional":true}`)
+			return
+		case "/cluster/segment/demo/rec/5":
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Node", "ingest")
 		_, _ = io.WriteString(w, r.URL.RequestURI()+" for "+r.Header.Get("X-Forwarded-For"))
 	}))
@@ -179,8 +190,9 @@ func TestRouterSendsLiveRequestsToTheIngestNode(t *testing.T) {
 	b := startRegistry(t, url, "b", newStreams("demo", "here"))
 	testenv.Eventually(t, "b finds demo on a", func() bool { _, ok := b.Owner("demo"); return ok })
 
+	segs := &Segments{Registry: b}
 	rt := &Router{
-		Registry: b,
+		Registry: b, Segments: segs,
 		Next: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Node", "here")
 			_, _ = io.WriteString(w, r.URL.RequestURI())
@@ -223,7 +235,12 @@ func TestRouterSendsLiveRequestsToTheIngestNode(t *testing.T) {
 		}
 	}
 
-	// The ingest node stops answering: a clear 502 to retry.
+	if d, ok := segs.Duration(context.Background(), "demo", "rec", 3); !ok || d != 2*time.Second {
+		t.Errorf("segment 3's duration: %v %v", d, ok)
+	}
+
+	// The ingest node stops answering: a clear 502 to retry; what it said
+	// of a finished segment is remembered.
 	ingest.Close()
 	resp, err := http.Get(srv.URL + "/live/demo/index.m3u8")
 	if err != nil {
@@ -232,6 +249,12 @@ func TestRouterSendsLiveRequestsToTheIngestNode(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadGateway || resp.Header.Get("Retry-After") == "" {
 		t.Errorf("the ingest node gone: %d %v", resp.StatusCode, resp.Header)
+	}
+	if d, ok := segs.Duration(context.Background(), "demo", "rec", 3); !ok || d != 2*time.Second {
+		t.Errorf("segment 3's duration, the ingest node gone: %v %v", d, ok)
+	}
+	if _, ok := segs.Duration(context.Background(), "demo", "rec", 6); ok {
+		t.Error("a segment never asked about has a duration with the ingest node gone")
 	}
 }
 

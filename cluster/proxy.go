@@ -4,16 +4,21 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 )
 
 // Router sends a stream's live requests to its ingest node when that is
-// another node: the live playlists and segments (/live/{stream}/…) and
-// the keys of segments this node does not have (/key/{stream}/{recording}/…).
-// Everything else, and everything about a stream published here or
-// published nowhere, goes to Next.
+// another node: the live playlists and segments (/live/{stream}/…), and
+// the keys (/key/{stream}/{recording}/{seq}) of segments this node can
+// neither price from its own archive nor from the ingest node's word
+// that they are finished (Segments): those still being cut. Everything
+// else, and everything about a stream published here or published
+// nowhere, goes to Next, which prices the keys of finished segments of
+// another node's stream with Segments too.
 //
 // The request goes on with X-Forwarded-For extended by this node's
 // client, so the ingest node charges the same viewer this node would: it
@@ -26,6 +31,9 @@ type Router struct {
 	// Has says whether this node can price a key to a segment of the
 	// recording itself (its archive, or the object store, holds it).
 	Has func(stream, recording string) bool
+	// Segments, when set, lets this node sell the keys of finished
+	// segments published on another node.
+	Segments *Segments
 
 	mu      sync.Mutex
 	proxies map[string]*httputil.ReverseProxy // per owner URL
@@ -49,10 +57,19 @@ func (rt *Router) elsewhere(r *http.Request) (Owner, bool) {
 	if !ok || rt.Here(stream) {
 		return Owner{}, false
 	}
-	if kind == "key" && rt.Has(stream, recording) {
+	o, ok := rt.Registry.Owner(stream)
+	if !ok || kind == "live" {
+		return o, ok
+	}
+	if rt.Has(stream, recording) {
 		return Owner{}, false
 	}
-	return rt.Registry.Owner(stream)
+	if seq, err := strconv.ParseUint(path.Base(r.URL.Path), 10, 64); err == nil && rt.Segments != nil {
+		if _, finished := rt.Segments.Duration(r.Context(), stream, recording, seq); finished {
+			return Owner{}, false
+		}
+	}
+	return o, true
 }
 
 // ParsePath reads the paths a Router may send on: "live" with the stream

@@ -2,6 +2,7 @@ package hls
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -32,6 +33,10 @@ type Origin struct {
 	Archive *Archive
 	Gate    Gate
 	Logger  *slog.Logger
+	// Remote, when set, finds the duration of a finished segment
+	// published on another node of a cluster, whose key this node then
+	// sells (segment_info.go).
+	Remote func(ctx context.Context, stream, recording string, seq uint64) (time.Duration, bool)
 }
 
 // Content types and caching. Live playlists change every segment; a
@@ -68,6 +73,7 @@ func (o *Origin) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /vod/{stream}/{recording}/{rendition}/index.m3u8", cors(o.vodMedia))
 	mux.HandleFunc("GET /vod/{stream}/{recording}/{rendition}/{segment}", cors(o.vodSegment))
 	mux.HandleFunc("GET /key/{stream}/{recording}/{seq}", cors(o.key))
+	mux.HandleFunc("GET /cluster/segment/{stream}/{recording}/{seq}", o.segmentInfo)
 	mux.HandleFunc("OPTIONS /live/", cors(preflight))
 	mux.HandleFunc("OPTIONS /vod/", cors(preflight))
 	mux.HandleFunc("OPTIONS /key/", cors(preflight))
@@ -248,6 +254,9 @@ func (o *Origin) key(w http.ResponseWriter, r *http.Request) {
 	d, provisional, ok := o.segmentDuration(s, id, seq)
 	if !ok && o.awaitNextLL(r, s, id, seq) {
 		d, provisional, ok = o.segmentDuration(s, id, seq)
+	}
+	if !ok {
+		d, ok = o.remoteDuration(r.Context(), s, id, seq)
 	}
 	if !ok {
 		http.Error(w, "no such key: segment "+strconv.FormatUint(seq, 10)+" is not in recording "+id, http.StatusNotFound)

@@ -19,12 +19,15 @@ import (
 // whose publisher moves here continued under the numbers the other node
 // reached.
 type clusterNode struct {
-	s      *server
-	db     *pgxpool.Pool
-	reg    *cluster.Registry
-	stop   context.CancelFunc
-	done   sync.WaitGroup
-	closed sync.Once
+	s   *server
+	db  *pgxpool.Pool
+	reg *cluster.Registry
+	// segments: durations of finished segments published on other
+	// nodes, whose keys this node sells (hls.Origin.Remote).
+	segments *cluster.Segments
+	stop     context.CancelFunc
+	done     sync.WaitGroup
+	closed   sync.Once
 }
 
 // newClusterNode connects to the shared database; it fails, naming
@@ -49,6 +52,7 @@ func newClusterNode(s *server) (*clusterNode, error) {
 	}
 	c := &clusterNode{s: s, db: db}
 	c.reg = &cluster.Registry{DB: db, Node: s.cfg.Cluster.node(), URL: s.cfg.Cluster.URL, Local: c, Logger: s.log}
+	c.segments = &cluster.Segments{Registry: c.reg}
 	return c, nil
 }
 
@@ -71,7 +75,7 @@ func (c *clusterNode) State(stream string) (bool, uint64) {
 // handler puts the cluster's router in front of this node's own.
 func (c *clusterNode) handler(next http.Handler) http.Handler {
 	return &cluster.Router{
-		Registry: c.reg, Next: next,
+		Registry: c.reg, Next: next, Segments: c.segments,
 		Here: func(stream string) bool {
 			st, ok := c.s.streams[stream]
 			return ok && st.Live()

@@ -129,17 +129,21 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 		mux.HandleFunc("POST /admin/settle", s.adminSettle)
 	}
 	mux.HandleFunc("GET /admin/state", s.adminStateHandler)
-	(&hls.Origin{Streams: s.streams, Archive: archive, Gate: gate, Logger: log}).Register(mux)
-	s.whip.Register(mux)
-	web.New().Register(mux)
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", s.metrics.handler())
-	var handler http.Handler = mux
+	origin := &hls.Origin{Streams: s.streams, Archive: archive, Gate: gate, Logger: log}
 	if cfg.Cluster.URL != "" {
 		if s.cluster, err = newClusterNode(s); err != nil {
 			s.abandon()
 			return nil, err
 		}
+		origin.Remote = s.cluster.segments.Duration
+	}
+	origin.Register(mux)
+	s.whip.Register(mux)
+	web.New().Register(mux)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", s.metrics.handler())
+	var handler http.Handler = mux
+	if s.cluster != nil {
 		handler = s.cluster.handler(mux)
 	}
 	s.http = &http.Server{
