@@ -2,37 +2,69 @@ package paywall
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"golang.org/x/sys/unix"
+
+	"github.com/livegate/livegate/internal/testpg"
 )
 
 // BenchmarkLedgerCharge is the durable part of a gated segment: each op
-// is a first-time charge, synced before it returns, from 16 concurrent
-// viewers with a channel each.
+// is a first-time charge, durable before it returns (synced to the log;
+// committed in PostgreSQL, fsync on), from concurrent viewers with a
+// channel each (16, then 128: the group commits grow with them), for
+// each backend side by side. PostgreSQL runs on the same cores, its CPU
+// outside cpu-µs/op.
 func BenchmarkLedgerCharge(b *testing.B) {
-	l, err := OpenBoltLedger(filepath.Join(b.TempDir(), "ledger.db"))
-	if err != nil {
-		b.Fatal(err)
+	open := map[string]func(b *testing.B) Ledger{
+		"bolt": func(b *testing.B) Ledger {
+			l, err := OpenBoltLedger(filepath.Join(b.TempDir(), "ledger.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			return l
+		},
+		"postgres": func(b *testing.B) Ledger {
+			l, err := OpenPGLedger(ctx, testpg.New(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			return l
+		},
 	}
-	defer l.Close()
-	var next atomic.Int64
-	for v := range 64 {
-		if _, err := l.Pay(ctx, voucher(common.Hash{byte(v), 1}, 1<<60), ""); err != nil {
+	for _, viewers := range []int{16, 128} {
+		for _, backend := range []string{"bolt", "postgres"} {
+			b.Run(fmt.Sprintf("%s/viewers=%d", backend, viewers), func(b *testing.B) {
+				l := open[backend](b)
+				defer l.Close()
+				benchCharges(b, l, viewers)
+			})
+		}
+	}
+}
+
+// benchCharges runs b.N first-time charges from viewers goroutines (a
+// multiple of GOMAXPROCS), a channel each.
+func benchCharges(b *testing.B, l Ledger, viewers int) {
+	channel := func(v int) common.Hash { return common.Hash{byte(v), byte(v >> 8), 1} }
+	for v := range viewers + 1 {
+		if _, err := l.Pay(ctx, voucher(channel(v), 1<<60), ""); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.SetParallelism(8) // with 2 CPUs: 16 goroutines
+	var next atomic.Int64
+	b.SetParallelism(max(1, viewers/runtime.GOMAXPROCS(0)))
 	b.ResetTimer()
 	cpu0 := processCPU()
 	b.RunParallel(func(pb *testing.PB) {
-		v := next.Add(1)
-		ch := common.Hash{byte(v), 1}
+		ch := channel(int(next.Add(1)))
 		for i := 0; pb.Next(); i++ {
 			if _, err := l.Charge(ctx, charge(ch, "s", uint64(i), 2000)); err != nil {
 				b.Fatal(err)
@@ -41,6 +73,11 @@ func BenchmarkLedgerCharge(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "charges/s")
 	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+	if cs, ok := l.(interface{ CommitStats() CommitStats }); ok {
+		st := cs.CommitStats()
+		b.ReportMetric(float64(st.Changes)/float64(max(st.Commits, 1)), "charges/commit")
+		b.ReportMetric(float64(st.Sync.Microseconds())/float64(max(st.Commits, 1)), "µs/commit")
+	}
 }
 
 // BenchmarkLogSync is one group commit's disk work, a 6.4 KB write (16

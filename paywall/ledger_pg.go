@@ -75,6 +75,7 @@ func OpenPGLedger(ctx context.Context, url string) (*PGLedger, error) {
 	if cfg.MaxConns < pgCommitters+8 {
 		cfg.MaxConns = pgCommitters + 8
 	}
+	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
 	where := fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -194,16 +195,25 @@ type querier interface {
 }
 
 // loadAccounts reads the accounts of chans; with lock, inside a
-// transaction, it makes the rows that are missing and locks them all, in
-// the channels' order so that two transactions cannot deadlock.
+// transaction, it makes the rows that are missing and locks them all.
 func loadAccounts(ctx context.Context, q querier, chans []common.Hash, lock bool) (map[common.Hash]*Account, error) {
+	b := &pgx.Batch{}
+	queueLoad(b, chans, lock)
+	br := q.SendBatch(ctx, b)
+	accs, err := readLoad(br, chans, lock)
+	return accs, errors.Join(err, br.Close())
+}
+
+// queueLoad queues the reads of loadAccounts, for readLoad to take their
+// results. Rows are locked in the channels' order, so that two
+// transactions locking several cannot deadlock.
+func queueLoad(b *pgx.Batch, chans []common.Hash, lock bool) {
 	ids := make([][]byte, len(chans))
 	for i := range chans {
 		ids[i] = chans[i].Bytes()
 	}
 	slices.SortFunc(ids, func(a, b []byte) int { return strings.Compare(string(a), string(b)) })
 	ids = slices.CompactFunc(ids, func(a, b []byte) bool { return string(a) == string(b) })
-	b := &pgx.Batch{}
 	sel := "SELECT channel, amount::text, signature, spent::text FROM accounts WHERE channel = ANY($1)"
 	if lock {
 		b.Queue("INSERT INTO accounts (channel) SELECT unnest($1::bytea[]) ON CONFLICT DO NOTHING", ids)
@@ -212,14 +222,17 @@ func loadAccounts(ctx context.Context, q querier, chans []common.Hash, lock bool
 	b.Queue(sel, ids)
 	b.Queue("SELECT channel, stream, paid::text, spent::text, tips::text FROM stream_money WHERE channel = ANY($1)", ids)
 	b.Queue("SELECT channel, stream, used_ns FROM previews WHERE channel = ANY($1)", ids)
-	br := q.SendBatch(ctx, b)
-	defer func() { _ = br.Close() }()
+}
+
+// readLoad reads what queueLoad queued: every channel of chans has an
+// account, empty when the database has none.
+func readLoad(br pgx.BatchResults, chans []common.Hash, lock bool) (map[common.Hash]*Account, error) {
 	if lock {
 		if _, err := br.Exec(); err != nil {
 			return nil, err
 		}
 	}
-	out := make(map[common.Hash]*Account, len(ids))
+	out := make(map[common.Hash]*Account, len(chans))
 	for _, ch := range chans {
 		a := newAccount()
 		out[ch] = &a
@@ -262,10 +275,7 @@ func loadAccounts(ctx context.Context, q querier, chans []common.Hash, lock bool
 		out[common.BytesToHash(id)].Preview[stream] = time.Duration(used)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, br.Close()
+	return out, err
 }
 
 func setAmount(x *big.Int, s string) error {
@@ -275,25 +285,47 @@ func setAmount(x *big.Int, s string) error {
 	return nil
 }
 
-// queueStore queues the writes that make the database hold a (the whole
-// account: a channel has a stream or two).
-func queueStore(b *pgx.Batch, ch common.Hash, a *Account) {
-	id := ch.Bytes()
-	if a.Best != nil {
-		b.Queue("UPDATE accounts SET amount = $2::numeric, signature = $3, spent = $4::numeric WHERE channel = $1",
-			id, decimal(a.Best.Amount), a.Best.Signature, decimal(a.Spent))
-	} else {
-		b.Queue("UPDATE accounts SET spent = $2::numeric WHERE channel = $1", id, decimal(a.Spent))
+// queueStore queues the writes that make the database hold the accounts
+// of chans as accs has them (whole accounts: a channel has a stream or
+// two), three statements however many there are.
+func queueStore(b *pgx.Batch, accs map[common.Hash]*Account, chans []common.Hash) {
+	var (
+		ids, sigs, mIDs, pIDs   [][]byte
+		amounts                 []*string
+		spents, streams, pNames []string
+		paid, spent, tips       []string
+		used                    []int64
+	)
+	for _, ch := range chans {
+		a := accs[ch]
+		ids, spents = append(ids, ch.Bytes()), append(spents, decimal(a.Spent))
+		if a.Best != nil {
+			amount := decimal(a.Best.Amount)
+			amounts, sigs = append(amounts, &amount), append(sigs, a.Best.Signature)
+		} else {
+			amounts, sigs = append(amounts, nil), append(sigs, nil)
+		}
+		for _, s := range sortedKeys(a.Streams) {
+			m := a.Streams[s]
+			mIDs, streams = append(mIDs, ch.Bytes()), append(streams, s)
+			paid, spent, tips = append(paid, decimal(m.Paid)), append(spent, decimal(m.Spent)), append(tips, decimal(m.Tips))
+		}
+		for _, s := range sortedKeys(a.Preview) {
+			pIDs, pNames, used = append(pIDs, ch.Bytes()), append(pNames, s), append(used, int64(a.Preview[s]))
+		}
 	}
-	for _, s := range sortedKeys(a.Streams) {
-		m := a.Streams[s]
-		b.Queue(`INSERT INTO stream_money (channel, stream, paid, spent, tips) VALUES ($1, $2, $3::numeric, $4::numeric, $5::numeric)
+	b.Queue(`UPDATE accounts AS a SET amount = v.amount, signature = v.signature, spent = v.spent
+		FROM unnest($1::bytea[], $2::text[]::numeric[], $3::bytea[], $4::text[]::numeric[]) AS v (channel, amount, signature, spent)
+		WHERE a.channel = v.channel`, ids, amounts, sigs, spents)
+	if len(mIDs) > 0 {
+		b.Queue(`INSERT INTO stream_money (channel, stream, paid, spent, tips)
+			SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[]::numeric[], $4::text[]::numeric[], $5::text[]::numeric[])
 			ON CONFLICT (channel, stream) DO UPDATE SET paid = excluded.paid, spent = excluded.spent, tips = excluded.tips`,
-			id, s, decimal(m.Paid), decimal(m.Spent), decimal(m.Tips))
+			mIDs, streams, paid, spent, tips)
 	}
-	for _, s := range sortedKeys(a.Preview) {
-		b.Queue(`INSERT INTO previews (channel, stream, used_ns) VALUES ($1, $2, $3)
-			ON CONFLICT (channel, stream) DO UPDATE SET used_ns = excluded.used_ns`, id, s, int64(a.Preview[s]))
+	if len(pIDs) > 0 {
+		b.Queue(`INSERT INTO previews (channel, stream, used_ns) SELECT * FROM unnest($1::bytea[], $2::text[], $3::bigint[])
+			ON CONFLICT (channel, stream) DO UPDATE SET used_ns = excluded.used_ns`, pIDs, pNames, used)
 	}
 }
 
@@ -302,12 +334,18 @@ func queueStore(b *pgx.Batch, ch common.Hash, a *Account) {
 func (l *PGLedger) inTx(ctx context.Context, f func(tx pgx.Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		err := pgx.BeginFunc(ctx, l.pool, f)
-		var pe *pgconn.PgError
-		if attempt < 3 && errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001") {
+		if attempt < 3 && retryable(err) {
 			continue
 		}
 		return err
 	}
+}
+
+// retryable: PostgreSQL aborted the transaction to break a deadlock or a
+// serialization conflict; running it again will do.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 // Account returns a channel's account as the database holds it now; an
@@ -380,7 +418,7 @@ func (l *PGLedger) pay(ctx context.Context, v *chain.Voucher, stream string, tip
 		}
 		a.Best = &chain.Voucher{Channel: v.Channel, Amount: new(big.Int).Set(v.Amount), Signature: append([]byte(nil), v.Signature...)}
 		b := &pgx.Batch{}
-		queueStore(b, v.Channel, a)
+		queueStore(b, accs, []common.Hash{v.Channel})
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
@@ -431,7 +469,7 @@ func (l *PGLedger) Refund(ctx context.Context, r Refund) (Receipt, error) {
 		a.Spent.Sub(a.Spent, r.Amount)
 		a.add(r.Item.Stream, nil, new(big.Int).Neg(r.Amount), nil)
 		b := &pgx.Batch{}
-		queueStore(b, r.Channel, a)
+		queueStore(b, accs, []common.Hash{r.Channel})
 		b.Queue("INSERT INTO charges (channel, session, item, price) VALUES ($1, $2, $3, $4::numeric)",
 			r.Channel.Bytes(), r.Session, r.Item.refundKey(), decimal(new(big.Int).Neg(r.Amount)))
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {

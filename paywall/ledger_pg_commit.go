@@ -2,10 +2,9 @@ package paywall
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -86,11 +85,14 @@ func (l *PGLedger) commitCharges(batch []*pgCharge) {
 	defer cancel()
 	start := time.Now()
 	var wrote int
-	err := l.inTx(ctx, func(tx pgx.Tx) error {
-		var err error
-		wrote, err = applyCharges(ctx, tx, batch)
-		return err
-	})
+	var err error
+	for attempt := 0; ; attempt++ {
+		wrote, err = l.chargeTx(ctx, batch)
+		if attempt < 3 && retryable(err) {
+			continue
+		}
+		break
+	}
 	end := time.Now()
 	if err == nil && wrote > 0 {
 		l.statsMu.Lock()
@@ -117,9 +119,21 @@ type chargeID struct {
 	item    string
 }
 
-// applyCharges applies the batch's charges in order inside tx, setting
-// each one's receipt and error, and returns how many it wrote.
-func applyCharges(ctx context.Context, tx pgx.Tx, batch []*pgCharge) (int, error) {
+// chargeTx applies the batch's charges in order in one transaction,
+// setting each one's receipt and error, and returns how many it wrote.
+// It takes two round trips: BEGIN with the locks and reads in one
+// pipeline, the writes with COMMIT in the next.
+func (l *PGLedger) chargeTx(ctx context.Context, batch []*pgCharge) (wrote int, err error) {
+	conn, err := l.pool.Acquire(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Release()
+	defer func() {
+		if err != nil { // after a failed statement the transaction is open and aborted
+			_, _ = conn.Exec(ctx, "ROLLBACK")
+		}
+	}()
 	chans := make([]common.Hash, 0, len(batch))
 	var ids [][]byte
 	var sessions, items []string
@@ -129,22 +143,16 @@ func applyCharges(ctx context.Context, tx pgx.Tx, batch []*pgCharge) (int, error
 		sessions = append(sessions, p.c.Session)
 		items = append(items, p.c.Item.key())
 	}
-	// Locked first: the charges read next are then all that will be.
-	accs, err := loadAccounts(ctx, tx, chans, true)
-	if err != nil {
-		return 0, err
-	}
-	seen := map[chargeID]bool{}
-	rows, _ := tx.Query(ctx, `SELECT channel, session, item FROM charges
-		WHERE (channel, session, item) IN (SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[]))`, ids, sessions, items)
-	var (
-		id            []byte
-		session, item string
-	)
-	if _, err := pgx.ForEachRow(rows, []any{&id, &session, &item}, func() error {
-		seen[chargeID{common.BytesToHash(id), session, item}] = true
-		return nil
-	}); err != nil {
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	queueLoad(b, chans, true)
+	// After the locks: the charges read are then all there will be.
+	b.Queue(`SELECT c.channel, c.session, c.item
+		FROM unnest($1::bytea[], $2::text[], $3::text[]) AS k (channel, session, item)
+		JOIN charges AS c ON c.channel = k.channel AND c.session = k.session AND c.item = k.item`, ids, sessions, items)
+	br := conn.SendBatch(ctx, b)
+	accs, seen, err := readCharges(br, chans)
+	if err = errors.Join(err, br.Close()); err != nil {
 		return 0, err
 	}
 	ids, sessions, items = ids[:0], sessions[:0], items[:0]
@@ -176,19 +184,39 @@ func applyCharges(ctx context.Context, tx pgx.Tx, batch []*pgCharge) (int, error
 		prices = append(prices, decimal(p.rc.Price))
 		p.rc.Spent.Set(a.Spent)
 	}
-	if len(ids) == 0 {
-		return 0, nil
+	b = &pgx.Batch{}
+	if len(ids) > 0 {
+		order := make([]common.Hash, 0, len(touched))
+		for ch := range touched {
+			order = append(order, ch)
+		}
+		queueStore(b, accs, order)
+		b.Queue(`INSERT INTO charges (channel, session, item, price)
+			SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[]::numeric[])`, ids, sessions, items, prices)
 	}
-	b := &pgx.Batch{}
-	order := make([]common.Hash, 0, len(touched))
-	for ch := range touched {
-		order = append(order, ch)
+	b.Queue("COMMIT")
+	return len(ids), conn.SendBatch(ctx, b).Close()
+}
+
+// readCharges reads the accounts queueLoad queued and the charges already
+// made among the batch's.
+func readCharges(br pgx.BatchResults, chans []common.Hash) (map[common.Hash]*Account, map[chargeID]bool, error) {
+	if _, err := br.Exec(); err != nil { // BEGIN
+		return nil, nil, err
 	}
-	slices.SortFunc(order, func(x, y common.Hash) int { return strings.Compare(string(x[:]), string(y[:])) })
-	for _, ch := range order {
-		queueStore(b, ch, accs[ch])
+	accs, err := readLoad(br, chans, true)
+	if err != nil {
+		return nil, nil, err
 	}
-	b.Queue(`INSERT INTO charges (channel, session, item, price)
-		SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[]::numeric[])`, ids, sessions, items, prices)
-	return len(ids), tx.SendBatch(ctx, b).Close()
+	seen := map[chargeID]bool{}
+	var (
+		id            []byte
+		session, item string
+	)
+	rows, _ := br.Query()
+	_, err = pgx.ForEachRow(rows, []any{&id, &session, &item}, func() error {
+		seen[chargeID{common.BytesToHash(id), session, item}] = true
+		return nil
+	})
+	return accs, seen, err
 }
