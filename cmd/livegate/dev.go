@@ -366,18 +366,22 @@ func rtspPublishURL(base string, s devStreamInfo) string {
 	return strings.Replace(base, "rtsp://", "rtsp://"+s.Name+":"+s.Key+"@", 1) + "/" + s.Name
 }
 
-// nginxSnippet is an nginx server that fronts the origin at origin (a
-// http://host:port URL) on port listen, caching segments for every viewer
-// and passing everything else (playlists, keys, the pay API, pages)
-// through uncached: segments are immutable and public, and nginx keeps
-// nothing marked private or no-store. proxy_cache_lock makes a thousand
-// viewers asking for a new segment at once cost the origin one request.
-func nginxSnippet(origin, listen string) string {
-	host := strings.TrimPrefix(origin, "http://")
+// nginxSnippet is an nginx server that fronts the origins (http://host:port
+// URLs: one node, or the nodes of a cluster, between which it spreads the
+// requests and fails over) on port listen, caching segments for every
+// viewer and passing everything else (playlists, keys, the pay API,
+// pages) through uncached: segments are immutable and public, and nginx
+// keeps nothing marked private or no-store. proxy_cache_lock makes a
+// thousand viewers asking for a new segment at once cost the origin one
+// request.
+func nginxSnippet(listen string, origins ...string) string {
+	servers := ""
+	for _, o := range origins {
+		servers += "    server " + strings.TrimPrefix(o, "http://") + ";\n"
+	}
 	return `proxy_cache_path /var/cache/nginx/livegate levels=1:2 keys_zone=livegate:10m max_size=2g inactive=10m use_temp_path=off;
 upstream livegate_origin {
-    server ` + host + `;
-    keepalive 64;   # without it, every key and playlist costs a new connection to the origin
+` + servers + `    keepalive 64;   # without it, every key and playlist costs a new connection to the origin
 }
 server {
     listen ` + listen + `;
@@ -448,7 +452,7 @@ livegate dev is running.
   Everything above, viewer keys included, is in %s. Ctrl-C stops.
 
 `, info.RTMP, s.Key, info.RTMP, s.Key, rtspPublishURL(info.RTSP, s), info.HTTP, s.Name, info.HTTP, s.Name,
-		info.Viewers[0].WatchURL, watch, info.HTTP, s.Name, indent(nginxSnippet(info.HTTP, "8081"), 19),
+		info.Viewers[0].WatchURL, watch, info.HTTP, s.Name, indent(nginxSnippet("8081", info.HTTP), 19),
 		info.HTTP, info.AdminToken, info.AdminToken, info.HTTP,
 		info.RPC, info.ChainID, info.Contract, info.Payee, len(info.Viewers), devDeposit, path)
 }

@@ -39,14 +39,14 @@ type nginxCache struct {
 const cacheLogFormat = `'$remote_addr $status $upstream_cache_status "$upstream_addr" "$request_uri" ` +
 	`"$upstream_http_livegate_channel" "$upstream_http_livegate_price" "$upstream_http_livegate_spent"'`
 
-// startNginx runs nginx with nginxSnippet(origin, …) as its server, the
+// startNginx runs nginx with nginxSnippet(…, origins…) as its server, the
 // cache's path moved from /var/cache/nginx to the test's own directory,
 // as whatever user the test runs as.
-func startNginx(t *testing.T, origin string) *nginxCache {
+func startNginx(t *testing.T, origins ...string) *nginxCache {
 	t.Helper()
 	bin := testenv.Tool(t, "nginx")
 	n := &nginxCache{t: t, addr: freeAddr(t), dir: t.TempDir(), logs: &testenv.LogBuffer{}}
-	snippet := nginxSnippet(origin, n.addr)
+	snippet := nginxSnippet(n.addr, origins...)
 	cache := filepath.Join(n.dir, "cache")
 	if !strings.Contains(snippet, "proxy_cache_path /var/cache/nginx/livegate ") {
 		t.Fatalf("the snippet's cache is no longer where the test moves it from:\n%s", snippet)
