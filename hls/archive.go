@@ -26,6 +26,10 @@ import (
 // synced before the segment counts, so a crash loses at most the segment
 // being written. A recording without recording.json was cut off by a
 // crash; OpenArchive finishes it from its journals.
+//
+// With a Store (UseStore), finished files are also uploaded, and the disk
+// becomes a cache: a recording whose files are gone is read from the
+// store (archive_store.go, archive_upload.go).
 type Archive struct {
 	dir string
 	log *slog.Logger
@@ -33,6 +37,8 @@ type Archive struct {
 	mu    sync.Mutex
 	recs  map[string][]*Recording // per stream, oldest first
 	floor map[string]uint64       // per stream, after the highest segment file on disk
+	store Store                   // nil: the disk only
+	up    *uploader
 }
 
 const (
@@ -142,9 +148,10 @@ func (a *Archive) Create(stream string, started time.Time, source RenditionInfo)
 		summary: summary{ID: id, Started: started.UTC()},
 		loaded:  true, active: true,
 		entries: map[string][]SegmentInfo{},
-		queue:   make(chan job, 64),
-		done:    make(chan struct{}),
-		log:     a.log.With("stream", stream, "recording", id),
+		store:   a.store, up: a.up,
+		queue: make(chan job, 64),
+		done:  make(chan struct{}),
+		log:   a.log.With("stream", stream, "recording", id),
 	}
 	if err := os.MkdirAll(r.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
@@ -220,6 +227,10 @@ type Recording struct {
 	entries    map[string][]SegmentInfo
 	renditions []RenditionInfo
 	journals   map[string]*os.File
+	store      Store     // nil without one
+	up         *uploader // nil without a store, and for recordings not made by this run
+	remote     bool      // found in the store, not on disk
+	stored     bool      // the store holds all of it (storedMarker)
 
 	qmu      sync.Mutex // guards sending on and closing queue
 	finished bool
@@ -230,6 +241,7 @@ type Recording struct {
 type job struct {
 	rendition string
 	seg       *Segment
+	at        time.Time // when it was appended: the segment had just closed
 }
 
 // Append queues a segment of a rendition for writing. Renditions other
@@ -241,7 +253,7 @@ func (r *Recording) Append(rendition string, seg *Segment) {
 		r.log.Error("archive: segment after the recording finished, not stored", "rendition", rendition, "seq", seg.Seq)
 		return
 	}
-	r.queue <- job{rendition, seg}
+	r.queue <- job{rendition, seg, time.Now()}
 }
 
 // ErrRecordingFinished: the recording has ended (or was loaded from disk);
@@ -341,6 +353,9 @@ func (r *Recording) write(j job) error {
 	r.mu.Lock()
 	r.entries[j.rendition] = append(r.entries[j.rendition], info)
 	r.mu.Unlock()
+	if r.up != nil {
+		r.up.add(r, j.rendition+"/"+SegmentName(j.seg.Seq), j.at)
+	}
 	return nil
 }
 
@@ -366,7 +381,19 @@ func (r *Recording) Finish(ended time.Time) error {
 	e := ended.UTC()
 	r.summary.Ended = &e
 	r.summarize()
-	return writeFileAtomic(filepath.Join(r.dir, summaryFile), r.summaryJSON())
+	if err := writeFileAtomic(filepath.Join(r.dir, summaryFile), r.summaryJSON()); err != nil {
+		return err
+	}
+	if r.up != nil {
+		// After every segment (the queue keeps order), the summary last:
+		// its presence in the store says the recording is whole there.
+		now := time.Now()
+		for _, ri := range r.renditions {
+			r.up.add(r, ri.Name+"/"+journalFile, now)
+		}
+		r.up.add(r, summaryFile, now)
+	}
+	return nil
 }
 
 // summarize fills the summary from the entries. Call with r.mu held.
@@ -426,6 +453,15 @@ func (r *Recording) lastTime() time.Time {
 // loadJournals reads every rendition's journal. A torn last line (a crash
 // mid-write) and entries whose file is missing are dropped.
 func (r *Recording) loadJournals() error {
+	// A recording the store holds whole is read from its journals alone:
+	// its segment files may be gone from disk, and are fetched when
+	// asked for. Its journals come from the store if they are gone too.
+	trust := r.store != nil && (r.remote || r.stored)
+	if trust && !r.journalsCached() {
+		if err := r.fetchJournals(); err != nil {
+			return err
+		}
+	}
 	r.entries = map[string][]SegmentInfo{}
 	r.renditions = nil
 	dirs, err := os.ReadDir(r.dir)
@@ -436,7 +472,7 @@ func (r *Recording) loadJournals() error {
 		if !d.IsDir() || !ValidName(d.Name()) {
 			continue
 		}
-		info, segs, err := readJournal(filepath.Join(r.dir, d.Name()))
+		info, segs, err := readJournalFrom(filepath.Join(r.dir, d.Name()), trust)
 		if err != nil {
 			r.log.Warn("archive: rendition journal unreadable, rendition left out", "rendition", d.Name(), "err", err)
 			continue
@@ -452,6 +488,12 @@ func (r *Recording) loadJournals() error {
 }
 
 func readJournal(dir string) (RenditionInfo, []SegmentInfo, error) {
+	return readJournalFrom(dir, false)
+}
+
+// readJournalFrom reads a journal; with anyFile, entries stay listed
+// whether or not their segment file is on disk (the store has it).
+func readJournalFrom(dir string, anyFile bool) (RenditionInfo, []SegmentInfo, error) {
 	var info RenditionInfo
 	f, err := os.Open(filepath.Join(dir, journalFile))
 	if err != nil {
@@ -471,7 +513,7 @@ func readJournal(dir string) (RenditionInfo, []SegmentInfo, error) {
 		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
 			break // torn write at a crash
 		}
-		if _, err := os.Stat(filepath.Join(dir, SegmentName(s.Seq))); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, SegmentName(s.Seq))); err != nil && !anyFile {
 			continue
 		}
 		segs = append(segs, s)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -414,9 +413,10 @@ func (o *Origin) vodSegment(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "segment not in this recording", http.StatusNotFound)
 		return
 	}
-	// Open the file before the gate charges for it: a viewer never pays
-	// for a segment that then cannot be served. A refusal closes it.
-	f, err := os.Open(path)
+	// Open the file (or the stored object) before the gate charges for
+	// it: a viewer never pays for a segment that then cannot be served. A
+	// refusal closes it.
+	f, err := rec.openSegment(r.Context(), path, rend, info)
 	if err != nil {
 		o.Logger.Error("archive: opening segment", "path", path, "err", err)
 		http.Error(w, "segment unreadable", http.StatusInternalServerError)
