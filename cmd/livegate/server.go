@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -58,7 +57,7 @@ type server struct {
 }
 
 func newServer(cfg Config, log *slog.Logger) (*server, error) {
-	archive, err := hls.OpenArchive(filepath.Join(cfg.Data, "archive"), log)
+	archive, err := openArchive(cfg, log, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +74,7 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 		opts.ReconnectGrace = -1 // end at once
 	}
 	if s.tx, err = startTranscoding(cfg, log); err != nil {
+		archive.Close()
 		return nil, err
 	}
 	if cfg.Chain.RPC != "" {
@@ -238,6 +238,7 @@ func (s *server) abandon() {
 		_ = st.Close()
 	}
 	s.tx.Close()
+	s.archive.Close()
 }
 
 // startCameras pulls every stream that names a camera, until Close.
@@ -287,6 +288,7 @@ func (s *server) Close() error {
 	s.bg.Wait()
 	s.closePayments()
 	s.tx.Close()
+	s.archive.Close() // after the streams: their recordings' last files are queued
 	return errors.Join(errs...)
 }
 
@@ -335,7 +337,7 @@ func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-cache")
-	out := map[string]any{"status": "ok", "live": live}
+	out := map[string]any{"status": "ok", "live": live, "archive": s.archiveStatus()}
 	if s.pay != nil {
 		out["chain"] = s.pay.status()
 	}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/livegate/livegate/hls"
+	"github.com/livegate/livegate/objstore"
+)
+
+// archiveCheckTimeout bounds the start-up check of archive.s3: a node
+// whose bucket does not answer refuses to start rather than hang.
+const archiveCheckTimeout = 10 * time.Second
+
+// openArchive opens the archive in the data directory and, with
+// archive.s3 set, keeps it in that bucket too (hls.Archive.UseStore):
+// finished recordings are uploaded and recordings only the bucket holds
+// are served from it. It says which it uses, and refuses a bucket it
+// cannot reach.
+func openArchive(cfg Config, log *slog.Logger, onUpload func(string, time.Duration)) (*hls.Archive, error) {
+	dir := filepath.Join(cfg.Data, "archive")
+	a, err := hls.OpenArchive(dir, log)
+	if err != nil {
+		return nil, err
+	}
+	s3 := cfg.Archive.S3
+	if s3.Endpoint == "" {
+		log.Info("archive: local", "dir", dir)
+		return a, nil
+	}
+	b, err := objstore.Open(objstore.Config{Endpoint: s3.Endpoint, Bucket: s3.Bucket,
+		AccessKey: s3.AccessKey, SecretKey: s3.SecretKey, Region: s3.Region})
+	if err != nil {
+		return nil, fmt.Errorf("archive.s3: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), archiveCheckTimeout)
+	defer cancel()
+	if err := b.Check(ctx); err != nil {
+		return nil, fmt.Errorf("archive.s3: bucket %q at %s cannot be used (%w); check archive.s3.endpoint, bucket and keys, and that the server is up", s3.Bucket, s3.Endpoint, err)
+	}
+	if err := a.UseStore(context.Background(), bucketStore{b}, onUpload); err != nil {
+		return nil, fmt.Errorf("archive.s3: %w", err)
+	}
+	log.Info("archive: s3", "endpoint", b.Endpoint(), "bucket", b.Name(), "cache", dir)
+	return a, nil
+}
+
+// bucketStore is an objstore.Bucket as the archive's Store.
+type bucketStore struct{ b *objstore.Bucket }
+
+func (s bucketStore) Put(ctx context.Context, key string, r io.Reader, size int64) error {
+	return s.b.Put(ctx, key, r, size)
+}
+
+func (s bucketStore) Get(ctx context.Context, key string, off, n int64) (io.ReadCloser, error) {
+	return s.b.Get(ctx, key, off, n)
+}
+
+// listLimit bounds one listing: a recording's objects, or a bucket's
+// streams or recordings.
+const listLimit = 1_000_000
+
+func (s bucketStore) List(ctx context.Context, prefix string, dirs bool) ([]hls.StoredObject, error) {
+	objs, err := s.b.List(ctx, prefix, !dirs, listLimit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]hls.StoredObject, 0, len(objs))
+	for _, o := range objs {
+		if o.Prefix == dirs {
+			out = append(out, hls.StoredObject{Key: o.Key, Size: o.Size})
+		}
+	}
+	return out, nil
+}
+
+func (s bucketStore) String() string { return s.b.String() }
+
+// archiveStatus is /healthz's word on the archive: where it is kept and
+// how many uploads are waiting.
+func (s *server) archiveStatus() map[string]any {
+	out := map[string]any{"dir": filepath.Join(s.cfg.Data, "archive")}
+	if s3 := s.cfg.Archive.S3; s3.Endpoint != "" {
+		out["s3"] = map[string]string{"endpoint": s3.Endpoint, "bucket": s3.Bucket}
+		out["uploadBacklog"] = s.archive.UploadBacklog()
+	}
+	return out
+}
