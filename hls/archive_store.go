@@ -14,8 +14,7 @@ import (
 	"time"
 )
 
-// Store is an S3-compatible bucket (objstore.Bucket, adapted in
-// cmd/livegate) that keeps recordings beyond this node's disk. Its keys
+// Store is an S3-compatible bucket (an objstore.Bucket) that keeps recordings beyond this node's disk. Its keys
 // mirror the archive's layout, so a bucket reads like the directory:
 //
 //	{stream}/{recording}/recording.json
@@ -33,18 +32,12 @@ type Store interface {
 	// Get reads n bytes of key from off (to the end when n < 0); a
 	// missing key is fs.ErrNotExist.
 	Get(ctx context.Context, key string, off, n int64) (io.ReadCloser, error)
-	// List returns the objects under prefix; with dirs, the names of the
+	// List returns the objects under prefix, key → size; with dirs, the
 	// "folders" one level down instead (common prefixes, ending in "/").
-	List(ctx context.Context, prefix string, dirs bool) ([]StoredObject, error)
+	List(ctx context.Context, prefix string, dirs bool) (map[string]int64, error)
 	// String names the store (endpoint/bucket), for logs and for the
 	// marker that says a recording is all in it.
 	String() string
-}
-
-// StoredObject is a listed key and its size.
-type StoredObject struct {
-	Key  string
-	Size int64
 }
 
 // storedMarker is a file in a recording's local directory naming the
@@ -189,8 +182,8 @@ func listStored(ctx context.Context, st Store, a *Archive) ([]*Recording, error)
 		return nil, fmt.Errorf("archive: listing %s: %w", st, err)
 	}
 	var out []*Recording
-	for _, so := range streams {
-		stream := strings.TrimSuffix(so.Key, "/")
+	for key := range streams {
+		stream := strings.TrimSuffix(key, "/")
 		if !ValidName(stream) {
 			continue
 		}
@@ -198,8 +191,8 @@ func listStored(ctx context.Context, st Store, a *Archive) ([]*Recording, error)
 		if err != nil {
 			return nil, fmt.Errorf("archive: listing %s/%s: %w", st, stream, err)
 		}
-		for _, io := range ids {
-			id := strings.TrimSuffix(strings.TrimPrefix(io.Key, stream+"/"), "/")
+		for key := range ids {
+			id := strings.TrimSuffix(strings.TrimPrefix(key, stream+"/"), "/")
 			if !ValidName(id) || a.Recording(stream, id) != nil {
 				continue
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -231,21 +232,19 @@ func (u *uploader) retry(what string, f func(ctx context.Context) error) error {
 // in order, then (for a finished recording) journals, then the summary.
 func (u *uploader) rescan(r *Recording) {
 	prefix := r.Stream + "/" + r.ID + "/"
-	var listed []StoredObject
+	var have map[string]int64
 	err := u.retry("listing "+prefix, func(ctx context.Context) error {
 		var err error
-		listed, err = u.store.List(ctx, prefix, false)
+		have, err = u.store.List(ctx, prefix, false)
 		return err
 	})
 	if err != nil {
 		return
 	}
-	have := make(map[string]int64, len(listed))
-	for _, o := range listed {
-		if k, err := parseObjectKey(o.Key); err == nil && k.Stream == r.Stream && k.Recording == r.ID {
-			have[o.Key] = o.Size
-		}
-	}
+	maps.DeleteFunc(have, func(key string, _ int64) bool {
+		k, err := parseObjectKey(key)
+		return err != nil || k.Stream != r.Stream || k.Recording != r.ID
+	})
 	segs, journals, finished, err := localFiles(r.dir)
 	if err != nil {
 		u.log.Warn("archive: cannot rescan a recording for upload", "recording", r.ID, "err", err)

@@ -38,12 +38,10 @@ type Bucket struct {
 	endpoint string
 }
 
-// Object is what a listing or Stat says of one object. A listing that
-// stops at a delimiter also returns common prefixes, with Prefix set.
+// Object is what Stat says of one object.
 type Object struct {
-	Key    string
-	Size   int64
-	Prefix bool
+	Key  string
+	Size int64
 }
 
 // Open makes a client for cfg's bucket. It does not talk to the server:
@@ -162,25 +160,30 @@ func (b *Bucket) Stat(ctx context.Context, key string) (Object, error) {
 	return Object{Key: info.Key, Size: info.Size}, nil
 }
 
-// List lists the keys under prefix: every one with recursive, else the
-// keys and the common prefixes (ending in "/") down to the next "/".
-// At most max entries (max > 0) are returned, and then the listing is
-// said to be truncated with ErrTruncated.
-func (b *Bucket) List(ctx context.Context, prefix string, recursive bool, max int) ([]Object, error) {
+// List returns the objects under prefix, key → size; with dirs, instead
+// the common prefixes down to the next "/" ("folders", ending in "/",
+// size 0). A listing longer than MaxList entries fails with ErrTruncated.
+func (b *Bucket) List(ctx context.Context, prefix string, dirs bool) (map[string]int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var out []Object
-	for info := range b.client.ListObjects(ctx, b.name, minio.ListObjectsOptions{Prefix: prefix, Recursive: recursive}) {
+	out := map[string]int64{}
+	for info := range b.client.ListObjects(ctx, b.name, minio.ListObjectsOptions{Prefix: prefix, Recursive: !dirs}) {
 		if info.Err != nil {
-			return out, fmt.Errorf("objstore: list %s: %w", prefix, wrap(info.Err))
+			return nil, fmt.Errorf("objstore: list %s: %w", prefix, wrap(info.Err))
 		}
-		if max > 0 && len(out) == max {
-			return out, fmt.Errorf("objstore: list %s: %w", prefix, ErrTruncated)
+		if len(out) == MaxList {
+			return nil, fmt.Errorf("objstore: list %s: %w", prefix, ErrTruncated)
 		}
-		out = append(out, Object{Key: info.Key, Size: info.Size, Prefix: strings.HasSuffix(info.Key, "/") && info.Size == 0})
+		if folder := strings.HasSuffix(info.Key, "/"); folder == dirs {
+			out[info.Key] = info.Size
+		}
 	}
 	return out, nil
 }
+
+// MaxList bounds a listing held in memory: a recording's objects (hours
+// of every rendition) or a bucket's streams.
+const MaxList = 1_000_000
 
 // ErrTruncated says a listing held more entries than asked for.
 var ErrTruncated = errors.New("listing truncated")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"time"
@@ -42,43 +41,12 @@ func openArchive(cfg Config, log *slog.Logger, onUpload func(string, time.Durati
 	if err := b.Check(ctx); err != nil {
 		return nil, fmt.Errorf("archive.s3: bucket %q at %s cannot be used (%w); check archive.s3.endpoint, bucket and keys, and that the server is up", s3.Bucket, s3.Endpoint, err)
 	}
-	if err := a.UseStore(context.Background(), bucketStore{b}, onUpload); err != nil {
+	if err := a.UseStore(context.Background(), b, onUpload); err != nil {
 		return nil, fmt.Errorf("archive.s3: %w", err)
 	}
 	log.Info("archive: s3", "endpoint", b.Endpoint(), "bucket", b.Name(), "cache", dir)
 	return a, nil
 }
-
-// bucketStore is an objstore.Bucket as the archive's Store.
-type bucketStore struct{ b *objstore.Bucket }
-
-func (s bucketStore) Put(ctx context.Context, key string, r io.Reader, size int64) error {
-	return s.b.Put(ctx, key, r, size)
-}
-
-func (s bucketStore) Get(ctx context.Context, key string, off, n int64) (io.ReadCloser, error) {
-	return s.b.Get(ctx, key, off, n)
-}
-
-// listLimit bounds one listing: a recording's objects, or a bucket's
-// streams or recordings.
-const listLimit = 1_000_000
-
-func (s bucketStore) List(ctx context.Context, prefix string, dirs bool) ([]hls.StoredObject, error) {
-	objs, err := s.b.List(ctx, prefix, !dirs, listLimit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]hls.StoredObject, 0, len(objs))
-	for _, o := range objs {
-		if o.Prefix == dirs {
-			out = append(out, hls.StoredObject{Key: o.Key, Size: o.Size})
-		}
-	}
-	return out, nil
-}
-
-func (s bucketStore) String() string { return s.b.String() }
 
 // archiveStatus is /healthz's word on the archive: where it is kept and
 // how many uploads are waiting.
