@@ -39,6 +39,9 @@ type Archive struct {
 	floor map[string]uint64       // per stream, after the highest segment file on disk
 	store Store                   // nil: the disk only
 	up    *uploader
+	// uploadQueue overrides the uploader's queue length (tests overflow
+	// it); 0 is uploadQueue.
+	uploadQueue int
 }
 
 const (

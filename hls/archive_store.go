@@ -1,6 +1,7 @@
 package hls
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -114,7 +115,7 @@ func (a *Archive) UseStore(ctx context.Context, st Store, onUpload func(key stri
 	if err != nil {
 		return err
 	}
-	u := newUploader(st, a.log, onUpload)
+	u := newUploader(st, a.log, onUpload, cmp.Or(a.uploadQueue, uploadQueue))
 	a.mu.Lock()
 	for _, r := range remote {
 		a.recs[r.Stream] = append(a.recs[r.Stream], r)

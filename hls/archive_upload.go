@@ -68,10 +68,10 @@ const (
 	backoffMost  = 5 * time.Second
 )
 
-func newUploader(st Store, log *slog.Logger, onUpload func(string, time.Duration)) *uploader {
+func newUploader(st Store, log *slog.Logger, onUpload func(string, time.Duration), queue int) *uploader {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &uploader{store: st, log: log, onUpload: onUpload,
-		queue: make(chan upload, uploadQueue), wake: make(chan struct{}, 1),
+		queue: make(chan upload, queue), wake: make(chan struct{}, 1),
 		isDirty: map[*Recording]bool{}, ctx: ctx, cancel: cancel, done: make(chan struct{})}
 }
 

@@ -1,0 +1,326 @@
+package hls
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/livegate/livegate/internal/testenv"
+	"github.com/livegate/livegate/internal/tests3"
+	"github.com/livegate/livegate/objstore"
+)
+
+// bucketOf opens the test server's bucket as the archive's store.
+func bucketOf(t *testing.T, s *tests3.Server) *objstore.Bucket {
+	t.Helper()
+	b, err := objstore.Open(objstore.Config{Endpoint: s.Endpoint(), Bucket: tests3.Bucket})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// segData is segment seq of a rendition: bytes no other segment has.
+func segData(rendition string, seq uint64) []byte {
+	return bytes.Repeat([]byte(fmt.Sprintf("%s-%d|", rendition, seq)), 500+int(seq))
+}
+
+var storeStart = time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+
+// record appends segments from..to-1 to each rendition of rec.
+func record(rec *Recording, from, to uint64, renditions ...string) {
+	for seq := from; seq < to; seq++ {
+		for _, r := range renditions {
+			rec.Append(r, &Segment{Seq: seq, Start: time.Duration(seq) * 2 * time.Second, Duration: 2 * time.Second,
+				Data: segData(r, seq), Time: storeStart.Add(time.Duration(seq) * 2 * time.Second)})
+		}
+	}
+}
+
+// inStore reads key from the store, nil when it is not there.
+func inStore(t *testing.T, b *objstore.Bucket, key string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	body, err := b.Get(ctx, key, 0, -1)
+	if err != nil {
+		return nil
+	}
+	defer body.Close()
+	data, err := io.ReadAll(body)
+	if err != nil {
+		return nil
+	}
+	return data
+}
+
+// stored waits until the archive has uploaded everything and says rec is
+// whole in the store.
+func stored(t *testing.T, a *Archive, rec *Recording) {
+	t.Helper()
+	testenv.Eventually(t, "recording "+rec.ID+" uploaded", func() bool {
+		return a.UploadBacklog() == 0 && readMarker(rec.dir) != ""
+	})
+}
+
+// sameInStore checks that every file of the recording on disk is in the
+// store byte for byte, and returns how many segments it compared.
+func sameInStore(t *testing.T, b *objstore.Bucket, dir, stream, id string) int {
+	t.Helper()
+	segs, journals, finished, err := localFiles(filepath.Join(dir, stream, id))
+	if err != nil || !finished {
+		t.Fatalf("local files: finished %v, %v", finished, err)
+	}
+	for _, rel := range append(append(segs, journals...), summaryFile) {
+		local, err := os.ReadFile(filepath.Join(dir, stream, id, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := inStore(t, b, stream+"/"+id+"/"+rel); !bytes.Equal(got, local) {
+			t.Errorf("%s: %d bytes in the store, %d on disk", rel, len(got), len(local))
+		}
+	}
+	return len(segs)
+}
+
+// A finished recording goes to the store whole (segments, journals,
+// summary, byte for byte), and once the archive directory is gone a new
+// archive lists it from the store and the origin serves its playlists
+// and segments (ranges too) from there, never repeating its numbers.
+func TestArchiveServesARecordingFromTheStoreOnceItsDiskIsGone(t *testing.T) {
+	s := tests3.Start(t)
+	b := bucketOf(t, s)
+	dir := t.TempDir()
+	a, err := OpenArchive(dir, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uploads := make(chan string, 64)
+	if err := a.UseStore(context.Background(), b, func(key string, _ time.Duration) { uploads <- key }); err != nil {
+		t.Fatal(err)
+	}
+	low := RenditionInfo{Name: "P240p30fps16x9", Codecs: "avc1.4d401e", Width: 426, Height: 240}
+	rec, err := a.Create("demo", storeStart, RenditionInfo{Name: SourceRendition, Codecs: "avc1.64001e", Width: 640, Height: 360})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.AddRendition(low); err != nil {
+		t.Fatal(err)
+	}
+	record(rec, 0, 3, SourceRendition, low.Name)
+	if err := rec.Finish(storeStart.Add(6 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	stored(t, a, rec)
+	if n := sameInStore(t, b, dir, "demo", rec.ID); n != 6 {
+		t.Errorf("%d segments compared, want 6", n)
+	}
+	a.Close()
+	// The summary went up last: the store calls a recording whole by it.
+	var order []string
+	for len(uploads) > 0 {
+		order = append(order, <-uploads)
+	}
+	if len(order) != 9 || order[len(order)-1] != "demo/"+rec.ID+"/"+summaryFile {
+		t.Errorf("uploads in order: %v", order)
+	}
+
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	a2, err := OpenArchive(dir, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a2.UseStore(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	defer a2.Close()
+	if got := a2.Recording("demo", rec.ID); got == nil || got.Summary().Segments != 3 {
+		t.Fatalf("the stored recording, listed again: %+v", got)
+	}
+	if n := a2.NextSeq("demo"); n != 3 {
+		t.Errorf("next segment number %d after a recording of 0..2 found in the store, want 3", n)
+	}
+	st := NewStream("demo", a2, Options{Window: 3, ReconnectGrace: -1}, quiet)
+	defer st.Close()
+	mux := http.NewServeMux()
+	(&Origin{Streams: map[string]*Stream{"demo": st}, Archive: a2, Logger: quiet}).Register(mux)
+	web := httptest.NewServer(mux)
+	defer web.Close()
+	get := func(path string, hdr ...string) (int, []byte) {
+		resp, body := testenv.Get(t, http.MethodGet, web.URL+path, hdr...)
+		return resp.StatusCode, body
+	}
+	base := "/vod/demo/" + rec.ID
+	if code, body := get(base + "/index.m3u8"); code != 200 || !strings.Contains(string(body), low.Name+"/index.m3u8") {
+		t.Fatalf("master playlist from the store: %d %s", code, body)
+	}
+	for _, r := range []string{SourceRendition, low.Name} {
+		code, body := get(base + "/" + r + "/index.m3u8")
+		if code != 200 || strings.Count(string(body), ".ts") != 3 || !strings.Contains(string(body), "#EXT-X-ENDLIST") {
+			t.Fatalf("%s playlist from the store: %d %s", r, code, body)
+		}
+		for seq := range uint64(3) {
+			if code, body := get(fmt.Sprintf("%s/%s/%d.ts", base, r, seq)); code != 200 || !bytes.Equal(body, segData(r, seq)) {
+				t.Errorf("%s segment %d from the store: %d, %d bytes", r, seq, code, len(body))
+			}
+		}
+	}
+	if code, body := get(base+"/source/1.ts", "Range", "bytes=10-99"); code != http.StatusPartialContent || !bytes.Equal(body, segData(SourceRendition, 1)[10:100]) {
+		t.Errorf("a range of a stored segment: %d %q", code, body)
+	}
+	if code, _ := get(base + "/source/3.ts"); code != 404 {
+		t.Errorf("a segment the journal does not list: %d", code)
+	}
+	// The disk holds the journals (a cache), not the segments.
+	if _, err := os.Stat(filepath.Join(dir, "demo", rec.ID, SourceRendition, "0.ts")); !os.IsNotExist(err) {
+		t.Errorf("a segment was copied to disk: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "demo", rec.ID, low.Name, journalFile)); err != nil {
+		t.Errorf("journal not cached: %v", err)
+	}
+	// A restart finds the cached recording whole, not cut off by a crash.
+	a3, err := OpenArchive(dir, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a3.UseStore(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	defer a3.Close()
+	if got := a3.Recording("demo", rec.ID); got == nil || got.Summary().Segments != 3 {
+		t.Fatalf("after a restart on the cache: %+v", got)
+	}
+	if _, info, ok := a3.Recording("demo", rec.ID).segmentPath(SourceRendition, 2); !ok || info.Duration != 2 {
+		t.Errorf("segment 2's duration, read from the cached journal: %v %v", info.Duration, ok)
+	}
+}
+
+// The store dies mid-recording: appends never wait for it, the queue
+// overflows (two names here) into a rescan, and once the store is back
+// every segment arrives, the summary last.
+func TestUploadsWaitOutAStoreOutage(t *testing.T) {
+	s := tests3.Start(t)
+	b := bucketOf(t, s)
+	dir := t.TempDir()
+	a, err := OpenArchive(dir, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.uploadQueue = 2
+	if err := a.UseStore(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	rec, err := a.Create("demo", storeStart, RenditionInfo{Name: SourceRendition, Codecs: "avc1.64001e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	record(rec, 0, 1, SourceRendition)
+	testenv.Eventually(t, "the first segment uploaded", func() bool { return inStore(t, b, "demo/"+rec.ID+"/source/0.ts") != nil })
+	s.Stop()
+	record(rec, 1, 12, SourceRendition)
+	testenv.Eventually(t, "segments written while the store is down", func() bool { return rec.Summary().Segments == 12 })
+	if err := rec.Finish(storeStart.Add(24 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if n := a.UploadBacklog(); n < 2 {
+		t.Errorf("upload backlog %d with the store down, want the queue full and a rescan due", n)
+	}
+	if inStore := readMarker(rec.dir); inStore != "" {
+		t.Fatalf("marked stored while the store was down: %s", inStore)
+	}
+	s.Restart()
+	stored(t, a, rec)
+	if n := sameInStore(t, b, dir, "demo", rec.ID); n != 12 {
+		t.Errorf("%d segments in the store, want 12", n)
+	}
+}
+
+// Uploads cut off by a stop resume at the next start: the recording has
+// no marker, so the new archive compares it with the store and uploads
+// what is missing.
+func TestUploadsResumeAfterARestart(t *testing.T) {
+	s := tests3.Start(t)
+	b := bucketOf(t, s)
+	dir := t.TempDir()
+	a, err := OpenArchive(dir, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.UseStore(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := a.Create("demo", storeStart, RenditionInfo{Name: SourceRendition, Codecs: "avc1.64001e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Stop()
+	record(rec, 0, 4, SourceRendition)
+	if err := rec.Finish(storeStart.Add(8 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	a.Close() // uploads abandoned
+	s.Restart()
+	if got := inStore(t, b, "demo/"+rec.ID+"/"+summaryFile); got != nil {
+		t.Fatal("the summary went up before the restart")
+	}
+	a2, err := OpenArchive(dir, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a2.UseStore(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
+	}
+	defer a2.Close()
+	rec2 := a2.Recording("demo", rec.ID)
+	stored(t, a2, rec2)
+	if n := sameInStore(t, b, dir, "demo", rec.ID); n != 4 {
+		t.Errorf("%d segments in the store, want 4", n)
+	}
+}
+
+// parseObjectKey accepts exactly the keys objectKey writes, and every
+// name in what it accepts is one the archive may join onto a path.
+func FuzzObjectKey(f *testing.F) {
+	for _, s := range []string{"demo/20261202T090000Z/source/12.ts", "demo/20261202T090000Z/recording.json",
+		"demo/r/P240p30fps16x9/segments.log", "demo/r/source/012.ts", "demo/../source/1.ts", "a/b", "a/b/c/d/e",
+		"demo/r/source/", "/demo/r/recording.json", "demo/r/recording.json/", "demo/r/source/1.ts.tmp"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, key string) {
+		k, err := parseObjectKey(key)
+		if err != nil {
+			if !strings.Contains(err.Error(), "store key") {
+				t.Fatalf("error without context: %v", err)
+			}
+			return
+		}
+		if k.String() != key {
+			t.Fatalf("%q parsed to %+v, which writes %q", key, k, k.String())
+		}
+		if !ValidName(k.Stream) || !ValidName(k.Recording) || (k.Rendition != "" && !ValidName(k.Rendition)) {
+			t.Fatalf("%q: a name outside the alphabet: %+v", key, k)
+		}
+		seq, isSeg := k.segment()
+		switch {
+		case k.Rendition == "" && k.File != summaryFile,
+			k.Rendition != "" && !isSeg && k.File != journalFile,
+			isSeg && k.File != SegmentName(seq):
+			t.Fatalf("%q: file %q in the wrong place", key, k.File)
+		}
+		if strings.Contains(filepath.Join("/archive", filepath.FromSlash(key)), "..") {
+			t.Fatalf("%q escapes the archive", key)
+		}
+	})
+}
+
