@@ -323,4 +323,3 @@ func FuzzObjectKey(f *testing.F) {
 		}
 	})
 }
-
