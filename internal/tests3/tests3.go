@@ -204,7 +204,7 @@ func (s *Server) start() error {
 		"-s3", "-s3.port", p(3), "-s3.port.grpc", p(7),
 		// Nothing but S3 on loopback: no telemetry, no Iceberg or Lance
 		// listeners on fixed ports, small volumes, a quick stop.
-		"-master.telemetry=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
+		"-master.telemetry=false", "-master.electionTimeout=1s", "-s3.port.iceberg=0", "-s3.port.lance=0",
 		"-master.volumeSizeLimitMB=64", "-volume.max=16", "-volume.preStopSeconds=0",
 		"-filer.localSocket", filepath.Join(s.dir, "filer.sock"),
 		"-s3.localSocket", filepath.Join(s.dir, "s3.sock"),
