@@ -52,6 +52,13 @@ type Settler struct {
 	// which is what the contract compares the expiry with.
 	Now    func(ctx context.Context) (time.Time, error)
 	Logger *slog.Logger
+	// Lock, when several nodes share one ledger and each runs a settler,
+	// lets one settle at a time (paywall.PGLedger.SettleLock, an advisory
+	// lock in the shared database), so a channel is claimed by one node,
+	// never by two at once. A pass that does not get it (wait false: the
+	// periodic SettleDue) is skipped; the node holding it settles, and the
+	// next pass runs again. SettleAll waits for it. Nil: no lock, one node.
+	Lock func(ctx context.Context, wait bool) (release func(), ok bool, err error)
 
 	mu      sync.Mutex
 	claimed map[common.Hash]*big.Int // what our own claims reached, ahead of the watcher's confirmations
@@ -104,6 +111,17 @@ func (s *Settler) settle(ctx context.Context, all bool) ([]Settlement, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.defaults()
+	if s.Lock != nil {
+		release, ok, err := s.Lock(ctx, all)
+		if err != nil {
+			return nil, fmt.Errorf("settlement lock: %w", err)
+		}
+		if !ok {
+			s.Logger.Debug("chain: another node is settling; this pass skipped")
+			return nil, nil
+		}
+		defer release()
+	}
 	now, err := s.now(ctx)
 	if err != nil {
 		return nil, err

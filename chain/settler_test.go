@@ -1,7 +1,10 @@
 package chain
 
 import (
+	"context"
+	"errors"
 	"math/big"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -85,5 +88,49 @@ func TestSettlerClaimsBeforeExpiry(t *testing.T) {
 	}
 	if ch := w.channel(later); ch.Claimed.Cmp(eth(0.3)) != 0 {
 		t.Errorf("later channel claimed %s", ch.Claimed)
+	}
+}
+
+// A settler with a Lock settles only while it holds it: a periodic pass
+// that cannot take it at once is skipped, SettleAll waits for it, and a
+// lock that fails is reported. (The lock several nodes share is
+// PostgreSQL's, tested in paywall with two settlers on one database.)
+func TestSettlerTakesTheLock(t *testing.T) {
+	w := newWorld(t)
+	wt := w.watcher(1)
+	due := w.open(eth(1), 2*time.Hour)
+	vs := &vouchers{best: map[common.Hash]*Voucher{due: w.voucher(due, eth(0.2))}}
+	var mu sync.Mutex
+	held, waits, fail := true, []bool{}, error(nil)
+	s := &Settler{Client: w.c, Key: w.payee, Watcher: wt, Vouchers: vs, Margin: time.Hour, Logger: quietLog,
+		Lock: func(_ context.Context, wait bool) (func(), bool, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			waits = append(waits, wait)
+			if fail != nil || held {
+				return nil, false, fail
+			}
+			held = true
+			return func() { mu.Lock(); held = false; mu.Unlock() }, true, nil
+		}}
+	w.sync(wt)
+	w.advance(70 * time.Minute)
+	if got, err := s.SettleDue(w.ctx); err != nil || len(got) != 0 || w.channel(due).Claimed.Sign() != 0 {
+		t.Fatalf("settled without the lock: %+v %v", got, err)
+	}
+	held = false
+	got, err := s.SettleDue(w.ctx)
+	if err != nil || len(got) != 1 || w.channel(due).Claimed.Cmp(eth(0.2)) != 0 {
+		t.Fatalf("with the lock: %+v %v", got, err)
+	}
+	if held {
+		t.Error("the lock was not released after the pass")
+	}
+	fail = errors.New("database gone")
+	if _, err := s.SettleAll(w.ctx); !errors.Is(err, fail) {
+		t.Errorf("a failed lock: %v", err)
+	}
+	if want := []bool{false, false, true}; !slices.Equal(waits, want) {
+		t.Errorf("waited %v, want %v: SettleDue skips, SettleAll waits", waits, want)
 	}
 }
