@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -81,7 +80,7 @@ type payments struct {
 	key     *ecdsa.PrivateKey
 	payee   common.Address
 	watcher *chain.Watcher
-	ledger  *paywall.BoltLedger
+	ledger  ledger // embedded, or PostgreSQL shared with other nodes
 	keys    *hls.Keyring // priced streams' segment keys, from secrets the ledger keeps
 	gate    *paywall.Gate
 	settler *chain.Settler
@@ -155,13 +154,8 @@ func startPayments(full Config, log *slog.Logger) (*payments, error) {
 }
 
 func (p *payments) startPaywall(cfg Config, log *slog.Logger) error {
-	ledger, err := paywall.OpenBoltLedger(filepath.Join(cfg.Data, "ledger.db"))
+	ledger, secret, err := openLedger(cfg, log)
 	if err != nil {
-		return err
-	}
-	secret, err := paywall.LoadSecret(filepath.Join(cfg.Data, "session.key"))
-	if err != nil {
-		_ = ledger.Close()
 		return err
 	}
 	sessions, err := paywall.NewSessions(secret, sessionTTL)
@@ -192,6 +186,9 @@ func (p *payments) startPaywall(cfg Config, log *slog.Logger) error {
 	}
 	p.settler = &chain.Settler{Client: p.client, Key: p.key, Watcher: p.watcher, Vouchers: ledger,
 		Margin: margin, Interval: time.Minute, Logger: log}
+	if pg, ok := ledger.(*paywall.PGLedger); ok { // several nodes: one settles at a time
+		p.settler.Lock = pg.SettleLock
+	}
 	return nil
 }
 
