@@ -80,7 +80,7 @@ type payments struct {
 	key     *ecdsa.PrivateKey
 	payee   common.Address
 	watcher *chain.Watcher
-	ledger  ledger // embedded, or PostgreSQL shared with other nodes
+	ledger  ledger       // embedded, or PostgreSQL shared with other nodes
 	keys    *hls.Keyring // priced streams' segment keys, from secrets the ledger keeps
 	gate    *paywall.Gate
 	settler *chain.Settler
