@@ -75,7 +75,10 @@ func OpenPGLedger(ctx context.Context, url string) (*PGLedger, error) {
 	if cfg.MaxConns < pgCommitters+8 {
 		cfg.MaxConns = pgCommitters + 8
 	}
-	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
+	// Plans made for each execution: the charges table starts empty, and
+	// a plan cached then (a scan of the whole table, cheapest while it is
+	// small) would stay while it grows.
+	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	where := fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
