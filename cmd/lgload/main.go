@@ -18,7 +18,8 @@
 //	segments    an encrypted live and a recorded segment from livegate and
 //	            from an nginx serving the same bytes, wrk side by side
 //	keys        first-time paid keys per second, the ledger's spent
-//	            checked on disk against the prices of the keys sold
+//	            checked on disk against the prices of the keys sold; with
+//	            --postgres, again on the PostgreSQL ledger, side by side
 //	audience    N paying viewers, each from its own loopback address,
 //	            through an nginx proxy_cache in front of livegate: errors,
 //	            key latency, origin requests per segment, memory
@@ -66,6 +67,7 @@ import (
 	"github.com/livegate/livegate/chain"
 	"github.com/livegate/livegate/chain/devchain"
 	"github.com/livegate/livegate/internal/testbrowser"
+	"github.com/livegate/livegate/internal/testpg"
 	"github.com/livegate/livegate/paywall"
 )
 
@@ -95,6 +97,9 @@ type options struct {
 	hlsjs      string
 	joins      int
 	catchup    float64
+	// issue 18's
+	postgres string // --postgres: a URL, or "start"
+	ledger   string // the server's ledger.postgres (keys' second run)
 }
 
 func main() {
@@ -122,6 +127,7 @@ func main() {
 	flag.IntVar(&o.joins, "joins", 1, "latency: how many times the page opens both players afresh, each for --warmup then --watch")
 	flag.Float64Var(&o.catchup, "catchup", 1, "latency: hls.js's maxLiveSyncPlaybackRate (1, its default: a player never speeds up to reach its target latency)")
 	flag.StringVar(&o.hlsjs, "hlsjs", filepath.Join(testbrowser.RepoRoot(), "node_modules", "hls.js", "dist", "hls.min.js"), "latency: the hls.min.js the page plays with (npm ci)")
+	flag.StringVar(&o.postgres, "postgres", "", `keys: run it again with the PostgreSQL ledger: the URL of an empty database, or "start" for a throwaway PostgreSQL 15 cluster (Debian's initdb, as the tests run it)`)
 	flag.StringVar(&clipPath, "clip", "", "an FLV clip to publish in a loop (default: 6 s of 720p30 at 4 Mb/s made with ffmpeg, as OBS sends; testdata/clip.flv without ffmpeg)")
 	flag.IntVar(&readSize, "read", 0, "bytes a client reads of a segment per call (default: io.Copy's 8 KB)")
 	flag.Parse()
@@ -222,6 +228,7 @@ type server struct {
 	logFile *os.File
 	stopped bool
 	pprof   string // its profiling listener (LIVEGATE_PPROF) with --profile
+	ledger  string // its ledger.postgres; empty: the embedded ledger
 }
 
 // serverConf is what differs between the servers lgload starts: the
@@ -260,6 +267,10 @@ streams:
 		cfg += fmt.Sprintf("  - {name: w%d, key: whip-stream-key-%d, ladder: []}\n", i, i)
 	}
 	cfg += sc.extra
+	if o.ledger != "" {
+		cfg += fmt.Sprintf("ledger: {postgres: %q}\n", o.ledger)
+		s.ledger = o.ledger
+	}
 	path := filepath.Join(dir, "livegate.yml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		return nil, err
@@ -306,12 +317,18 @@ func (s *server) stop() {
 	s.logFile.Close()
 }
 
-// onDisk stops the server, opens its ledger file and hands f the account
-// of each channel named (by its index in the world): what was durably
-// recorded.
+// onDisk stops the server, opens its ledger (file, or database) and
+// hands f the account of each channel named (by its index in the world):
+// what was durably recorded.
 func (s *server) onDisk(w *world, channels []int, f func(i int, acc paywall.Account)) error {
 	s.stop()
-	l, err := paywall.OpenBoltLedger(filepath.Join(s.data, "ledger.db"))
+	var l paywall.Ledger
+	var err error
+	if s.ledger != "" {
+		l, err = paywall.OpenPGLedger(context.Background(), s.ledger)
+	} else {
+		l, err = paywall.OpenBoltLedger(filepath.Join(s.data, "ledger.db"))
+	}
 	if err != nil {
 		return err
 	}
@@ -422,6 +439,11 @@ func run(o options) error {
 		if err := keys(ctx, o, w); err != nil {
 			return err
 		}
+		if o.postgres != "" {
+			if err := keysOnPostgres(ctx, o, w); err != nil {
+				return err
+			}
+		}
 	}
 	if want("audience") {
 		if err := audience(o, w); err != nil {
@@ -440,6 +462,25 @@ func run(o options) error {
 		}
 	}
 	return nil
+}
+
+// keysOnPostgres runs the keys scenario again, its server on the
+// PostgreSQL ledger (issue 18), in a directory of its own.
+func keysOnPostgres(ctx context.Context, o options, w *world) error {
+	o.ledger = o.postgres
+	if o.postgres == "start" {
+		pg, err := testpg.Start()
+		if err != nil {
+			return fmt.Errorf("--postgres start: %w", err)
+		}
+		defer pg.Stop()
+		if o.ledger, err = pg.NewDatabase(); err != nil {
+			return err
+		}
+	}
+	o.work = filepath.Join(o.work, "postgres")
+	fmt.Printf("\n== keys again, on the PostgreSQL ledger (%s)\n", strings.TrimPrefix(o.ledger[strings.LastIndexByte(o.ledger, '@')+1:], "//"))
+	return keys(ctx, o, w)
 }
 
 // shared runs the scenarios before issue 16's, one after the other on

@@ -41,7 +41,7 @@ const startTimeout = 60 * time.Second
 var (
 	mainCalled atomic.Bool
 	once       sync.Once
-	shared     *cluster
+	shared     *Cluster
 	startErr   error
 	dbSeq      atomic.Int64
 )
@@ -53,7 +53,7 @@ func Main(m *testing.M) {
 	mainCalled.Store(true)
 	code := m.Run()
 	if shared != nil {
-		shared.stop()
+		shared.Stop()
 	}
 	os.Exit(code)
 }
@@ -74,26 +74,37 @@ func New(t testing.TB) string {
 		}
 		t.Skipf("PostgreSQL 15 is not installed (%s missing); apt-get install postgresql to run this test", initdb)
 	}
-	once.Do(func() { shared, startErr = start() })
+	once.Do(func() { shared, startErr = Start() })
 	if startErr != nil {
 		t.Fatalf("start the test PostgreSQL: %v", startErr)
 	}
+	url, err := shared.NewDatabase()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url
+}
+
+// NewDatabase creates an empty database and returns its URL.
+func (c *Cluster) NewDatabase() (string, error) {
 	name := fmt.Sprintf("t%d_%d", os.Getpid(), dbSeq.Add(1))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, shared.url("postgres"))
+	conn, err := pgx.Connect(ctx, c.url("postgres"))
 	if err != nil {
-		t.Fatalf("connect to the test PostgreSQL: %v", err)
+		return "", fmt.Errorf("connect to the test PostgreSQL: %w", err)
 	}
 	defer func() { _ = conn.Close(ctx) }()
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("create database %s: %v", name, err)
+		return "", fmt.Errorf("create database %s: %w", name, err)
 	}
-	return shared.url(name)
+	return c.url(name), nil
 }
 
-// cluster is one running postgres server and the directory it owns.
-type cluster struct {
+// Cluster is one running postgres server and the directory it owns. Tests
+// use New; a load tool (cmd/lgload) starts one with Start and ends it with
+// Stop.
+type Cluster struct {
 	dir  string
 	port int
 	cmd  *exec.Cmd
@@ -101,13 +112,13 @@ type cluster struct {
 	done chan struct{}
 }
 
-func (c *cluster) url(db string) string {
+func (c *Cluster) url(db string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.port, db)
 }
 
-// start makes a cluster with initdb and runs postgres on a free port,
-// returning once it accepts connections.
-func start() (*cluster, error) {
+// Start makes a cluster with initdb in a temp directory and runs postgres
+// on a free loopback port, returning once it accepts connections.
+func Start() (*Cluster, error) {
 	dir, err := os.MkdirTemp("", "testpg-")
 	if err != nil {
 		return nil, err
@@ -130,7 +141,7 @@ func start() (*cluster, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	c := &cluster{dir: dir, port: port, log: &bytes.Buffer{}, done: make(chan struct{})}
+	c := &Cluster{dir: dir, port: port, log: &bytes.Buffer{}, done: make(chan struct{})}
 	// fsync stays on: the ledger's benchmark measures committed charges.
 	c.cmd = exec.Command(filepath.Join(BinDir, "postgres"), "-D", data,
 		"-h", "127.0.0.1", "-p", strconv.Itoa(port), "-k", dir,
@@ -145,7 +156,7 @@ func start() (*cluster, error) {
 	}
 	go func() { _ = c.cmd.Wait(); close(c.done) }()
 	if err := c.waitReady(); err != nil {
-		c.stop()
+		c.Stop()
 		return nil, err
 	}
 	return c, nil
@@ -153,7 +164,7 @@ func start() (*cluster, error) {
 
 // waitReady polls until the server accepts a connection, it exits, or the
 // start-up bound passes.
-func (c *cluster) waitReady() error {
+func (c *Cluster) waitReady() error {
 	deadline := time.Now().Add(startTimeout)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -175,9 +186,9 @@ func (c *cluster) waitReady() error {
 	}
 }
 
-// stop asks for a fast shutdown (SIGINT), kills the server if it lingers,
+// Stop asks for a fast shutdown (SIGINT), kills the server if it lingers,
 // and removes the cluster's directory.
-func (c *cluster) stop() {
+func (c *Cluster) Stop() {
 	_ = c.cmd.Process.Signal(syscall.SIGINT)
 	select {
 	case <-c.done:
