@@ -19,7 +19,7 @@ import (
 )
 
 // bucketOf opens the test server's bucket as the archive's store.
-func bucketOf(t *testing.T, s *tests3.Server) *objstore.Bucket {
+func bucketOf(t testing.TB, s *tests3.Server) *objstore.Bucket {
 	t.Helper()
 	b, err := objstore.Open(objstore.Config{Endpoint: s.Endpoint(), Bucket: tests3.Bucket})
 	if err != nil {
