@@ -149,8 +149,9 @@ func (a *Archive) UseStore(ctx context.Context, st Store, onUpload func(key stri
 	return nil
 }
 
-// Close stops uploading. What is not uploaded yet stays on disk and goes
-// up after the next start.
+// Close stops uploading, after letting the queue drain for a few seconds.
+// What is not uploaded by then stays on disk and goes up after the next
+// start.
 func (a *Archive) Close() {
 	a.mu.Lock()
 	u := a.up

@@ -42,6 +42,8 @@ type uploader struct {
 	wake  chan struct{}
 
 	mu       sync.Mutex
+	pending  int          // files queued or being uploaded
+	busy     int          // a rescan under way
 	dirty    []*Recording // rescans due, oldest first
 	isDirty  map[*Recording]bool
 	warnFull bool
@@ -77,9 +79,19 @@ func newUploader(st Store, log *slog.Logger, onUpload func(string, time.Duration
 
 func (u *uploader) start() { go u.run() }
 
-// close stops the uploader, abandoning an upload under way (it is
-// repeated after the next start).
+// closeGrace is how long close lets the queue drain (a stream's last
+// segments and summary, queued as it ended) before giving up on it.
+const closeGrace = 5 * time.Second
+
+// close stops the uploader once the queue is empty, or after closeGrace,
+// abandoning what is left (it goes up after the next start).
 func (u *uploader) close() {
+	for end := time.Now().Add(closeGrace); u.backlog() > 0 && time.Now().Before(end); {
+		select {
+		case <-u.done:
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 	u.cancel()
 	<-u.done
 }
@@ -87,7 +99,15 @@ func (u *uploader) close() {
 func (u *uploader) backlog() int {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	return len(u.queue) + len(u.dirty)
+	return u.pending + len(u.dirty) + u.busy
+}
+
+// finished takes an upload (d = pending) or a rescan (d = busy) off the
+// backlog.
+func (u *uploader) finished(d *int) {
+	u.mu.Lock()
+	*d--
+	u.mu.Unlock()
 }
 
 // add names a file of r to upload. It never blocks.
@@ -99,6 +119,7 @@ func (u *uploader) add(r *Recording, rel string, at time.Time) {
 	}
 	select {
 	case u.queue <- upload{rec: r, rel: rel, at: at}:
+		u.pending++
 	default:
 		if !u.warnFull {
 			u.warnFull = true
@@ -138,6 +159,7 @@ func (u *uploader) popDirty() *Recording {
 	r := u.dirty[0]
 	u.dirty = slices.Delete(u.dirty, 0, 1)
 	delete(u.isDirty, r)
+	u.busy++
 	return r
 }
 
@@ -166,6 +188,7 @@ func (u *uploader) run() {
 }
 
 func (u *uploader) upload(j upload) {
+	defer u.finished(&u.pending)
 	key := j.rec.Stream + "/" + j.rec.ID + "/" + j.rel
 	err := u.retry("uploading "+key, func(ctx context.Context) error { return u.put(ctx, j.rec, j.rel) })
 	switch {
@@ -231,6 +254,7 @@ func (u *uploader) retry(what string, f func(ctx context.Context) error) error {
 // rescan uploads whatever of r the store lacks, comparing sizes: segments
 // in order, then (for a finished recording) journals, then the summary.
 func (u *uploader) rescan(r *Recording) {
+	defer u.finished(&u.busy)
 	prefix := r.Stream + "/" + r.ID + "/"
 	var have map[string]int64
 	err := u.retry("listing "+prefix, func(ctx context.Context) error {
