@@ -36,6 +36,7 @@ type PGLedger struct {
 	log     *slog.Logger
 
 	charges chan *pgCharge
+	stop    chan struct{} // ends the pruner
 	done    sync.WaitGroup
 	closeMu sync.RWMutex
 	closed  bool
@@ -95,11 +96,13 @@ func OpenPGLedger(ctx context.Context, url string) (*PGLedger, error) {
 		pool.Close()
 		return nil, fmt.Errorf("ledger.postgres: %s: %w", where, err)
 	}
-	l := &PGLedger{pool: pool, version: version, log: slog.Default(), charges: make(chan *pgCharge, pgMaxBatch)}
+	l := &PGLedger{pool: pool, version: version, log: slog.Default(), charges: make(chan *pgCharge, pgMaxBatch), stop: make(chan struct{})}
 	for range pgCommitters {
 		l.done.Add(1)
 		go l.committer()
 	}
+	l.done.Add(1)
+	go l.pruner(l.stop)
 	return l, nil
 }
 
@@ -176,6 +179,7 @@ func (l *PGLedger) Close() error {
 	}
 	l.closed = true
 	close(l.charges)
+	close(l.stop)
 	l.closeMu.Unlock()
 	l.done.Wait()
 	l.pool.Close()

@@ -262,3 +262,43 @@ func TestPGSettleLock(t *testing.T) {
 	})
 	rb()
 }
+
+// Charges are kept for today and yesterday (UTC), as BoltLedger keeps
+// them: older ones are pruned, and their segments sold again.
+func TestPGPrunesChargesBeforeYesterday(t *testing.T) {
+	url := testpg.New(t)
+	l := openPG(t, url)
+	ch := common.Hash{5}
+	if _, err := l.Pay(ctx, voucher(ch, 1000), ""); err != nil {
+		t.Fatal(err)
+	}
+	for seq := range uint64(3) {
+		if _, err := l.Charge(ctx, charge(ch, "s", seq, 10)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.Close(ctx) }()
+	// Segment 0 was sold the day before yesterday, 1 early yesterday.
+	if _, err := conn.Exec(ctx, `UPDATE charges SET at = CASE item
+		WHEN 'demo/rec/0' THEN date_trunc('day', now(), 'UTC') - interval '1 day 1 second'
+		ELSE date_trunc('day', now(), 'UTC') - interval '23 hours' END
+		WHERE item IN ('demo/rec/0', 'demo/rec/1')`); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := l.prune(ctx); err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v; want the one charge before yesterday", n, err)
+	}
+	for seq, again := range []bool{true, false, false} {
+		rc, err := l.Charge(ctx, charge(ch, "s", uint64(seq), 10))
+		if err != nil || rc.Already == again {
+			t.Errorf("segment %d after pruning: %+v %v; sold again: %v", seq, rc, err, again)
+		}
+	}
+	if a := l.Account(ch); a.Spent.Int64() != 40 {
+		t.Errorf("spent %s, want 40", a.Spent)
+	}
+}
