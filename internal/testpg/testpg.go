@@ -119,7 +119,7 @@ func (c *Cluster) url(db string) string {
 // Start makes a cluster with initdb in a temp directory and runs postgres
 // on a free loopback port, returning once it accepts connections.
 func Start() (*Cluster, error) {
-	dir, err := os.MkdirTemp("", "testpg-")
+	dir, err := os.MkdirTemp(parentDir(), "testpg-")
 	if err != nil {
 		return nil, err
 	}
@@ -219,6 +219,24 @@ func unprivileged(dir string) (*syscall.Credential, error) {
 		return nil, fmt.Errorf("hand %s to nobody: %w", dir, err)
 	}
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}
+
+// parentDir is where the cluster's directory goes: the temp dir, unless
+// running as root with a temp dir that nobody cannot reach (a TMPDIR under
+// /root), then /tmp.
+func parentDir() string {
+	tmp := os.TempDir()
+	if os.Geteuid() != 0 {
+		return tmp
+	}
+	for d := tmp; ; d = filepath.Dir(d) {
+		if fi, err := os.Stat(d); err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return "/tmp"
+		}
+		if d == filepath.Dir(d) {
+			return tmp
+		}
+	}
 }
 
 func freePort() (int, error) {
