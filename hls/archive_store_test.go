@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -45,21 +44,19 @@ func record(rec *Recording, from, to uint64, renditions ...string) {
 	}
 }
 
-// inStore reads key from the store, nil when it is not there.
-func inStore(t *testing.T, b *objstore.Bucket, key string) []byte {
+// openStored opens the archive in dir with b as its store, closed when
+// the test ends.
+func openStored(t *testing.T, dir string, b *objstore.Bucket) *Archive {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	body, err := b.Get(ctx, key, 0, -1)
+	a, err := OpenArchive(dir, quiet)
 	if err != nil {
-		return nil
+		t.Fatal(err)
 	}
-	defer body.Close()
-	data, err := io.ReadAll(body)
-	if err != nil {
-		return nil
+	if err := a.UseStore(context.Background(), b, nil); err != nil {
+		t.Fatal(err)
 	}
-	return data
+	t.Cleanup(a.Close)
+	return a
 }
 
 // stored waits until the archive has uploaded everything and says rec is
@@ -73,7 +70,7 @@ func stored(t *testing.T, a *Archive, rec *Recording) {
 
 // sameInStore checks that every file of the recording on disk is in the
 // store byte for byte, and returns how many segments it compared.
-func sameInStore(t *testing.T, b *objstore.Bucket, dir, stream, id string) int {
+func sameInStore(t *testing.T, s *tests3.Server, dir, stream, id string) int {
 	t.Helper()
 	segs, journals, finished, err := localFiles(filepath.Join(dir, stream, id))
 	if err != nil || !finished {
@@ -84,7 +81,7 @@ func sameInStore(t *testing.T, b *objstore.Bucket, dir, stream, id string) int {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := inStore(t, b, stream+"/"+id+"/"+rel); !bytes.Equal(got, local) {
+		if got := s.Object(stream + "/" + id + "/" + rel); !bytes.Equal(got, local) {
 			t.Errorf("%s: %d bytes in the store, %d on disk", rel, len(got), len(local))
 		}
 	}
@@ -120,7 +117,7 @@ func TestArchiveServesARecordingFromTheStoreOnceItsDiskIsGone(t *testing.T) {
 		t.Fatal(err)
 	}
 	stored(t, a, rec)
-	if n := sameInStore(t, b, dir, "demo", rec.ID); n != 6 {
+	if n := sameInStore(t, s, dir, "demo", rec.ID); n != 6 {
 		t.Errorf("%d segments compared, want 6", n)
 	}
 	a.Close()
@@ -136,14 +133,7 @@ func TestArchiveServesARecordingFromTheStoreOnceItsDiskIsGone(t *testing.T) {
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
-	a2, err := OpenArchive(dir, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a2.UseStore(context.Background(), b, nil); err != nil {
-		t.Fatal(err)
-	}
-	defer a2.Close()
+	a2 := openStored(t, dir, b)
 	if got := a2.Recording("demo", rec.ID); got == nil || got.Summary().Segments != 3 {
 		t.Fatalf("the stored recording, listed again: %+v", got)
 	}
@@ -189,14 +179,7 @@ func TestArchiveServesARecordingFromTheStoreOnceItsDiskIsGone(t *testing.T) {
 		t.Errorf("journal not cached: %v", err)
 	}
 	// A restart finds the cached recording whole, not cut off by a crash.
-	a3, err := OpenArchive(dir, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a3.UseStore(context.Background(), b, nil); err != nil {
-		t.Fatal(err)
-	}
-	defer a3.Close()
+	a3 := openStored(t, dir, b)
 	if got := a3.Recording("demo", rec.ID); got == nil || got.Summary().Segments != 3 {
 		t.Fatalf("after a restart on the cache: %+v", got)
 	}
@@ -226,7 +209,7 @@ func TestUploadsWaitOutAStoreOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	record(rec, 0, 1, SourceRendition)
-	testenv.Eventually(t, "the first segment uploaded", func() bool { return inStore(t, b, "demo/"+rec.ID+"/source/0.ts") != nil })
+	testenv.Eventually(t, "the first segment uploaded", func() bool { return s.Object("demo/"+rec.ID+"/source/0.ts") != nil })
 	s.Stop()
 	record(rec, 1, 12, SourceRendition)
 	testenv.Eventually(t, "segments written while the store is down", func() bool { return rec.Summary().Segments == 12 })
@@ -241,7 +224,7 @@ func TestUploadsWaitOutAStoreOutage(t *testing.T) {
 	}
 	s.Restart()
 	stored(t, a, rec)
-	if n := sameInStore(t, b, dir, "demo", rec.ID); n != 12 {
+	if n := sameInStore(t, s, dir, "demo", rec.ID); n != 12 {
 		t.Errorf("%d segments in the store, want 12", n)
 	}
 }
@@ -253,13 +236,7 @@ func TestUploadsResumeAfterARestart(t *testing.T) {
 	s := tests3.Start(t)
 	b := bucketOf(t, s)
 	dir := t.TempDir()
-	a, err := OpenArchive(dir, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.UseStore(context.Background(), b, nil); err != nil {
-		t.Fatal(err)
-	}
+	a := openStored(t, dir, b)
 	rec, err := a.Create("demo", storeStart, RenditionInfo{Name: SourceRendition, Codecs: "avc1.64001e"})
 	if err != nil {
 		t.Fatal(err)
@@ -271,20 +248,13 @@ func TestUploadsResumeAfterARestart(t *testing.T) {
 	}
 	a.Close() // uploads abandoned
 	s.Restart()
-	if got := inStore(t, b, "demo/"+rec.ID+"/"+summaryFile); got != nil {
+	if got := s.Object("demo/" + rec.ID + "/" + summaryFile); got != nil {
 		t.Fatal("the summary went up before the restart")
 	}
-	a2, err := OpenArchive(dir, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a2.UseStore(context.Background(), b, nil); err != nil {
-		t.Fatal(err)
-	}
-	defer a2.Close()
+	a2 := openStored(t, dir, b)
 	rec2 := a2.Recording("demo", rec.ID)
 	stored(t, a2, rec2)
-	if n := sameInStore(t, b, dir, "demo", rec.ID); n != 4 {
+	if n := sameInStore(t, s, dir, "demo", rec.ID); n != 4 {
 		t.Errorf("%d segments in the store, want 4", n)
 	}
 }

@@ -88,7 +88,8 @@ const closeGrace = 5 * time.Second
 func (u *uploader) close() {
 	for end := time.Now().Add(closeGrace); u.backlog() > 0 && time.Now().Before(end); {
 		select {
-		case <-u.done:
+		case <-u.done: // closed before
+			return
 		case <-time.After(10 * time.Millisecond):
 		}
 	}

@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -12,12 +10,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/livegate/livegate/internal/testenv"
 	"github.com/livegate/livegate/internal/testmedia"
 	"github.com/livegate/livegate/internal/tests3"
-	"github.com/minio/minio-go/v7"
 )
 
 // withS3 points a test's config at the test S3 server.
@@ -30,29 +26,12 @@ func withS3(s *tests3.Server, more func(*Config)) func(*Config) {
 	}
 }
 
-// object reads key from the test bucket, nil when it is not there.
-func object(t *testing.T, s *tests3.Server, key string) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	obj, err := s.Client().GetObject(ctx, tests3.Bucket, key, minio.GetObjectOptions{})
-	if err != nil {
-		return nil
-	}
-	defer obj.Close()
-	b, err := io.ReadAll(obj)
-	if err != nil {
-		return nil
-	}
-	return b
-}
-
 // uploaded waits until the server has uploaded the whole recording: no
 // backlog, and its summary (the last object) in the bucket.
 func (e *e2e) uploaded(s *tests3.Server, stream, id string) {
 	e.t.Helper()
 	e.eventually("recording "+id+" uploaded", func() bool {
-		return e.srv.archive.UploadBacklog() == 0 && object(e.t, s, stream+"/"+id+"/recording.json") != nil
+		return e.srv.archive.UploadBacklog() == 0 && s.Object(stream+"/"+id+"/recording.json") != nil
 	})
 }
 
@@ -69,7 +48,7 @@ func (e *e2e) sameAsServed(s *tests3.Server, stream, id string) []listedSegment 
 	}
 	for i, sg := range segs {
 		_, served := getWith(e.t, sg.uri)
-		if got := object(e.t, s, stream+"/"+id+"/source/"+filepath.Base(sg.uri)); len(served) == 0 || !bytes.Equal(got, served) {
+		if got := s.Object(stream + "/" + id + "/source/" + filepath.Base(sg.uri)); len(served) == 0 || !bytes.Equal(got, served) {
 			e.t.Errorf("segment %d: %d bytes in the bucket, %d served", i, len(got), len(served))
 		}
 	}
@@ -99,7 +78,7 @@ func TestPaidRecordingPlaysFromTheStoreOnceTheArchiveIsGone(t *testing.T) {
 	if len(segs) != 3 {
 		t.Fatalf("recorded %d segments, want the clip's 3", len(segs))
 	}
-	stored0 := object(t, s, "demo/"+id+"/source/0.ts")
+	stored0 := s.Object("demo/" + id + "/source/0.ts")
 	var health struct {
 		Archive struct {
 			S3            map[string]string

@@ -195,6 +195,23 @@ func (s *Server) Client() *minio.Client {
 	return c
 }
 
+// Object reads key from Bucket, nil when it cannot be read (missing, or
+// the server down).
+func (s *Server) Object(key string) []byte {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	obj, err := s.Client().GetObject(ctx, Bucket, key, minio.GetObjectOptions{})
+	if err != nil {
+		return nil
+	}
+	defer func() { _ = obj.Close() }()
+	b, err := io.ReadAll(obj)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
 func (s *Server) start() error {
 	p := func(i int) string { return strconv.Itoa(s.ports[i]) }
 	args := []string{"server", "-dir", s.dir, "-ip", "127.0.0.1", "-ip.bind", "127.0.0.1",
