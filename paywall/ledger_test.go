@@ -135,6 +135,58 @@ func testLedgerPaysAndCharges(t *testing.T, s ledgerStore) {
 	}
 }
 
+// Money is kept per stream: what was paid through each, spent on each,
+// and tipped; a tip is spent as it is paid, so the credit stays, and it
+// too must be above the best voucher. All of it survives reopening.
+func TestLedgerTipsAndStreams(t *testing.T) { eachLedger(t, testLedgerTipsAndStreams) }
+
+func testLedgerTipsAndStreams(t *testing.T, s ledgerStore) {
+	l := s.open(t)
+	ch := common.Hash{6}
+	if _, err := l.Pay(ctx, voucher(ch, 100), "demo"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Charge(ctx, charge(ch, "s", 0, 30)); err != nil {
+		t.Fatal(err)
+	}
+	acc, err := l.Tip(ctx, voucher(ch, 150), "other")
+	if err != nil || acc.Paid().Int64() != 150 || acc.Spent.Int64() != 80 || acc.Credit().Int64() != 70 {
+		t.Fatalf("after a tip of 50: %+v %v; want paid 150, spent 80, credit 70", acc, err)
+	}
+	if _, err := l.Tip(ctx, voucher(ch, 150), "other"); !errors.Is(err, ErrNotIncreasing) {
+		t.Errorf("a tip not above the best voucher: %v", err)
+	}
+	if _, err := l.Pay(ctx, voucher(ch, 170), ""); err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string) {
+		t.Helper()
+		a := l.Account(ch)
+		want := map[string][3]int64{"demo": {100, 30, 0}, "other": {50, 50, 50}, "": {20, 0, 0}}
+		for name, m := range want {
+			got, ok := a.Streams[name]
+			if !ok || got.Paid.Int64() != m[0] || got.Spent.Int64() != m[1] || got.Tips.Int64() != m[2] {
+				t.Errorf("%s: stream %q: %+v, want paid, spent, tips %v", when, name, got, m)
+			}
+		}
+		if len(a.Streams) != len(want) || a.Paid().Int64() != 170 || a.Spent.Int64() != 80 {
+			t.Errorf("%s: %+v", when, a)
+		}
+		if best, ok := l.Best(ch); !ok || best.Amount.Int64() != 170 || string(best.Signature) != string(voucher(ch, 170).Signature) {
+			t.Errorf("%s: best %+v", when, best)
+		}
+		if paying := l.Paying(); len(paying) != 1 || paying[0] != ch {
+			t.Errorf("%s: paying %v", when, paying)
+		}
+	}
+	check("after the tip")
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l = s.open(t)
+	check("reopened")
+}
+
 // A refund gives back part of a charge once, only for an item the
 // session was charged for, never more than the stream's spending, and
 // survives a restart, its once included.
