@@ -144,6 +144,11 @@ func (s *Server) Stop() {
 	}
 	_ = cmd.Process.Kill()
 	<-done
+	// weed server makes a local gRPC socket per service at a fixed place
+	// in /tmp, named by its port, and a kill leaves them behind.
+	for i, name := range []string{"master", "volume", "filer", "s3"} {
+		_ = os.Remove(fmt.Sprintf("/tmp/seaweedfs-%s-grpc-%d.sock", name, s.ports[4+i]))
+	}
 }
 
 // Restart starts a stopped server again on the same directory and ports,
