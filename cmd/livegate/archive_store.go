@@ -20,7 +20,7 @@ const archiveCheckTimeout = 10 * time.Second
 // finished recordings are uploaded and recordings only the bucket holds
 // are served from it. It says which it uses, and refuses a bucket it
 // cannot reach.
-func openArchive(cfg Config, log *slog.Logger, onUpload func(string, time.Duration)) (*hls.Archive, error) {
+func openArchive(cfg Config, log *slog.Logger) (*hls.Archive, error) {
 	dir := filepath.Join(cfg.Data, "archive")
 	a, err := hls.OpenArchive(dir, log)
 	if err != nil {
@@ -41,12 +41,15 @@ func openArchive(cfg Config, log *slog.Logger, onUpload func(string, time.Durati
 	if err := b.Check(ctx); err != nil {
 		return nil, fmt.Errorf("archive.s3: bucket %q at %s cannot be used (%w); check archive.s3.endpoint, bucket and keys, and that the server is up", s3.Bucket, s3.Endpoint, err)
 	}
-	if err := a.UseStore(context.Background(), b, onUpload); err != nil {
+	if err := a.UseStore(context.Background(), b, nil); err != nil {
 		return nil, fmt.Errorf("archive.s3: %w", err)
 	}
 	log.Info("archive: s3", "endpoint", b.Endpoint(), "bucket", b.Name(), "cache", dir)
 	return a, nil
 }
+
+// A bucket is the archive's store as it is.
+var _ hls.Store = (*objstore.Bucket)(nil)
 
 // archiveStatus is /healthz's word on the archive: where it is kept and
 // how many uploads are waiting.

@@ -57,7 +57,7 @@ type server struct {
 }
 
 func newServer(cfg Config, log *slog.Logger) (*server, error) {
-	archive, err := openArchive(cfg, log, nil)
+	archive, err := openArchive(cfg, log)
 	if err != nil {
 		return nil, err
 	}
