@@ -302,3 +302,46 @@ func TestPGPrunesChargesBeforeYesterday(t *testing.T) {
 		t.Errorf("spent %s, want 40", a.Spent)
 	}
 }
+
+// Vouchers racing on two nodes: the best one held only rises, each
+// accepted voucher was above the best when it was taken, and the last is
+// the largest.
+func TestPGTwoNodesVouchersOnlyRise(t *testing.T) {
+	url := testpg.New(t)
+	nodes := []*PGLedger{openPG(t, url), openPG(t, url)}
+	ch := common.Hash{7}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var accepted []int64
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			amount := int64(i%100 + 1) // each amount twice
+			acc, err := nodes[i%2].Pay(ctx, voucher(ch, amount), "demo")
+			switch {
+			case err == nil:
+				if acc.Paid().Int64() != amount {
+					t.Errorf("accepted %d, the account holds %s", amount, acc.Paid())
+				}
+				mu.Lock()
+				accepted = append(accepted, amount)
+				mu.Unlock()
+			case !errors.Is(err, ErrNotIncreasing):
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	seen := map[int64]bool{}
+	for _, a := range accepted {
+		if seen[a] {
+			t.Errorf("voucher %d accepted twice", a)
+		}
+		seen[a] = true
+	}
+	a := nodes[1].Account(ch)
+	if a.Paid().Int64() != 100 || a.Streams["demo"].Paid.Int64() != 100 {
+		t.Errorf("after the race: paid %s, through demo %s; want 100 (accepted %v)", a.Paid(), a.Streams["demo"].Paid, accepted)
+	}
+}
