@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -120,6 +121,19 @@ func TestArchiveServesARecordingFromTheStoreOnceItsDiskIsGone(t *testing.T) {
 	if n := sameInStore(t, s, dir, "demo", rec.ID); n != 6 {
 		t.Errorf("%d segments compared, want 6", n)
 	}
+	// Still running: a segment file lost from disk is read from the store.
+	path, info, ok := rec.segmentPath(SourceRendition, 0)
+	if !ok || os.Remove(path) != nil {
+		t.Fatalf("segment 0 at %q: listed %v", path, ok)
+	}
+	f, err := rec.openSegment(context.Background(), path, SourceRendition, info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := io.ReadAll(f); err != nil || !bytes.Equal(got, segData(SourceRendition, 0)) {
+		t.Errorf("segment 0 from the store while running: %d bytes, %v", len(got), err)
+	}
+	f.Close()
 	a.Close()
 	// The summary went up last: the store calls a recording whole by it.
 	var order []string
