@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -270,6 +272,114 @@ func TestUploadsResumeAfterARestart(t *testing.T) {
 	stored(t, a2, rec2)
 	if n := sameInStore(t, s, dir, "demo", rec.ID); n != 4 {
 		t.Errorf("%d segments in the store, want 4", n)
+	}
+}
+
+// countingStore is the real bucket, counting the reads of each key (and
+// holding those of keys ending in hold until hold is closed), so a test
+// sees how many requests a viewer's request cost the store.
+type countingStore struct {
+	Store
+	mu     sync.Mutex
+	gets   map[string]int
+	suffix string
+	hold   chan struct{}
+	held   atomic.Int32
+}
+
+func counting(st Store) *countingStore { return &countingStore{Store: st, gets: map[string]int{}} }
+
+func (c *countingStore) Get(ctx context.Context, key string, off, n int64) (io.ReadCloser, error) {
+	c.mu.Lock()
+	c.gets[key]++
+	hold := c.hold
+	c.mu.Unlock()
+	if hold != nil && strings.HasSuffix(key, c.suffix) {
+		c.held.Add(1)
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return c.Store.Get(ctx, key, off, n)
+}
+
+func (c *countingStore) count(key string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gets[key]
+}
+
+// storedOnly records segments 0..2 of demo's source into an archive on
+// b, uploads them and removes the archive's disk: what is left of the
+// recording (returned) is in the store alone.
+func storedOnly(t *testing.T, b *objstore.Bucket) *Recording {
+	t.Helper()
+	dir := t.TempDir()
+	a := openStored(t, dir, b)
+	rec, err := a.Create("demo", storeStart, RenditionInfo{Name: SourceRendition, Codecs: "avc1.64001e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	record(rec, 0, 3, SourceRendition)
+	if err := rec.Finish(storeStart.Add(6 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	stored(t, a, rec)
+	a.Close()
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+// serveVOD serves demo's recordings in a from a test web server.
+func serveVOD(t *testing.T, a *Archive) func(path string, hdr ...string) (int, []byte) {
+	t.Helper()
+	st := NewStream("demo", a, Options{Window: 3, ReconnectGrace: -1}, quiet)
+	t.Cleanup(func() { st.Close() })
+	mux := http.NewServeMux()
+	(&Origin{Streams: map[string]*Stream{"demo": st}, Archive: a, Logger: quiet}).Register(mux)
+	web := httptest.NewServer(mux)
+	t.Cleanup(web.Close)
+	return func(path string, hdr ...string) (int, []byte) {
+		resp, body := testenv.Get(t, http.MethodGet, web.URL+path, hdr...)
+		return resp.StatusCode, body
+	}
+}
+
+// A request for many ranges of a stored segment costs the store one or
+// two reads, not one per range: such requests are public (encrypted
+// segments are), and each range used to be a GET of its own.
+func TestManyRangesOfAStoredSegmentReadItOnce(t *testing.T) {
+	s := tests3.Start(t)
+	b := bucketOf(t, s)
+	rec := storedOnly(t, b)
+	c := counting(b)
+	a, err := OpenArchive(t.TempDir(), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.UseStore(context.Background(), c, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	get := serveVOD(t, a)
+	var ranges []string
+	for i := range 200 {
+		ranges = append(ranges, fmt.Sprintf("%d-%d", 2*i, 2*i))
+	}
+	code, body := get("/vod/demo/"+rec.ID+"/source/1.ts", "Range", "bytes="+strings.Join(ranges, ","))
+	if code != http.StatusOK || !bytes.Equal(body, segData(SourceRendition, 1)) {
+		t.Errorf("200 ranges of a stored segment: %d, %d bytes; want the whole segment", code, len(body))
+	}
+	if n := c.count("demo/" + rec.ID + "/source/1.ts"); n < 1 || n > 2 {
+		t.Errorf("200 ranges of a stored segment cost %d reads of the store, want 1 or 2", n)
+	}
+	// One range is still served as one.
+	if code, body := get("/vod/demo/"+rec.ID+"/source/2.ts", "Range", "bytes=5-9"); code != http.StatusPartialContent || !bytes.Equal(body, segData(SourceRendition, 2)[5:10]) {
+		t.Errorf("one range of a stored segment: %d %q", code, body)
 	}
 }
 

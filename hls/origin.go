@@ -428,6 +428,11 @@ func (o *Origin) vodSegment(w http.ResponseWriter, r *http.Request) {
 	if !o.release(w, r, s, ref, rec.Encrypted()) {
 		return
 	}
+	if _, stored := f.(*objectReader); stored && strings.Contains(r.Header.Get("Range"), ",") {
+		// Each range of a stored segment is a request to the store: many
+		// ranges get the whole segment, read once.
+		r.Header.Del("Range")
+	}
 	w.Header().Set("Content-Type", segmentType)
 	corked(r, func() { http.ServeContent(w, r, "", time.Time{}, f) })
 }
