@@ -130,7 +130,8 @@ func TestRegistryFindsTheIngestNode(t *testing.T) {
 		return !ok && n == 16
 	})
 
-	// A node that leaves cleanly removes its rows at once.
+	// A node that leaves cleanly is known gone at once, and the numbers
+	// it reached are kept.
 	la.set("other", true, 3)
 	c := startRegistry(t, url, "c", newStreams("other"))
 	testenv.Eventually(t, "c finds other on a", func() bool { _, ok := c.Owner("other"); return ok })
@@ -140,6 +141,9 @@ func TestRegistryFindsTheIngestNode(t *testing.T) {
 	}
 	if o, ok := c.Owner("other"); ok {
 		t.Errorf("a closed, and c still finds other on %+v", o)
+	}
+	if n, ok := c.LastSeq("other"); !ok || n != 3 {
+		t.Errorf("a closed: c's LastSeq(other) = %d, %v; want 3", n, ok)
 	}
 }
 
@@ -163,7 +167,14 @@ func TestRegistryStartFailsOnADeadDatabase(t *testing.T) {
 // the rest stays here.
 func TestRouterSendsLiveRequestsToTheIngestNode(t *testing.T) {
 	url := testpg.New(t)
+	var asks sync.Map // path → times the ingest node was asked
 	ingest := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := asks.LoadOrStore(r.URL.Path, new(int))
+		*n.(*int)++
+		if r.Header.Get(HopHeader) == "" && !strings.HasPrefix(r.URL.Path, "/cluster/") {
+			w.Header().Set("Node", "ingest without the hop mark")
+			return
+		}
 		switch r.URL.Path { // as hls.Origin answers: a finished segment, one being cut
 		case "/cluster/segment/demo/rec/3":
 			_, _ = io.WriteString(w, `{"durationNs":2000000000,"provisional":false}`)
@@ -217,9 +228,18 @@ func TestRouterSendsLiveRequestsToTheIngestNode(t *testing.T) {
 		{"GET", "/vod/demo/", "here"},
 		{"GET", "/watch/demo", "here"},
 		{"GET", "/key/demo/x", "here"}, // not a key path
+		{"GET", "/key/demo/rec/5", "ingest"},
+		{"HOP", "/live/demo/index.m3u8", "here"}, // sent by another node: never sent on
 	} {
-		req, _ := http.NewRequest(c.method, srv.URL+c.path, nil)
+		method := c.method
+		if method == "HOP" {
+			method = "GET"
+		}
+		req, _ := http.NewRequest(method, srv.URL+c.path, nil)
 		req.Header.Set("X-Forwarded-For", "198.51.100.7")
+		if c.method == "HOP" {
+			req.Header.Set(HopHeader, "1")
+		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -237,6 +257,13 @@ func TestRouterSendsLiveRequestsToTheIngestNode(t *testing.T) {
 
 	if d, ok := segs.Duration(context.Background(), "demo", "rec", 3); !ok || d != 2*time.Second {
 		t.Errorf("segment 3's duration: %v %v", d, ok)
+	}
+	// Asked once each: a finished segment is remembered, an unknown one
+	// not asked about again for a while.
+	for _, p := range []string{"/cluster/segment/demo/rec/3", "/cluster/segment/demo/rec/5"} {
+		if n, ok := asks.Load(p); !ok || *n.(*int) != 1 {
+			t.Errorf("%s asked %v times, want once", p, n)
+		}
 	}
 
 	// The ingest node stops answering: a clear 502 to retry; what it said

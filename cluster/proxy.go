@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -22,7 +23,10 @@ import (
 //
 // The request goes on with X-Forwarded-For extended by this node's
 // client, so the ingest node charges the same viewer this node would: it
-// must list the other nodes in its trustedProxies.
+// must list the other nodes in its trustedProxies. It also carries
+// HopHeader, and a request that does is never sent on again: two nodes
+// that each read the other as the ingest node (their registries a round
+// apart) answer it themselves instead of passing it back and forth.
 type Router struct {
 	Registry *Registry
 	Next     http.Handler
@@ -48,9 +52,12 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt.Next.ServeHTTP(w, r)
 }
 
+// HopHeader marks a request one node sent another.
+const HopHeader = "Livegate-Cluster-Hop"
+
 // elsewhere finds the node a request should go to, if not this one.
 func (rt *Router) elsewhere(r *http.Request) (Owner, bool) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.Header.Get(HopHeader) != "" {
 		return Owner{}, false
 	}
 	kind, stream, recording, ok := ParsePath(r.URL.Path)
@@ -112,8 +119,12 @@ func (rt *Router) proxy(base string) *httputil.ReverseProxy {
 			// Extend, not replace, what the proxies before this node said.
 			pr.Out.Header["X-Forwarded-For"] = pr.In.Header["X-Forwarded-For"]
 			pr.SetXForwarded()
+			pr.Out.Header.Set(HopHeader, "1")
 		},
 		Transport: &http.Transport{
+			// A node whose host is gone (not refusing: silent) is given
+			// up on quickly; the viewer retries, by then elsewhere.
+			DialContext:         (&net.Dialer{Timeout: 2 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 			MaxIdleConnsPerHost: 256,
 			IdleConnTimeout:     90 * time.Second,
 			// A blocking playlist reload is held up to 15 s by the node.

@@ -36,10 +36,12 @@ import (
 type Local interface {
 	// Streams are the names this node serves.
 	Streams() []string
-	// State is a stream's state here: a publisher feeds it (live), and
-	// one past the last segment published here (0: none). Not a number
-	// a stream was advanced to (hls.Stream.Advance) before publishing:
-	// idle nodes advancing to each other's numbers would never stop.
+	// State is a stream's state here: published here (live: a publisher
+	// feeds it or is expected back), and the number its next segment
+	// gets while live, else one past the last segment published here (0:
+	// none). Never a number an idle stream was advanced to
+	// (hls.Stream.Advance): idle nodes advancing to each other's numbers
+	// would never stop.
 	State(stream string) (live bool, next uint64)
 }
 
@@ -120,8 +122,9 @@ func (r *Registry) Start(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the heartbeat and removes this node's rows, so that its
-// streams are known gone at once rather than after TTL.
+// Close stops the heartbeat and marks this node's streams not live, so
+// that other nodes know at once rather than after TTL; the rows stay, with
+// the numbers this node reached, for a node that continues a stream.
 func (r *Registry) Close() {
 	if r.cancel == nil {
 		return
@@ -130,8 +133,8 @@ func (r *Registry) Close() {
 	r.done.Wait()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if _, err := r.DB.Exec(ctx, `DELETE FROM cluster_streams WHERE node = $1`, r.Node); err != nil {
-		r.Logger.Warn("cluster: leaving: could not remove this node's rows; they expire", "err", err)
+	if _, err := r.DB.Exec(ctx, `UPDATE cluster_streams SET live = false WHERE node = $1`, r.Node); err != nil {
+		r.Logger.Warn("cluster: leaving: could not mark this node's streams gone; its rows expire", "err", err)
 	}
 }
 

@@ -28,9 +28,10 @@ type Segments struct {
 	Registry *Registry
 	Client   *http.Client // default: 2 s timeout
 
-	mu    sync.Mutex
-	known map[segmentKey]time.Duration
-	order []segmentKey // oldest first, for eviction
+	mu      sync.Mutex
+	known   map[segmentKey]time.Duration
+	order   []segmentKey             // oldest first, for eviction
+	unknown map[segmentKey]time.Time // asked lately and not finished: not asked again until then
 }
 
 type segmentKey struct {
@@ -39,30 +40,46 @@ type segmentKey struct {
 }
 
 // rememberSegments bounds the durations kept: a few minutes of every
-// stream's segments.
-const rememberSegments = 8192
+// stream's segments. A segment the ingest node did not know, or was still
+// cutting, is not asked about again for askAgain, so that requests for
+// keys that do not exist cost the ingest node one question each at most
+// per askAgain; at most rememberSegments of these are kept.
+const (
+	rememberSegments = 8192
+	askAgain         = time.Second
+)
 
 // Duration is a finished segment's duration, from the stream's ingest
 // node (or what it said before).
 func (s *Segments) Duration(ctx context.Context, stream, recording string, seq uint64) (time.Duration, bool) {
 	k := segmentKey{stream, recording, seq}
+	now := time.Now()
 	s.mu.Lock()
 	d, ok := s.known[k]
+	until, asked := s.unknown[k]
 	s.mu.Unlock()
 	if ok {
 		return d, true
+	}
+	if asked && now.Before(until) {
+		return 0, false
 	}
 	o, ok := s.Registry.Owner(stream)
 	if !ok {
 		return 0, false
 	}
 	info, err := s.ask(ctx, o, k)
-	if err != nil || info.Provisional || info.DurationNs <= 0 {
-		return 0, false
-	}
-	d = time.Duration(info.DurationNs)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err != nil || info.Provisional || info.DurationNs <= 0 {
+		if s.unknown == nil || len(s.unknown) >= rememberSegments {
+			s.unknown = map[segmentKey]time.Time{} // forget them all: they are a second's worth
+		}
+		s.unknown[k] = now.Add(askAgain)
+		return 0, false
+	}
+	delete(s.unknown, k)
+	d = time.Duration(info.DurationNs)
 	if s.known == nil {
 		s.known = map[segmentKey]time.Duration{}
 	}

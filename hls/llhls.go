@@ -332,6 +332,18 @@ func (r *llRendition) addPart(p *fmp4Part, seal sealer, logf func(string, ...any
 	r.publish()
 }
 
+// reset forgets every segment and part (an ended stream's window,
+// before a publication numbered elsewhere): the playlist is empty and
+// live again.
+func (r *llRendition) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.segs, r.discSeq, r.clear, r.broken = nil, 0, nil, false
+	r.inits = map[string][]byte{}
+	r.listing.ended = false
+	r.publish()
+}
+
 // setEnded marks the playlist ended (or live again).
 func (r *llRendition) setEnded(ended bool) {
 	r.mu.Lock()

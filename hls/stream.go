@@ -444,22 +444,56 @@ func (s *Stream) NextSeq() uint64 {
 // Advance raises the number the stream's next segment gets to at least
 // next, for a stream continued from another node (its publisher moved
 // here): players that followed it there must see the numbers go on, not
-// start again. It follows a discontinuity. Only a stream with no
-// publisher and nothing in its live window is advanced: a publication's
-// numbers never jump, and a live playlist numbers its segments by the
-// first one's (a window of an earlier publication here would have a gap).
-// It reports whether the stream's next segment is numbered next or later.
+// start again, and a number must never name two segments (caches keep
+// live segments as immutable). It follows a discontinuity. Only a stream
+// that nobody publishes here is advanced: none since this process
+// started, or one whose recording has ended, whose live window (ended)
+// is then forgotten, since a live playlist numbers its segments by the
+// first one's and a window before the jump would have a gap. A stream
+// being published, or waiting for its publisher to come back, keeps its
+// numbers. Advance reports whether the stream's next segment is numbered
+// next or later.
 func (s *Stream) Advance(next uint64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.pub != nil || len(s.source.segs) > 0 {
-		return s.nextSeq >= next
+	if next <= s.nextSeq {
+		return true
 	}
-	if next > s.nextSeq {
-		s.nextSeq = next
-		s.disc = true
+	if s.pub != nil || s.rec != nil || len(s.rend.jobs) > 0 {
+		return false
 	}
+	if len(s.source.segs) > 0 {
+		s.forgetWindowLocked()
+	}
+	s.nextSeq = next
+	s.disc = true
 	return true
+}
+
+// forgetWindowLocked drops an ended stream's live window: the source's
+// and every rendition's segments and its low-latency parts. The next
+// publication starts a playlist of its own. Call with mu held, with no
+// publisher and no transcodes outstanding.
+func (s *Stream) forgetWindowLocked() {
+	s.source = window{}
+	s.rend.windows = map[string]*window{}
+	s.rend.info = map[string]RenditionInfo{}
+	s.rend.order = nil
+	s.rend.pending = map[uint64]bool{}
+	if s.ll != nil {
+		s.ll.reset()
+		s.rend.ll = map[string]*llStore{}
+	}
+	s.ended = false
+	s.publishView()
+}
+
+// Ingesting reports whether this stream is published here: a publisher
+// feeds it, or it waits for one to come back (its recording still open).
+func (s *Stream) Ingesting() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pub != nil || s.rec != nil
 }
 
 // Live reports whether a publisher is feeding the stream now.

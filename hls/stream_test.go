@@ -2,6 +2,7 @@ package hls
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -284,28 +285,53 @@ func TestArchiveRecoversFromDamagedFiles(t *testing.T) {
 }
 
 // A stream whose publisher moved here from another node goes on with the
-// other node's numbers (Advance); a stream being published, or one with
-// segments in its live window, keeps its own.
+// other node's numbers (Advance): a fresh one, and one whose last
+// publication here has ended (its ended window forgotten, or its playlist
+// would have a gap); one being published, or waiting for its publisher to
+// come back, keeps its own.
 func TestStreamAdvanceContinuesAnotherNodesNumbers(t *testing.T) {
-	s, _ := newTestStream(t, t.TempDir(), Options{Window: 10, ReconnectGrace: -1})
-	if s.NextSeq() != 0 || !s.Advance(42) || s.NextSeq() != 42 || !s.Advance(7) || s.NextSeq() != 42 {
-		t.Fatalf("a fresh stream advanced to 42, then asked for 7: next %d", s.NextSeq())
-	}
-	p, err := s.Publish(ingest.PublishInfo{Stream: s.Name, Protocol: "test", Tracks: testTracks(t, true)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	feed(t, p, synth(0, 4*time.Second, 2*time.Second, true))
-	if s.Advance(100) {
-		t.Error("a stream being published was advanced")
-	}
-	p.Close(nil)
-	pl := testmedia.MediaPlaylist(t, s.view.Load().renditions[SourceRendition].playlist)
-	segs := testmedia.Listed(pl)
-	if pl.SeqNo != 42 || len(segs) != 2 || segs[0].URI != "42.ts" || !segs[0].Discontinuity || segs[1].Discontinuity {
-		t.Fatalf("after advancing to 42: media sequence %d, segments %+v", pl.SeqNo, segs)
-	}
-	if s.Advance(100) || s.NextSeq() != 44 {
-		t.Errorf("a stream with a live window was advanced: next %d", s.NextSeq())
+	for _, ll := range []bool{false, true} {
+		t.Run(fmt.Sprintf("lowLatency=%v", ll), func(t *testing.T) {
+			s, _ := newTestStream(t, t.TempDir(), Options{Window: 10, ReconnectGrace: time.Hour, LowLatency: ll})
+			if s.NextSeq() != 0 || !s.Advance(42) || s.NextSeq() != 42 || !s.Advance(7) || s.NextSeq() != 42 {
+				t.Fatalf("a fresh stream advanced to 42, then asked for 7: next %d", s.NextSeq())
+			}
+			p := publish(t, s, synth(0, 4*time.Second, 2*time.Second, true))
+			if s.Advance(100) || !s.Ingesting() {
+				t.Error("a stream being published was advanced")
+			}
+			check := func(first uint64, n int) {
+				t.Helper()
+				pl := testmedia.MediaPlaylist(t, s.view.Load().renditions[SourceRendition].playlist)
+				segs := testmedia.Listed(pl)
+				if pl.SeqNo != first || len(segs) != n || segs[0].URI != SegmentName(first) || !segs[0].Discontinuity {
+					t.Fatalf("media sequence %d, segments %+v; want %d segments from %d, a discontinuity first", pl.SeqNo, segs, n, first)
+				}
+				if ll {
+					snap := s.llSnapshot(SourceRendition)
+					if len(snap.segs) == 0 || snap.segs[0].Seq != first || !snap.segs[0].Discontinuity {
+						t.Fatalf("low-latency segments from %+v; want %d", snap.segs, first)
+					}
+				}
+			}
+			check(42, 1)                           // the last GOP is still open
+			p.Close(errors.New("connection lost")) // the grace period starts
+			check(42, 2)
+			if s.Advance(100) || !s.Ingesting() || s.NextSeq() != 44 {
+				t.Errorf("a stream waiting for its publisher was advanced: next %d", s.NextSeq())
+			}
+			s.mu.Lock()
+			gen := s.gen
+			s.mu.Unlock()
+			s.graceOver(gen) // the recording ends
+			if s.Ingesting() || !s.Advance(100) || s.NextSeq() != 100 {
+				t.Fatalf("an ended stream was not advanced: next %d", s.NextSeq())
+			}
+			if v := s.view.Load(); v.master != nil || v.renditions != nil {
+				t.Error("the ended window is still served after the jump")
+			}
+			publish(t, s, synth(0, 4*time.Second, 2*time.Second, true))
+			check(100, 1)
+		})
 	}
 }

@@ -66,10 +66,15 @@ func (c *clusterNode) Streams() []string {
 	return names
 }
 
-// State implements cluster.Local: the numbers published here are the
-// archive's.
+// State implements cluster.Local: a stream published here (or waiting
+// for its publisher to come back) reports the number its next segment
+// gets; another, the archive's, one past what was published here.
 func (c *clusterNode) State(stream string) (bool, uint64) {
-	return c.s.streams[stream].Live(), c.s.archive.NextSeq(stream)
+	st := c.s.streams[stream]
+	if st.Ingesting() {
+		return true, st.NextSeq()
+	}
+	return false, c.s.archive.NextSeq(stream)
 }
 
 // handler puts the cluster's router in front of this node's own.
@@ -78,7 +83,7 @@ func (c *clusterNode) handler(next http.Handler) http.Handler {
 		Registry: c.reg, Next: next, Segments: c.segments,
 		Here: func(stream string) bool {
 			st, ok := c.s.streams[stream]
-			return ok && st.Live()
+			return ok && st.Ingesting()
 		},
 		Has: func(stream, recording string) bool { return c.s.archive.Recording(stream, recording) != nil },
 	}
@@ -111,12 +116,15 @@ func (c *clusterNode) start() error {
 }
 
 // advance moves each stream not published here past the numbers other
-// nodes published it under, one more for a segment made after the last
-// heartbeat its node sent.
+// nodes published it under. A node reports its next number once a
+// second, and the registry is read once a second, so the node the
+// publisher left may have opened a few more segments since: the margin
+// covers three seconds of them, and two more.
 func (c *clusterNode) advance() {
+	margin := 2 + uint64(3*time.Second/max(time.Duration(c.s.cfg.Segment), time.Millisecond))
 	for name, st := range c.s.streams {
-		if n, ok := c.reg.LastSeq(name); ok && !st.Live() {
-			st.Advance(n + 1)
+		if n, ok := c.reg.LastSeq(name); ok && !st.Ingesting() {
+			st.Advance(n + margin)
 		}
 	}
 }

@@ -216,15 +216,27 @@ func TestClusterServesOneAudience(t *testing.T) {
 		}
 		return n >= 3
 	})
-	t.Logf("watched %v; node 0 killed after %d, the viewer had a new segment %v later",
+	t.Logf("watched %v; node 0 killed after the viewer's %d, the viewer had a new segment %v later",
 		v.seqs, before, time.Since(killed).Round(100*time.Millisecond))
-	// Node 1 went on from node 0's numbers (had it started again from 0,
-	// nothing above would have counted), one after another.
+	// Node 1 went on past every number node 0 published (had it started
+	// again from 0, nothing above would have counted), one after another:
+	// no number names two segments, which caches keep as immutable.
 	var after []int
 	for _, seq := range v.seqs {
 		if seq > before {
 			after = append(after, seq)
 		}
+	}
+	published, _ := filepath.Glob(filepath.Join(dir, "node0", "archive", "demo", "*", "source", "*.ts"))
+	last := -1
+	for _, p := range published {
+		n, err := strconv.Atoi(strings.TrimSuffix(filepath.Base(p), ".ts"))
+		if err == nil && n > last {
+			last = n
+		}
+	}
+	if last < before || after[0] <= last {
+		t.Errorf("node 0 published up to %d on its disk; node 1 went on at %d (the viewer last saw %d before)", last, after[0], before)
 	}
 	for i := 1; i < len(after); i++ {
 		if after[i] != after[i-1]+1 {
