@@ -592,3 +592,38 @@ func TestCashierRefusalsAreSentinels(t *testing.T) {
 		t.Errorf("the ledger's own error is lost: %v", err)
 	}
 }
+
+// flakyRefunds is the real ledger whose first Refund fails, as a
+// database connection dropped mid-transaction would.
+type flakyRefunds struct {
+	paywall.Ledger
+	mu    sync.Mutex
+	tries int
+}
+
+func (l *flakyRefunds) Refund(ctx context.Context, r paywall.Refund) (paywall.Receipt, error) {
+	l.mu.Lock()
+	l.tries++
+	first := l.tries == 1
+	l.mu.Unlock()
+	if first {
+		return paywall.Receipt{}, errors.New("connection reset by peer")
+	}
+	return l.Ledger.Refund(ctx, r)
+}
+
+// A refund the ledger fails is tried again.
+func TestGateRetriesAFailedRefund(t *testing.T) {
+	f := newFixture(t)
+	flaky := &flakyRefunds{Ledger: f.ledger}
+	f.gate.Ledger = flaky
+	tok := f.session("demo", f.plain, 20000)
+	if a := f.do("GET", "/open/demo/1", tok, nil); a.code != 200 {
+		t.Fatalf("open segment: %d", a.code)
+	}
+	f.gate.Finished(paywall.Segment{Stream: "demo", Recording: "r1", Seq: 1, Duration: 500 * time.Millisecond})
+	f.gate.WaitRefunds()
+	if _, spent := f.account(f.plain); spent != "500" || flaky.tries != 2 {
+		t.Errorf("spent %s after %d tries; want 500 after 2", spent, flaky.tries)
+	}
+}

@@ -30,7 +30,19 @@ type provisionals struct {
 	finished map[Item]ended
 	swept    time.Time
 	refunds  sync.WaitGroup // refunds in flight (Wait)
+	slots    chan struct{}  // bounds the refunds running at once
+	once     sync.Once
 }
+
+// refundsAtOnce bounds the refunds a segment's end starts together: a
+// publisher leaving a thousand low-latency viewers must not take every
+// connection the ledger has from the charges of other streams.
+// refundTries is how often a refund the ledger failed is tried, a second
+// apart and then two.
+const (
+	refundsAtOnce = 16
+	refundTries   = 3
+)
 
 // provisional is one charge made before its segment ended.
 type provisional struct {
@@ -105,11 +117,12 @@ func (g *Gate) Finished(seg Segment) {
 func (g *Gate) WaitRefunds() { g.provisional.refunds.Wait() }
 
 // refund gives each charge in list back what it paid above the price of
-// d, each in its own goroutine, so that the ledger's group commit takes
-// them together.
+// d, in the background, refundsAtOnce at a time (the ledger's group
+// commit takes those together), each tried again when the ledger fails.
 func (g *Gate) refund(it Item, d time.Duration, list []provisional) {
 	final := g.Streams[it.Stream].Price(d)
 	ps := &g.provisional
+	ps.once.Do(func() { ps.slots = make(chan struct{}, refundsAtOnce) })
 	for _, p := range list {
 		if p.price.Cmp(final) <= 0 {
 			continue
@@ -118,9 +131,9 @@ func (g *Gate) refund(it Item, d time.Duration, list []provisional) {
 		ps.refunds.Add(1)
 		go func() {
 			defer ps.refunds.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			rc, err := g.Ledger.Refund(ctx, r)
+			ps.slots <- struct{}{}
+			defer func() { <-ps.slots }()
+			rc, err := g.tryRefund(r)
 			switch {
 			case err != nil && !errors.Is(err, ErrLedgerClosed):
 				g.Logger.Error("paywall: refund failed", "channel", r.Channel, "stream", it.Stream, "seq", it.Seq, "amount", r.Amount, "err", err)
@@ -132,6 +145,25 @@ func (g *Gate) refund(it Item, d time.Duration, list []provisional) {
 			}
 		}()
 	}
+}
+
+// tryRefund asks the ledger for a refund, again after a failure that
+// may pass (not a closed ledger, not a refund it refuses).
+func (g *Gate) tryRefund(r Refund) (Receipt, error) {
+	var rc Receipt
+	var err error
+	for try := range refundTries {
+		if try > 0 {
+			time.Sleep(time.Duration(try) * time.Second)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		rc, err = g.Ledger.Refund(ctx, r)
+		cancel()
+		if err == nil || errors.Is(err, ErrLedgerClosed) || errors.Is(err, ErrNotCharged) || errors.Is(err, ErrBadRefund) {
+			return rc, err
+		}
+	}
+	return rc, err
 }
 
 // sweep forgets pending charges and ended segments past their time, at
