@@ -42,6 +42,11 @@ type Archive struct {
 	// uploadQueue overrides the uploader's queue length (tests overflow
 	// it); 0 is uploadQueue.
 	uploadQueue int
+	// Recordings other nodes put in the store after this one started
+	// are looked up there on a miss (archive_store.go); missFor and
+	// relistEvery bound how often (tests shorten them).
+	look                 *lookups
+	missFor, relistEvery time.Duration
 }
 
 const (
@@ -59,7 +64,8 @@ func OpenArchive(dir string, logger *slog.Logger) (*Archive, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
-	a := &Archive{dir: dir, log: logger, recs: map[string][]*Recording{}, floor: map[string]uint64{}}
+	a := &Archive{dir: dir, log: logger, recs: map[string][]*Recording{}, floor: map[string]uint64{},
+		missFor: missFor, relistEvery: relistEvery}
 	streams, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
@@ -182,17 +188,30 @@ func (a *Archive) discard(r *Recording) {
 	}
 }
 
-// Recordings lists stream's recordings, oldest first.
+// Recordings lists stream's recordings, oldest first. With a store, it
+// first lists the store for recordings other nodes finished (at most
+// every relistEvery).
 func (a *Archive) Recordings(stream string) []*Recording {
+	a.relist(stream)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return slices.Clone(a.recs[stream])
 }
 
-// Recording finds one recording.
+// Recording finds one recording: on disk, or (with a store) in the
+// store, if another node finished it there.
 func (a *Archive) Recording(stream, id string) *Recording {
 	a.mu.Lock()
-	defer a.mu.Unlock()
+	r := a.find(stream, id)
+	a.mu.Unlock()
+	if r != nil {
+		return r
+	}
+	return a.lookUp(stream, id)
+}
+
+// find is the recording known here, or nil. Call with a.mu held.
+func (a *Archive) find(stream, id string) *Recording {
 	for _, r := range a.recs[stream] {
 		if r.ID == id {
 			return r
@@ -203,11 +222,13 @@ func (a *Archive) Recording(stream, id string) *Recording {
 
 // NextSeq is the sequence number after the last one stream's recordings
 // hold, so segment numbers (and their URLs) never repeat across restarts.
+// It never waits on the store (the cluster's heartbeat asks every second).
 func (a *Archive) NextSeq(stream string) uint64 {
 	a.mu.Lock()
 	next := a.floor[stream]
+	recs := slices.Clone(a.recs[stream])
 	a.mu.Unlock()
-	for _, r := range a.Recordings(stream) {
+	for _, r := range recs {
 		if last, ok := r.lastSeq(); ok {
 			next = max(next, last+1)
 		}

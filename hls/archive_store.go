@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -109,43 +112,36 @@ func parseObjectKey(key string) (objectKey, error) {
 //
 // It lists the store (a request per stream and one per recording not on
 // disk) and fails if the store cannot be read: a node that cannot see its
-// recordings should not start selling them.
+// recordings should not start selling them. Recordings that reach the
+// store later (finished by other nodes) are looked up when asked for.
 func (a *Archive) UseStore(ctx context.Context, st Store, onUpload func(key string, delay time.Duration)) error {
-	remote, err := listStored(ctx, st, a)
-	if err != nil {
-		return err
-	}
 	u := newUploader(st, a.log, onUpload, cmp.Or(a.uploadQueue, uploadQueue))
 	a.mu.Lock()
-	for _, r := range remote {
-		a.recs[r.Stream] = append(a.recs[r.Stream], r)
-		if last, ok := r.lastSeq(); ok {
-			a.floor[r.Stream] = max(a.floor[r.Stream], last+1)
-		}
-	}
 	var scan []*Recording
 	for stream := range a.recs {
-		slices.SortFunc(a.recs[stream], func(x, y *Recording) int { return x.summary.Started.Compare(y.summary.Started) })
 		for _, r := range a.recs[stream] {
 			r.mu.Lock()
 			r.store = st
-			local := !r.remote
-			if local {
-				r.stored = readMarker(r.dir) == st.String()
-			}
-			if local && !r.stored {
+			r.stored = readMarker(r.dir) == st.String()
+			if !r.stored {
 				scan = append(scan, r)
 			}
 			r.mu.Unlock()
 		}
 	}
-	a.store, a.up = st, u
+	a.store, a.up, a.look = st, u, newLookups()
 	a.mu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, 2*storeTimeout)
+	defer cancel()
+	remote, err := a.listStore(ctx, st)
+	if err != nil {
+		return err
+	}
 	for _, r := range scan {
 		u.markDirty(r)
 	}
 	u.start()
-	a.log.Info("archive: using the object store", "store", st.String(), "remote_recordings", len(remote), "to_check", len(scan))
+	a.log.Info("archive: using the object store", "store", st.String(), "remote_recordings", remote, "to_check", len(scan))
 	return nil
 }
 
@@ -173,43 +169,233 @@ func (a *Archive) UploadBacklog() int {
 	return u.backlog()
 }
 
-// listStored finds the finished recordings in st that are not on disk:
-// streams, then recordings, then each one's summary. The listing is
-// bounded; past the bound the rest is left out, with a warning.
-func listStored(ctx context.Context, st Store, a *Archive) ([]*Recording, error) {
-	ctx, cancel := context.WithTimeout(ctx, 2*storeTimeout)
+// Bounds on asking the store for recordings this node does not know.
+const (
+	missFor       = 10 * time.Second // a recording the store lacked is not asked for again
+	relistEvery   = 30 * time.Second // a stream's listing is not refreshed more often
+	lookupTimeout = 10 * time.Second // one lookup or listing on a viewer's behalf
+	maxLookups    = 4                // lookups (or summaries fetched) at once
+	maxMissed     = 4096             // misses remembered
+)
+
+// lookups bounds how often a viewer's request for a recording this node
+// does not know can make it ask the store: a miss is remembered for
+// missFor, a recording is looked up by one request at a time (others
+// wait for it), no more than maxLookups at once (past that, a miss), and
+// a stream is listed at most every relistEvery.
+type lookups struct {
+	mu       sync.Mutex
+	missed   map[string]time.Time // stream/id → when the store lacked it
+	inflight map[string]chan struct{}
+	listed   map[string]time.Time // stream → when its listing last began
+	listing  map[string]bool
+	slots    chan struct{}
+}
+
+func newLookups() *lookups {
+	return &lookups{missed: map[string]time.Time{}, inflight: map[string]chan struct{}{},
+		listed: map[string]time.Time{}, listing: map[string]bool{}, slots: make(chan struct{}, maxLookups)}
+}
+
+// begin starts a lookup of key: done ends it; or wait is closed when the
+// one under way ends; or ok is false and the store is not to be asked.
+func (l *lookups) begin(key string, missFor time.Duration) (done func(), wait <-chan struct{}, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if at, ok := l.missed[key]; ok && time.Since(at) < missFor {
+		return nil, nil, false
+	}
+	if ch, ok := l.inflight[key]; ok {
+		return nil, ch, true
+	}
+	select {
+	case l.slots <- struct{}{}:
+	default:
+		return nil, nil, false
+	}
+	ch := make(chan struct{})
+	l.inflight[key] = ch
+	return func() {
+		l.mu.Lock()
+		delete(l.inflight, key)
+		l.mu.Unlock()
+		<-l.slots
+		close(ch)
+	}, nil, true
+}
+
+// missedRecently says whether the store lacked key within missFor.
+func (l *lookups) missedRecently(key string, missFor time.Duration) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	at, ok := l.missed[key]
+	return ok && time.Since(at) < missFor
+}
+
+// miss remembers that the store lacks key, forgetting expired misses
+// (all of them, if none has expired) to stay within maxMissed.
+func (l *lookups) miss(key string, missFor time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.missed) >= maxMissed {
+		maps.DeleteFunc(l.missed, func(_ string, at time.Time) bool { return time.Since(at) >= missFor })
+		if len(l.missed) >= maxMissed {
+			clear(l.missed)
+		}
+	}
+	l.missed[key] = time.Now()
+}
+
+// relistDue says whether to list stream now, and if so marks it listing.
+func (l *lookups) relistDue(stream string, every time.Duration) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.listing[stream] || time.Since(l.listed[stream]) < every {
+		return false
+	}
+	l.listing[stream], l.listed[stream] = true, time.Now()
+	return true
+}
+
+func (l *lookups) relisted(stream string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.listing[stream] = false
+}
+
+// lookUp asks the store for a recording this node does not know (another
+// node finished it after this one started), and adds it if found.
+func (a *Archive) lookUp(stream, id string) *Recording {
+	a.mu.Lock()
+	st, lk := a.store, a.look
+	a.mu.Unlock()
+	if st == nil || !ValidName(stream) || !ValidName(id) {
+		return nil
+	}
+	key := stream + "/" + id
+	done, wait, ok := lk.begin(key, a.missFor)
+	switch {
+	case !ok:
+		return nil
+	case wait != nil:
+		<-wait
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return a.find(stream, id)
+	}
+	defer done()
+	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
 	defer cancel()
+	r, err := fetchSummary(ctx, st, a, stream, id)
+	if err != nil {
+		lk.miss(key, a.missFor)
+		if !errors.Is(err, fs.ErrNotExist) {
+			a.log.Warn("archive: looking up a recording in the store", "stream", stream, "recording", id, "err", err)
+		}
+		return nil
+	}
+	return a.adopt(st, r)
+}
+
+// adopt adds a recording found in the store, unless one of its name is
+// known by now (then that one is returned).
+func (a *Archive) adopt(st Store, r *Recording) *Recording {
+	r.store = st // r is not shared yet
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if have := a.find(r.Stream, r.ID); have != nil {
+		return have
+	}
+	recs := append(a.recs[r.Stream], r)
+	slices.SortStableFunc(recs, func(x, y *Recording) int { return x.summary.Started.Compare(y.summary.Started) })
+	a.recs[r.Stream] = recs
+	if r.summary.LastSeq != nil {
+		a.floor[r.Stream] = max(a.floor[r.Stream], *r.summary.LastSeq+1)
+	}
+	return r
+}
+
+// relist lists stream's recordings in the store, when due, so a listing
+// shows those other nodes finished.
+func (a *Archive) relist(stream string) {
+	a.mu.Lock()
+	st, lk := a.store, a.look
+	a.mu.Unlock()
+	if st == nil || !lk.relistDue(stream, a.relistEvery) {
+		return
+	}
+	defer lk.relisted(stream)
+	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+	defer cancel()
+	if _, err := a.listStream(ctx, st, stream); err != nil {
+		a.log.Warn("archive: listing a stream's recordings in the store", "stream", stream, "err", err)
+	}
+}
+
+// listStore lists every stream's recordings in the store, returning how
+// many it added.
+func (a *Archive) listStore(ctx context.Context, st Store) (int, error) {
 	streams, err := st.List(ctx, "", true)
 	if err != nil {
-		return nil, fmt.Errorf("archive: listing %s: %w", st, err)
+		return 0, fmt.Errorf("archive: listing %s: %w", st, err)
 	}
-	var out []*Recording
+	added := 0
 	for key := range streams {
 		stream := strings.TrimSuffix(key, "/")
 		if !ValidName(stream) {
 			continue
 		}
-		ids, err := st.List(ctx, stream+"/", true)
+		n, err := a.listStream(ctx, st, stream)
+		added += n
 		if err != nil {
-			return nil, fmt.Errorf("archive: listing %s/%s: %w", st, stream, err)
-		}
-		for key := range ids {
-			id := strings.TrimSuffix(strings.TrimPrefix(key, stream+"/"), "/")
-			if !ValidName(id) || a.Recording(stream, id) != nil {
-				continue
-			}
-			r, err := fetchSummary(ctx, st, a, stream, id)
-			if errors.Is(err, fs.ErrNotExist) {
-				continue // still being uploaded, or cut off: not whole
-			}
-			if err != nil {
-				a.log.Warn("archive: skipping a stored recording", "stream", stream, "recording", id, "err", err)
-				continue
-			}
-			out = append(out, r)
+			return added, err
 		}
 	}
-	return out, nil
+	return added, nil
+}
+
+// listStream adds the finished recordings of stream in the store that
+// this node does not know, fetching their summaries maxLookups at a time.
+// One without a summary is still being uploaded (or was cut off) and is
+// left out.
+func (a *Archive) listStream(ctx context.Context, st Store, stream string) (int, error) {
+	ids, err := st.List(ctx, stream+"/", true)
+	if err != nil {
+		return 0, fmt.Errorf("archive: listing %s/%s: %w", st, stream, err)
+	}
+	a.mu.Lock()
+	lk := a.look
+	var todo []string
+	for key := range ids {
+		id := strings.TrimSuffix(strings.TrimPrefix(key, stream+"/"), "/")
+		if ValidName(id) && a.find(stream, id) == nil && !lk.missedRecently(stream+"/"+id, a.missFor) {
+			todo = append(todo, id)
+		}
+	}
+	a.mu.Unlock()
+	var (
+		wg    sync.WaitGroup
+		slots = make(chan struct{}, maxLookups)
+		added atomic.Int32
+	)
+	for _, id := range todo {
+		slots <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			r, err := fetchSummary(ctx, st, a, stream, id)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				lk.miss(stream+"/"+id, a.missFor)
+			case err != nil:
+				a.log.Warn("archive: skipping a stored recording", "stream", stream, "recording", id, "err", err)
+			case a.adopt(st, r) == r:
+				added.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	return int(added.Load()), ctx.Err()
 }
 
 // fetchSummary reads a stored recording's summary into a Recording that

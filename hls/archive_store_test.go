@@ -311,14 +311,21 @@ func (c *countingStore) count(key string) int {
 	return c.gets[key]
 }
 
-// storedOnly records segments 0..2 of demo's source into an archive on
-// b, uploads them and removes the archive's disk: what is left of the
-// recording (returned) is in the store alone.
+// storedOnly records segments 0..2 of demo's source (encrypted, as a
+// priced stream's) into an archive on b, uploads them and removes the
+// archive's disk: what is left of the recording (returned) is in the
+// store alone.
 func storedOnly(t *testing.T, b *objstore.Bucket) *Recording {
 	t.Helper()
-	dir := t.TempDir()
-	a := openStored(t, dir, b)
-	rec, err := a.Create("demo", storeStart, RenditionInfo{Name: SourceRendition, Codecs: "avc1.64001e"})
+	return recordStored(t, openStored(t, t.TempDir(), b), storeStart, true)
+}
+
+// recordStored records segments 0..2 of demo's source into a, starting
+// at start, and waits until the store has all of it; with gone, the
+// archive is closed and its disk removed.
+func recordStored(t *testing.T, a *Archive, start time.Time, gone bool) *Recording {
+	t.Helper()
+	rec, err := a.Create("demo", start, RenditionInfo{Name: SourceRendition, Codecs: "avc1.64001e", Key: keyMethod})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,9 +334,11 @@ func storedOnly(t *testing.T, b *objstore.Bucket) *Recording {
 		t.Fatal(err)
 	}
 	stored(t, a, rec)
-	a.Close()
-	if err := os.RemoveAll(dir); err != nil {
-		t.Fatal(err)
+	if gone {
+		a.Close()
+		if err := os.RemoveAll(a.dir); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return rec
 }
@@ -380,6 +389,59 @@ func TestManyRangesOfAStoredSegmentReadItOnce(t *testing.T) {
 	// One range is still served as one.
 	if code, body := get("/vod/demo/"+rec.ID+"/source/2.ts", "Range", "bytes=5-9"); code != http.StatusPartialContent || !bytes.Equal(body, segData(SourceRendition, 2)[5:10]) {
 		t.Errorf("one range of a stored segment: %d %q", code, body)
+	}
+}
+
+// Two nodes share a bucket: a recording one finishes after the other
+// started is served by the other too (playlist, segments, a segment's
+// duration for pricing its key), found in the store when first asked
+// for; a recording the store lacks is asked for once while the miss is
+// remembered; and the stream's listing shows what the other node added.
+func TestARecordingAnotherNodeStoredIsServed(t *testing.T) {
+	s := tests3.Start(t)
+	b := bucketOf(t, s)
+	c := counting(b)
+	other, err := OpenArchive(t.TempDir(), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.relistEvery = 0
+	if err := other.UseStore(context.Background(), c, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(other.Close)
+	a := openStored(t, t.TempDir(), b)
+	rec := recordStored(t, a, storeStart, false)
+	get := serveVOD(t, other)
+	base := "/vod/demo/" + rec.ID
+	if code, body := get(base + "/source/index.m3u8"); code != 200 || strings.Count(string(body), ".ts") != 3 {
+		t.Fatalf("playlist of a recording the other node stored: %d %s", code, body)
+	}
+	if code, body := get(base + "/source/1.ts"); code != 200 || !bytes.Equal(body, segData(SourceRendition, 1)) {
+		t.Errorf("segment of a recording the other node stored: %d, %d bytes", code, len(body))
+	}
+	st := NewStream("demo", other, Options{Window: 3, ReconnectGrace: -1}, quiet)
+	defer st.Close()
+	o := &Origin{Streams: map[string]*Stream{"demo": st}, Archive: other, Logger: quiet}
+	if d, _, ok := o.segmentDuration(st, rec.ID, 2); !ok || d != 2*time.Second {
+		t.Errorf("duration of segment 2 to price its key: %v, %v", d, ok)
+	}
+	if n := other.NextSeq("demo"); n != 3 {
+		t.Errorf("next segment number %d after the other node's 0..2, want 3", n)
+	}
+	// A miss is remembered.
+	for range 3 {
+		if code, _ := get("/vod/demo/20261202T090000Z-9/index.m3u8"); code != 404 {
+			t.Errorf("a recording in no store: %d", code)
+		}
+	}
+	if n := c.count("demo/20261202T090000Z-9/" + summaryFile); n != 1 {
+		t.Errorf("the store asked %d times for a recording it lacks, want once", n)
+	}
+	// The listing shows a recording the other node finished since.
+	later := recordStored(t, a, storeStart.Add(time.Hour), false)
+	if code, body := get("/vod/demo/"); code != 200 || !strings.Contains(string(body), later.ID) || !strings.Contains(string(body), rec.ID) {
+		t.Errorf("listing after the other node stored %s: %d %s", later.ID, code, body)
 	}
 }
 
