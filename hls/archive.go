@@ -132,7 +132,7 @@ func (a *Archive) load(stream, id string) (*Recording, error) {
 	end := r.lastTime()
 	r.summary.Ended = &end
 	r.summarize()
-	if err := writeFileAtomic(filepath.Join(r.dir, summaryFile), r.summaryJSON()); err != nil {
+	if err := writeFileAtomic(filepath.Join(r.dir, summaryFile), r.summary.marshal()); err != nil {
 		return nil, err
 	}
 	a.log.Info("archive: finished a recording cut off by a restart", "stream", stream, "recording", id, "segments", r.summary.Segments)
@@ -255,6 +255,12 @@ type Recording struct {
 	up         *uploader // nil without a store, and for recordings not made by this run
 	remote     bool      // found in the store, not on disk
 	stored     bool      // the store holds all of it (storedMarker)
+
+	// fetchMu lets one request at a time fetch the journals from the
+	// store, outside mu; a failure is remembered for fetchRetry.
+	fetchMu     sync.Mutex
+	fetchErr    error
+	fetchFailed time.Time
 
 	qmu      sync.Mutex // guards sending on and closing queue
 	finished bool
@@ -405,7 +411,7 @@ func (r *Recording) Finish(ended time.Time) error {
 	e := ended.UTC()
 	r.summary.Ended = &e
 	r.summarize()
-	if err := writeFileAtomic(filepath.Join(r.dir, summaryFile), r.summaryJSON()); err != nil {
+	if err := writeFileAtomic(filepath.Join(r.dir, summaryFile), r.summary.marshal()); err != nil {
 		return err
 	}
 	if r.up != nil {
@@ -435,10 +441,10 @@ func (r *Recording) summarize() {
 	r.summary.Renditions = slices.Clone(r.renditions)
 }
 
-func (r *Recording) summaryJSON() []byte {
-	b, err := json.MarshalIndent(r.summary, "", "  ")
+func (s summary) marshal() []byte {
+	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil { // nothing in a summary fails to marshal; say so if it ever does
-		panic(fmt.Sprintf("archive: summary of %s: %v", r.ID, err))
+		panic(fmt.Sprintf("archive: summary of %s: %v", s.ID, err))
 	}
 	return append(b, '\n')
 }
@@ -479,13 +485,8 @@ func (r *Recording) lastTime() time.Time {
 func (r *Recording) loadJournals() error {
 	// A recording the store holds whole is read from its journals alone:
 	// its segment files may be gone from disk, and are fetched when
-	// asked for. Its journals come from the store if they are gone too.
+	// asked for (its journals too, by ensureLoaded).
 	trust := r.store != nil && (r.remote || r.stored)
-	if trust && !r.journalsCached() {
-		if err := r.fetchJournals(); err != nil {
-			return err
-		}
-	}
 	r.entries = map[string][]SegmentInfo{}
 	r.renditions = nil
 	dirs, err := os.ReadDir(r.dir)
@@ -555,11 +556,11 @@ func readJournalFrom(dir string, anyFile bool) (RenditionInfo, []SegmentInfo, er
 // view returns the recording's renditions and segments, reading the
 // journals the first time a finished recording is asked for.
 func (r *Recording) view() (summary, []RenditionInfo, map[string][]SegmentInfo, bool, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if err := r.load(); err != nil {
+	if err := r.ensureLoaded(); err != nil {
 		return summary{}, nil, nil, false, err
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.active {
 		r.summarize()
 	}
@@ -574,14 +575,32 @@ func (r *Recording) view() (summary, []RenditionInfo, map[string][]SegmentInfo, 
 // its keys (a priced stream's, recorded since keys were sold rather than
 // segments).
 func (r *Recording) Encrypted() bool {
+	if r.ensureLoaded() != nil {
+		return false
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.load() == nil && len(r.renditions) > 0 && r.renditions[0].Key != ""
+	return len(r.renditions) > 0 && r.renditions[0].Key != ""
 }
 
-// load reads the journals the first time a finished recording is asked
-// for. Call with r.mu held.
-func (r *Recording) load() error {
+// ensureLoaded reads the journals the first time a finished recording is
+// asked for, fetching them from the store first if they are not on disk
+// (outside r.mu: Summary and lastSeq answer meanwhile).
+func (r *Recording) ensureLoaded() error {
+	r.mu.Lock()
+	loaded := r.loaded
+	fetch := !loaded && r.store != nil && (r.remote || r.stored) && !r.journalsCached()
+	r.mu.Unlock()
+	if loaded {
+		return nil
+	}
+	if fetch {
+		if err := r.fetchOnce(); err != nil {
+			return err
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.loaded {
 		return nil
 	}

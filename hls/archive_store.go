@@ -438,17 +438,41 @@ func readObject(ctx context.Context, st Store, key string, limit int64) ([]byte,
 	return b, nil
 }
 
+// fetchRetry is how long a failure to fetch a recording's journals is
+// answered from memory before the store is asked again.
+const fetchRetry = 5 * time.Second
+
+// fetchOnce fetches the journals unless they are cached by now or the
+// last attempt failed within fetchRetry; one caller at a time fetches,
+// the others wait for its result.
+func (r *Recording) fetchOnce() error {
+	r.fetchMu.Lock()
+	defer r.fetchMu.Unlock()
+	if r.fetchErr != nil && time.Since(r.fetchFailed) < fetchRetry {
+		return r.fetchErr
+	}
+	r.mu.Lock()
+	st, sum, cached := r.store, r.summary, r.journalsCached()
+	r.mu.Unlock()
+	if cached {
+		return nil
+	}
+	r.fetchErr = r.fetchJournals(st, sum)
+	r.fetchFailed = time.Now()
+	return r.fetchErr
+}
+
 // fetchJournals copies a stored recording's journals into its local
 // directory, the cache they are read from, with its summary and the
 // marker saying the store holds the rest: a later start then finds a
 // whole recording on disk (with its segments in the store) instead of
-// one cut off by a crash. Call with r.mu held.
-func (r *Recording) fetchJournals() error {
+// one cut off by a crash.
+func (r *Recording) fetchJournals(st Store, sum summary) error {
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
-	for _, ri := range r.summary.Renditions {
+	for _, ri := range sum.Renditions {
 		key := objectKey{Stream: r.Stream, Recording: r.ID, Rendition: ri.Name, File: journalFile}.String()
-		b, err := readObject(ctx, r.store, key, 64<<20)
+		b, err := readObject(ctx, st, key, 64<<20)
 		if err != nil {
 			return fmt.Errorf("archive: fetching %s: %w", key, err)
 		}
@@ -459,10 +483,10 @@ func (r *Recording) fetchJournals() error {
 			return fmt.Errorf("archive: caching %s: %w", key, err)
 		}
 	}
-	if err := writeFileAtomic(filepath.Join(r.dir, storedMarker), []byte(r.store.String()+"\n")); err != nil {
+	if err := writeFileAtomic(filepath.Join(r.dir, storedMarker), []byte(st.String()+"\n")); err != nil {
 		return fmt.Errorf("archive: %w", err)
 	}
-	return writeFileAtomic(filepath.Join(r.dir, summaryFile), r.summaryJSON())
+	return writeFileAtomic(filepath.Join(r.dir, summaryFile), sum.marshal())
 }
 
 // journalsCached says whether every rendition's journal is on disk.

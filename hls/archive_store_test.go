@@ -445,6 +445,67 @@ func TestARecordingAnotherNodeStoredIsServed(t *testing.T) {
 	}
 }
 
+// Fetching a stored recording's journals never holds up what needs only
+// its summary: while the store takes its time, NextSeq (which the
+// cluster's heartbeat calls every second) and the listing answer. A
+// failed fetch is remembered for a while instead of repeated by every
+// request.
+func TestJournalFetchesDoNotHoldUpTheArchive(t *testing.T) {
+	s := tests3.Start(t)
+	b := bucketOf(t, s)
+	gone := openStored(t, t.TempDir(), b)
+	rec := recordStored(t, gone, storeStart, false)
+	rec2 := recordStored(t, gone, storeStart.Add(time.Hour), true)
+	c := counting(b)
+	a, err := OpenArchive(t.TempDir(), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.UseStore(context.Background(), c, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	hold := make(chan struct{})
+	c.mu.Lock()
+	c.suffix, c.hold = journalFile, hold
+	c.mu.Unlock()
+	viewed := make(chan error, 1)
+	go func() {
+		_, _, _, _, err := a.Recording("demo", rec.ID).view()
+		viewed <- err
+	}()
+	testenv.Eventually(t, "the journal fetch under way", func() bool { return c.held.Load() > 0 })
+	answered := make(chan uint64, 1)
+	go func() {
+		_ = a.Recording("demo", rec.ID).Summary()
+		answered <- a.NextSeq("demo")
+	}()
+	select {
+	case n := <-answered:
+		if n != 3 {
+			t.Errorf("next segment number %d during a journal fetch, want 3", n)
+		}
+	case <-time.After(20 * time.Second):
+		t.Error("NextSeq and Summary waited for a journal fetch from the store")
+	}
+	close(hold)
+	if err := <-viewed; err != nil {
+		t.Fatalf("journals fetched once the store answered: %v", err)
+	}
+	// The store is down: the first request fails, the next few get the
+	// same answer without asking again.
+	s.Stop()
+	r2 := a.Recording("demo", rec2.ID)
+	for i := range 3 {
+		if _, _, _, _, err := r2.view(); err == nil {
+			t.Fatalf("request %d: journals read with the store down", i)
+		}
+	}
+	if n := c.count("demo/" + rec2.ID + "/source/" + journalFile); n != 1 {
+		t.Errorf("the journal asked for %d times while the store was down, want once", n)
+	}
+}
+
 // parseObjectKey accepts exactly the keys objectKey writes, and every
 // name in what it accepts is one the archive may join onto a path.
 func FuzzObjectKey(f *testing.F) {
