@@ -149,20 +149,34 @@ func (a *Archive) UseStore(ctx context.Context, st Store, onUpload func(key stri
 // What is not uploaded by then stays on disk and goes up after the next
 // start.
 func (a *Archive) Close() {
-	a.mu.Lock()
-	u := a.up
-	a.mu.Unlock()
+	u := a.uploader()
 	if u != nil {
 		u.close()
 	}
 }
 
+// UploadFailed is how many files the store refused for good since
+// UseStore (each logged; they stay on disk and their recordings are
+// tried again at the next start), and -1 without a store.
+func (a *Archive) UploadFailed() int {
+	u := a.uploader()
+	if u == nil {
+		return -1
+	}
+	return u.failures()
+}
+
+// uploader is the archive's, nil without a store.
+func (a *Archive) uploader() *uploader {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.up
+}
+
 // UploadBacklog is how many files wait to be uploaded (recordings waiting
 // for a rescan count one each), and -1 without a store.
 func (a *Archive) UploadBacklog() int {
-	a.mu.Lock()
-	u := a.up
-	a.mu.Unlock()
+	u := a.uploader()
 	if u == nil {
 		return -1
 	}

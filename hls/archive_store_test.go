@@ -506,6 +506,65 @@ func TestJournalFetchesDoNotHoldUpTheArchive(t *testing.T) {
 	}
 }
 
+// refusingStore puts keys ending in refuse into another bucket (one that
+// does not exist, so the store refuses them for good), the rest into its
+// own.
+type refusingStore struct {
+	Store
+	refuse string
+	to     Store
+}
+
+func (r refusingStore) Put(ctx context.Context, key string, body io.Reader, size int64) error {
+	if strings.HasSuffix(key, r.refuse) {
+		return r.to.Put(ctx, key, body, size)
+	}
+	return r.Store.Put(ctx, key, body, size)
+}
+
+// A file the store refuses for good (here: no such bucket) is given up
+// and counted, not retried forever by the one upload goroutine: the
+// uploads after it go on. Its recording is not called whole in the
+// store (no summary there, no marker), so the next start tries it again.
+func TestAFileTheStoreRefusesDoesNotStallUploads(t *testing.T) {
+	s := tests3.Start(t)
+	b := bucketOf(t, s)
+	missing, err := objstore.Open(objstore.Config{Endpoint: s.Endpoint(), Bucket: "no-such-bucket"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := OpenArchive(t.TempDir(), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.UseStore(context.Background(), refusingStore{Store: b, refuse: "/source/1.ts", to: missing}, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	if n := a.UploadFailed(); n != 0 {
+		t.Errorf("%d uploads failed before any was tried", n)
+	}
+	rec, err := a.Create("demo", storeStart, RenditionInfo{Name: SourceRendition, Codecs: "avc1.64001e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	record(rec, 0, 3, SourceRendition)
+	if err := rec.Finish(storeStart.Add(6 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, "the uploads after a refused one done", func() bool { return a.UploadBacklog() == 0 })
+	if n := a.UploadFailed(); n != 1 {
+		t.Errorf("%d uploads counted as failed, want 1", n)
+	}
+	prefix := "demo/" + rec.ID + "/"
+	if s.Object(prefix+"source/0.ts") == nil || s.Object(prefix+"source/2.ts") == nil || s.Object(prefix+"source/"+journalFile) == nil {
+		t.Error("the files around the refused one are not in the store")
+	}
+	if s.Object(prefix+"source/1.ts") != nil || s.Object(prefix+summaryFile) != nil || readMarker(rec.dir) != "" {
+		t.Error("a recording missing a segment in the store is called whole there")
+	}
+}
+
 // parseObjectKey accepts exactly the keys objectKey writes, and every
 // name in what it accepts is one the archive may join onto a path.
 func FuzzObjectKey(f *testing.F) {

@@ -47,6 +47,8 @@ type uploader struct {
 	dirty    []*Recording // rescans due, oldest first
 	isDirty  map[*Recording]bool
 	warnFull bool
+	failed   int                 // files the store refused for good
+	broken   map[*Recording]bool // recordings with such a file: not marked whole
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -74,7 +76,7 @@ func newUploader(st Store, log *slog.Logger, onUpload func(string, time.Duration
 	ctx, cancel := context.WithCancel(context.Background())
 	return &uploader{store: st, log: log, onUpload: onUpload,
 		queue: make(chan upload, queue), wake: make(chan struct{}, 1),
-		isDirty: map[*Recording]bool{}, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+		isDirty: map[*Recording]bool{}, broken: map[*Recording]bool{}, ctx: ctx, cancel: cancel, done: make(chan struct{})}
 }
 
 func (u *uploader) start() { go u.run() }
@@ -191,10 +193,17 @@ func (u *uploader) run() {
 func (u *uploader) upload(j upload) {
 	defer u.finished(&u.pending)
 	key := j.rec.Stream + "/" + j.rec.ID + "/" + j.rel
+	if j.rel == summaryFile && u.isBroken(j.rec) {
+		u.incomplete(key)
+		return
+	}
 	err := u.retry("uploading "+key, func(ctx context.Context) error { return u.put(ctx, j.rec, j.rel) })
 	switch {
 	case errors.Is(err, errLocalFile):
 		u.log.Info("archive: file unreadable before its upload (recording discarded?)", "key", key, "err", err)
+		return
+	case permanent(err):
+		u.gaveUp(j.rec, key, err)
 		return
 	case err != nil:
 		return // closing
@@ -225,8 +234,44 @@ func (u *uploader) put(ctx context.Context, r *Recording, rel string) error {
 	return u.store.Put(ctx, r.Stream+"/"+r.ID+"/"+rel, f, fi.Size())
 }
 
-// retry runs f until it succeeds, fails on a local file (final),
-// or the uploader closes, waiting longer after each failure. The first
+// permanent says the store refused for good (an objstore.PermanentError:
+// access denied, no such bucket, a key it will not take).
+func permanent(err error) bool {
+	var p interface{ Permanent() bool }
+	return errors.As(err, &p) && p.Permanent()
+}
+
+// gaveUp counts a file (or a recording's listing) the store refused for
+// good, and keeps its recording from being marked whole: the rest of the
+// queue goes on, and the next start tries the recording again.
+func (u *uploader) gaveUp(r *Recording, key string, err error) {
+	u.mu.Lock()
+	u.failed++
+	u.broken[r] = true
+	u.mu.Unlock()
+	u.log.Error("archive: the object store refused a file for good; it stays on disk only (fix the bucket, its permissions or the key, then restart to upload it)", "key", key, "store", u.store.String(), "err", err)
+}
+
+// incomplete says why a broken recording's summary (key) is not uploaded.
+func (u *uploader) incomplete(key string) {
+	u.log.Error("archive: recording left incomplete in the object store (a file of it was refused); it stays on disk and is checked again at the next start", "key", key)
+}
+
+func (u *uploader) isBroken(r *Recording) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.broken[r]
+}
+
+// failures is how many files the store refused for good since start.
+func (u *uploader) failures() int {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.failed
+}
+
+// retry runs f until it succeeds, fails on a local file or is refused
+// for good by the store (both final), or the uploader closes, waiting longer after each failure. The first
 // failure of a run is logged, then every tenth.
 func (u *uploader) retry(what string, f func(ctx context.Context) error) error {
 	wait := backoffFirst
@@ -234,7 +279,7 @@ func (u *uploader) retry(what string, f func(ctx context.Context) error) error {
 		ctx, cancel := context.WithTimeout(u.ctx, 2*storeTimeout)
 		err := f(ctx)
 		cancel()
-		if err == nil || errors.Is(err, errLocalFile) {
+		if err == nil || errors.Is(err, errLocalFile) || permanent(err) {
 			return err
 		}
 		if u.ctx.Err() != nil {
@@ -263,6 +308,9 @@ func (u *uploader) rescan(r *Recording) {
 		have, err = u.store.List(ctx, prefix, false)
 		return err
 	})
+	if permanent(err) {
+		u.gaveUp(r, prefix, err)
+	}
 	if err != nil {
 		return
 	}
@@ -284,11 +332,19 @@ func (u *uploader) rescan(r *Recording) {
 	}
 	uploaded := 0
 	for _, rel := range todo {
+		if rel == summaryFile && u.isBroken(r) {
+			u.incomplete(prefix + rel)
+			return
+		}
 		if size, ok := have[prefix+rel]; ok && rel != summaryFile && size == fileSize(filepath.Join(r.dir, filepath.FromSlash(rel))) {
 			continue
 		}
 		err := u.retry("uploading "+prefix+rel, func(ctx context.Context) error { return u.put(ctx, r, rel) })
-		if err != nil && !errors.Is(err, errLocalFile) {
+		switch {
+		case permanent(err):
+			u.gaveUp(r, prefix+rel, err)
+			continue
+		case err != nil && !errors.Is(err, errLocalFile):
 			return // closing; the next start rescans
 		}
 		uploaded++

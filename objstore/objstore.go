@@ -188,14 +188,43 @@ const MaxList = 1_000_000
 // ErrTruncated says a listing held more entries than asked for.
 var ErrTruncated = errors.New("listing truncated")
 
-// wrap turns S3's "no such key" and "no such bucket" into fs.ErrNotExist.
+// wrap turns S3's "no such key" and "no such bucket" into fs.ErrNotExist,
+// and refusals a retry will not change into a PermanentError.
 func wrap(err error) error {
-	switch minio.ToErrorResponse(err).Code {
+	code := minio.ToErrorResponse(err).Code
+	switch code {
 	case minio.NoSuchKey, minio.NoSuchBucket, "NotFound":
-		return fmt.Errorf("%w: %w", fs.ErrNotExist, err)
+		err = fmt.Errorf("%w: %w", fs.ErrNotExist, err)
+	}
+	if permanentCodes[code] {
+		return &PermanentError{Code: code, Err: err}
 	}
 	return err
 }
+
+// permanentCodes are S3's answers that the same request will get again
+// until someone changes the configuration, the bucket or the key.
+var permanentCodes = map[string]bool{
+	"AccessDenied": true, "AllAccessDisabled": true, minio.NoSuchBucket: true, "InvalidBucketName": true,
+	"InvalidAccessKeyId": true, "SignatureDoesNotMatch": true, "AccountProblem": true,
+	"InvalidObjectName": true, "XMinioInvalidObjectName": true, "KeyTooLongError": true,
+	"EntityTooLarge": true, "InvalidArgument": true, "MethodNotAllowed": true,
+}
+
+// PermanentError is a refusal by the store that repeating the request
+// will not change (access denied, no such bucket, a key it will not
+// take): a caller that retries should give up on it, and say what to fix.
+type PermanentError struct {
+	Code string // S3's error code
+	Err  error
+}
+
+func (e *PermanentError) Error() string { return e.Err.Error() }
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// Permanent says a retry will not help; callers test for it through an
+// interface, so they need not import this package.
+func (e *PermanentError) Permanent() bool { return true }
 
 // contentType is what a CDN in front of the bucket should say: segments
 // and playlists as the origin serves them, JSON for the rest.

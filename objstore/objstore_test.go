@@ -93,6 +93,21 @@ func TestBucketAgainstSeaweedFS(t *testing.T) {
 	if err := other.Check(ctx); err == nil || !strings.Contains(err.Error(), "no such bucket") {
 		t.Errorf("check of a missing bucket: %v", err)
 	}
+	// A refusal no retry will change says so; a missing key is no such
+	// refusal (it may be put yet), nor is a server that is down.
+	var perm interface{ Permanent() bool }
+	if err := other.Put(ctx, "demo/r1/source/0.ts", bytes.NewReader(data), int64(len(data))); !errors.As(err, &perm) {
+		t.Errorf("put into a missing bucket: %v, want a permanent error", err)
+	}
+	if _, err := b.Get(ctx, "demo/r1/source/9.ts", 0, -1); errors.As(err, &perm) {
+		t.Errorf("get of a missing key: %v, called permanent", err)
+	}
+	s.Stop()
+	down, cancelDown := context.WithTimeout(ctx, 5*time.Second)
+	defer cancelDown()
+	if err := b.Put(down, "demo/r1/source/3.ts", bytes.NewReader(data), int64(len(data))); err == nil || errors.As(err, &perm) {
+		t.Errorf("put with the server down: %v, want an error worth retrying", err)
+	}
 }
 
 func TestOpenRefusesBadEndpoints(t *testing.T) {

@@ -51,13 +51,15 @@ func openArchive(cfg Config, log *slog.Logger) (*hls.Archive, error) {
 // A bucket is the archive's store as it is.
 var _ hls.Store = (*objstore.Bucket)(nil)
 
-// archiveStatus is /healthz's word on the archive: where it is kept and
-// how many uploads are waiting.
+// archiveStatus is /healthz's word on the archive: where it is kept, how
+// many uploads are waiting, and how many files the bucket refused for
+// good (logged each; they stay on disk: fix the bucket and restart).
 func (s *server) archiveStatus() map[string]any {
 	out := map[string]any{"dir": filepath.Join(s.cfg.Data, "archive")}
 	if s3 := s.cfg.Archive.S3; s3.Endpoint != "" {
 		out["s3"] = map[string]string{"endpoint": s3.Endpoint, "bucket": s3.Bucket}
 		out["uploadBacklog"] = s.archive.UploadBacklog()
+		out["uploadFailed"] = s.archive.UploadFailed()
 	}
 	return out
 }

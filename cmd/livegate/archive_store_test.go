@@ -83,10 +83,11 @@ func TestPaidRecordingPlaysFromTheStoreOnceTheArchiveIsGone(t *testing.T) {
 		Archive struct {
 			S3            map[string]string
 			UploadBacklog *int
+			UploadFailed  *int
 		}
 	}
 	if err := json.Unmarshal(e.mustGet("/healthz"), &health); err != nil || health.Archive.S3["bucket"] != tests3.Bucket ||
-		health.Archive.UploadBacklog == nil || *health.Archive.UploadBacklog != 0 {
+		health.Archive.UploadBacklog == nil || *health.Archive.UploadBacklog != 0 || health.Archive.UploadFailed == nil || *health.Archive.UploadFailed != 0 {
 		t.Errorf("/healthz archive: %+v %v", health.Archive, err)
 	}
 	e.close()
