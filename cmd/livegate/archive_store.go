@@ -20,12 +20,17 @@ const archiveCheckTimeout = 10 * time.Second
 // finished recordings are uploaded and recordings only the bucket holds
 // are served from it. It says which it uses, and refuses a bucket it
 // cannot reach.
-func openArchive(cfg Config, log *slog.Logger) (*hls.Archive, error) {
+func openArchive(cfg Config, log *slog.Logger) (_ *hls.Archive, err error) {
 	dir := filepath.Join(cfg.Data, "archive")
 	a, err := hls.OpenArchive(dir, log)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
 	s3 := cfg.Archive.S3
 	if s3.Endpoint == "" {
 		log.Info("archive: local", "dir", dir)
