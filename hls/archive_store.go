@@ -49,6 +49,9 @@ type Store interface {
 // last of its objects), read at start-up to skip it.
 const storedMarker = "stored"
 
+// startupListing bounds UseStore's listing of the store.
+const startupListing = 30 * time.Second
+
 // storeTimeout bounds one request to the store on a viewer's behalf
 // (listing at start-up, fetching a journal).
 const storeTimeout = 30 * time.Second
@@ -110,13 +113,20 @@ func parseObjectKey(key string) (objectKey, error) {
 // are listed and served from it. onUpload, if set, hears of every object
 // uploaded and how long after it was written locally.
 //
-// It lists the store (a request per stream and one per recording not on
-// disk) and fails if the store cannot be read: a node that cannot see its
-// recordings should not start selling them. Recordings that reach the
-// store later (finished by other nodes) are looked up when asked for.
+// It lists the store's recordings (a request per stream, and a summary
+// per recording not on disk, a few at a time) for up to startupListing,
+// or until ctx ends. A listing cut short or failed is logged, not fatal:
+// recordings are also looked up in the store when asked for, and a
+// stream's listing refreshes on demand. (Whether the store can be reached
+// at all is the caller's check to make.) It fails only if the archive
+// has a store already.
 func (a *Archive) UseStore(ctx context.Context, st Store, onUpload func(key string, delay time.Duration)) error {
 	u := newUploader(st, a.log, onUpload, cmp.Or(a.uploadQueue, uploadQueue))
 	a.mu.Lock()
+	if a.store != nil {
+		a.mu.Unlock()
+		return fmt.Errorf("archive: already kept in %s", a.store)
+	}
 	var scan []*Recording
 	for stream := range a.recs {
 		for _, r := range a.recs[stream] {
@@ -131,16 +141,16 @@ func (a *Archive) UseStore(ctx context.Context, st Store, onUpload func(key stri
 	}
 	a.store, a.up, a.look = st, u, newLookups()
 	a.mu.Unlock()
-	ctx, cancel := context.WithTimeout(ctx, 2*storeTimeout)
-	defer cancel()
-	remote, err := a.listStore(ctx, st)
-	if err != nil {
-		return err
-	}
+	u.start()
 	for _, r := range scan {
 		u.markDirty(r)
 	}
-	u.start()
+	ctx, cancel := context.WithTimeout(ctx, startupListing)
+	defer cancel()
+	remote, err := a.listStore(ctx, st)
+	if err != nil {
+		a.log.Warn("archive: listing the object store cut short; recordings not listed yet are looked up when asked for", "store", st.String(), "listed", remote, "err", err)
+	}
 	a.log.Info("archive: using the object store", "store", st.String(), "remote_recordings", remote, "to_check", len(scan))
 	return nil
 }
@@ -354,18 +364,17 @@ func (a *Archive) listStore(ctx context.Context, st Store) (int, error) {
 		return 0, fmt.Errorf("archive: listing %s: %w", st, err)
 	}
 	added := 0
+	var errs []error
 	for key := range streams {
 		stream := strings.TrimSuffix(key, "/")
-		if !ValidName(stream) {
+		if !ValidName(stream) || ctx.Err() != nil {
 			continue
 		}
 		n, err := a.listStream(ctx, st, stream)
 		added += n
-		if err != nil {
-			return added, err
-		}
+		errs = append(errs, err)
 	}
-	return added, nil
+	return added, errors.Join(append(errs, ctx.Err())...)
 }
 
 // listStream adds the finished recordings of stream in the store that
@@ -394,6 +403,10 @@ func (a *Archive) listStream(ctx context.Context, st Store, stream string) (int,
 	)
 	for _, id := range todo {
 		slots <- struct{}{}
+		if ctx.Err() != nil {
+			<-slots
+			break // cut short: the rest are looked up when asked for
+		}
 		wg.Add(1)
 		go func() {
 			defer func() { <-slots; wg.Done() }()
@@ -401,15 +414,15 @@ func (a *Archive) listStream(ctx context.Context, st Store, stream string) (int,
 			switch {
 			case errors.Is(err, fs.ErrNotExist):
 				lk.miss(stream+"/"+id, a.missFor)
-			case err != nil:
+			case err != nil && ctx.Err() == nil:
 				a.log.Warn("archive: skipping a stored recording", "stream", stream, "recording", id, "err", err)
-			case a.adopt(st, r) == r:
+			case err == nil && a.adopt(st, r) == r:
 				added.Add(1)
 			}
 		}()
 	}
 	wg.Wait()
-	return int(added.Load()), ctx.Err()
+	return int(added.Load()), nil
 }
 
 // fetchSummary reads a stored recording's summary into a Recording that

@@ -565,6 +565,45 @@ func TestAFileTheStoreRefusesDoesNotStallUploads(t *testing.T) {
 	}
 }
 
+// A start-up listing of the store cut short (here: its context ends
+// while a summary is being read) is no reason not to start: the archive
+// uses the store all the same, and the recording it did not list is
+// found when asked for.
+func TestASlowStartUpListingDoesNotStopTheArchive(t *testing.T) {
+	s := tests3.Start(t)
+	b := bucketOf(t, s)
+	rec := storedOnly(t, b)
+	c := counting(b)
+	hold := make(chan struct{})
+	c.suffix, c.hold = summaryFile, hold
+	a, err := OpenArchive(t.TempDir(), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for i := 0; i < 3000 && c.held.Load() == 0; i++ {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+	}()
+	if err := a.UseStore(ctx, c, nil); err != nil {
+		t.Fatalf("start-up refused over a slow listing: %v", err)
+	}
+	if c.held.Load() == 0 {
+		t.Fatal("the start-up listing never asked for the summary")
+	}
+	cancel()
+	close(hold)
+	if n := a.UploadBacklog(); n < 0 {
+		t.Error("the archive does not use the store")
+	}
+	if got := a.Recording("demo", rec.ID); got == nil || got.Summary().Segments != 3 {
+		t.Errorf("the recording the listing missed, asked for: %+v", got)
+	}
+}
+
 // parseObjectKey accepts exactly the keys objectKey writes, and every
 // name in what it accepts is one the archive may join onto a path.
 func FuzzObjectKey(f *testing.F) {
