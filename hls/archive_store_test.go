@@ -47,15 +47,18 @@ func record(rec *Recording, from, to uint64, renditions ...string) {
 	}
 }
 
-// openStored opens the archive in dir with b as its store, closed when
-// the test ends.
-func openStored(t *testing.T, dir string, b *objstore.Bucket) *Archive {
+// openStored opens the archive in dir with st as its store (after tune,
+// if given, has set it up), closed when the test ends.
+func openStored(t *testing.T, dir string, st Store, tune ...func(*Archive)) *Archive {
 	t.Helper()
 	a, err := OpenArchive(dir, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.UseStore(context.Background(), b, nil); err != nil {
+	for _, f := range tune {
+		f(a)
+	}
+	if err := a.UseStore(context.Background(), st, nil); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.Close)
@@ -366,14 +369,7 @@ func TestManyRangesOfAStoredSegmentReadItOnce(t *testing.T) {
 	b := bucketOf(t, s)
 	rec := storedOnly(t, b)
 	c := counting(b)
-	a, err := OpenArchive(t.TempDir(), quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.UseStore(context.Background(), c, nil); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.Close)
+	a := openStored(t, t.TempDir(), c)
 	get := serveVOD(t, a)
 	var ranges []string
 	for i := range 200 {
@@ -401,15 +397,7 @@ func TestARecordingAnotherNodeStoredIsServed(t *testing.T) {
 	s := tests3.Start(t)
 	b := bucketOf(t, s)
 	c := counting(b)
-	other, err := OpenArchive(t.TempDir(), quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other.relistEvery = 0
-	if err := other.UseStore(context.Background(), c, nil); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(other.Close)
+	other := openStored(t, t.TempDir(), c, func(a *Archive) { a.relistEvery = 0 })
 	a := openStored(t, t.TempDir(), b)
 	rec := recordStored(t, a, storeStart, false)
 	get := serveVOD(t, other)
@@ -457,14 +445,7 @@ func TestJournalFetchesDoNotHoldUpTheArchive(t *testing.T) {
 	rec := recordStored(t, gone, storeStart, false)
 	rec2 := recordStored(t, gone, storeStart.Add(time.Hour), true)
 	c := counting(b)
-	a, err := OpenArchive(t.TempDir(), quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.UseStore(context.Background(), c, nil); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.Close)
+	a := openStored(t, t.TempDir(), c)
 	hold := make(chan struct{})
 	c.mu.Lock()
 	c.suffix, c.hold = journalFile, hold
@@ -533,14 +514,7 @@ func TestAFileTheStoreRefusesDoesNotStallUploads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := OpenArchive(t.TempDir(), quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.UseStore(context.Background(), refusingStore{Store: b, refuse: "/source/1.ts", to: missing}, nil); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.Close)
+	a := openStored(t, t.TempDir(), refusingStore{Store: b, refuse: "/source/1.ts", to: missing})
 	if n := a.UploadFailed(); n != 0 {
 		t.Errorf("%d uploads failed before any was tried", n)
 	}
