@@ -86,11 +86,11 @@ var (
 	mOwed = prometheus.NewDesc("livegate_unclaimed_wei", "Best vouchers above what was claimed: what settlement will claim, in wei.", nil, nil)
 	mHead = prometheus.NewDesc("livegate_chain_confirmed_block", "The last block whose events count.", nil, nil)
 	mFail = prometheus.NewDesc("livegate_chain_sync_failures", "Consecutive failed reads of the chain.", nil, nil)
-	mCmts = prometheus.NewDesc("livegate_ledger_commits_total", "The ledger's group commits: log writes, each synced.", nil, nil)
+	mCmts = prometheus.NewDesc("livegate_ledger_commits_total", "The ledger's group commits: log writes, each synced (embedded), or transactions (PostgreSQL).", nil, nil)
 	mChgs = prometheus.NewDesc("livegate_ledger_changes_total", "Changes the ledger made durable: charges, vouchers, tips.", nil, nil)
 	mWait = prometheus.NewDesc("livegate_ledger_wait_seconds_total",
 		"Time changes waited for their sync, summed; over livegate_ledger_changes_total, what a paid segment's answer waits on average.", nil, nil)
-	mSync = prometheus.NewDesc("livegate_ledger_sync_seconds_total", "Time the ledger's log writes and syncs took, summed.", nil, nil)
+	mSync = prometheus.NewDesc("livegate_ledger_sync_seconds_total", "Time the ledger's group commits took, summed: log writes and syncs, or transactions.", nil, nil)
 )
 
 // operational is the public series; revenue the private ones. Neither
