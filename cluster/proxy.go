@@ -30,7 +30,8 @@ import (
 type Router struct {
 	Registry *Registry
 	Next     http.Handler
-	// Here says whether a publisher feeds stream on this node.
+	// Here says whether stream is published on this node: a publisher
+	// feeds it, or is expected back within its reconnect grace.
 	Here func(stream string) bool
 	// Has says whether this node can price a key to a segment of the
 	// recording itself (its archive, or the object store, holds it).

@@ -156,24 +156,26 @@ func decryptsTS(key []byte, iv string, data []byte) bool {
 	return true
 }
 
-// TestClusterServesOneAudience runs two `livegate serve` nodes sharing one
-// PostgreSQL ledger behind nginx (Debian's, spreading requests over both).
-// The publisher pushes to node 0. Through nginx a viewer pays and watches,
-// key requests reaching both nodes (node 1 sells the keys of node 0's
-// finished segments itself); 100 requests racing across the nodes to
-// spend one channel's last credit never overspend; node 0 is killed
-// (SIGKILL) mid-stream and the publisher reconnects to node 1: the viewer
-// goes on watching through nginx, under segment numbers that go on. Then
-// node 1 dies too, its data directory lost, and a new node plays its
-// recording, paid, from object storage (SeaweedFS).
+// TestClusterServesOneAudience runs three `livegate serve` nodes sharing
+// one PostgreSQL ledger behind nginx (Debian's, spreading requests over
+// them). The publisher pushes to node 0. Through nginx a viewer pays and
+// watches, key requests reaching every node (the others sell the keys of
+// node 0's finished segments themselves); 100 requests racing across two
+// nodes to spend one channel's last credit never overspend; node 2 is
+// killed and the viewer goes on; node 0 is killed (SIGKILL) mid-stream
+// and the publisher reconnects to node 1: the viewer goes on watching
+// through nginx, under segment numbers that go on. Then node 1 dies too,
+// its data directory lost, and a new node plays its recording, paid, from
+// object storage (SeaweedFS).
 func TestClusterServesOneAudience(t *testing.T) {
 	ffmpeg := testenv.Tool(t, "ffmpeg")
 	testenv.Tool(t, "nginx")
 	pg, s3 := testpg.New(t), tests3.Start(t)
 	dir := t.TempDir()
 	w := newPaidWorld(t, dir, 2, 1_000_000_000)
-	nodes := []*clusterNodeProc{startClusterNode(t, w, pg, s3, dir, 0), startClusterNode(t, w, pg, s3, dir, 1)}
-	ngx := startNginx(t, nodes[0].base, nodes[1].base)
+	nodes := []*clusterNodeProc{startClusterNode(t, w, pg, s3, dir, 0), startClusterNode(t, w, pg, s3, dir, 1),
+		startClusterNode(t, w, pg, s3, dir, 2)}
+	ngx := startNginx(t, nodes[0].base, nodes[1].base, nodes[2].base)
 	lb := "http://" + ngx.addr
 
 	stopPush := pushTo(t, ffmpeg, nodes[0].rtmp)
@@ -184,7 +186,7 @@ func TestClusterServesOneAudience(t *testing.T) {
 	v := &clusterViewer{t: t, base: lb, token: s.Token, seen: map[string]bool{}}
 	v.watch("four segments through nginx", func() bool { return len(v.seqs) >= 4 })
 
-	// Key requests went to both nodes, and both sold keys.
+	// Key requests went to several nodes, and they sold keys.
 	sold := map[string]int{}
 	for _, e := range ngx.entries() {
 		if strings.HasPrefix(e.path, "/key/") && e.status == "200" {
@@ -192,11 +194,23 @@ func TestClusterServesOneAudience(t *testing.T) {
 		}
 	}
 	t.Logf("keys sold through nginx per node: %v", sold)
-	if sold[nodes[0].http] == 0 || sold[nodes[1].http] == 0 {
-		t.Errorf("keys sold per node %v: want both nodes %s and %s", sold, nodes[0].http, nodes[1].http)
+	// (Round robin over three nodes and three requests a segment, some
+	// segments answered from nginx's cache: which nodes get the keys
+	// varies, and more than one always does.)
+	if len(sold) < 2 {
+		t.Errorf("keys sold per node %v: want more than one node selling", sold)
 	}
 
-	raceForLastCredit(t, w, nodes)
+	raceForLastCredit(t, w, nodes[:2])
+
+	// Node 2, which the publisher is not on, dies: nginx sends its
+	// viewers' requests to the others, and the viewer goes on.
+	if err := nodes[2].cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = nodes[2].cmd.Wait()
+	watched := len(v.seqs)
+	v.watch("two more segments with node 2 dead", func() bool { return len(v.seqs) >= watched+2 })
 
 	// Node 0 dies with its publisher; the publisher comes back on node 1.
 	before := v.seqs[len(v.seqs)-1]
@@ -270,7 +284,7 @@ func TestClusterServesOneAudience(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(dir, "node1")); err != nil {
 		t.Fatal(err)
 	}
-	fresh := startClusterNode(t, w, pg, s3, dir, 2)
+	fresh := startClusterNode(t, w, pg, s3, dir, 3)
 	vod := fresh.base + "/vod/demo/" + rec + "/source/index.m3u8?token=" + url.QueryEscape(s.Token)
 	resp, body := getWith(t, vod)
 	segs := segmentsOf(t, vod, body)
