@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -286,17 +287,19 @@ func TestRouterSendsLiveRequestsToTheIngestNode(t *testing.T) {
 }
 
 // FuzzParsePath: whatever a path is, a route it finds names a stream (and
-// a recording for a key) that the path really holds as a whole segment.
+// a recording and number for a key) that the path really holds as whole
+// segments.
 func FuzzParsePath(f *testing.F) {
 	for _, p := range []string{"/live/demo/index.m3u8", "/live/demo/source/1.ts", "/key/demo/rec/3", "/key/demo/rec/3/4",
-		"/key//rec/3", "/live/demo", "/live//x", "/vod/demo/", "", "/", "live/demo/x", "/key/demo/rec/"} {
+		"/key//rec/3", "/live/demo", "/live//x", "/vod/demo/", "", "/", "live/demo/x", "/key/demo/rec/", "/key/demo/rec/+3",
+		"/key/demo/rec/18446744073709551616"} {
 		f.Add(p)
 	}
 	f.Fuzz(func(t *testing.T, p string) {
-		kind, stream, recording, ok := ParsePath(p)
+		kind, stream, recording, seq, ok := ParsePath(p)
 		if !ok {
-			if kind != "" || stream != "" || recording != "" {
-				t.Fatalf("%q: not ok, yet %q %q %q", p, kind, stream, recording)
+			if kind != "" || stream != "" || recording != "" || seq != 0 {
+				t.Fatalf("%q: not ok, yet %q %q %q %d", p, kind, stream, recording, seq)
 			}
 			return
 		}
@@ -305,13 +308,15 @@ func FuzzParsePath(f *testing.F) {
 		}
 		switch kind {
 		case "live":
-			if recording != "" {
-				t.Fatalf("%q: a live path with recording %q", p, recording)
+			if recording != "" || seq != 0 {
+				t.Fatalf("%q: a live path with recording %q, number %d", p, recording, seq)
 			}
 		case "key":
-			if recording == "" || strings.Contains(recording, "/") || strings.Count(p, "/") > 4 ||
-				!strings.Contains(p, "/"+stream+"/"+recording+"/") {
-				t.Fatalf("%q: key of %q %q", p, stream, recording)
+			last := p[strings.LastIndexByte(p, '/')+1:]
+			n, err := strconv.ParseUint(last, 10, 64)
+			if recording == "" || strings.Contains(recording, "/") || err != nil || n != seq ||
+				!strings.HasSuffix(p, "/"+stream+"/"+recording+"/"+last) {
+				t.Fatalf("%q: key of %q %q %d", p, stream, recording, seq)
 			}
 		default:
 			t.Fatalf("%q: kind %q", p, kind)

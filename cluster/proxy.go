@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,7 +60,7 @@ func (rt *Router) elsewhere(r *http.Request) (Owner, bool) {
 	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.Header.Get(HopHeader) != "" {
 		return Owner{}, false
 	}
-	kind, stream, recording, ok := ParsePath(r.URL.Path)
+	kind, stream, recording, seq, ok := ParsePath(r.URL.Path)
 	if !ok || rt.Here(stream) {
 		return Owner{}, false
 	}
@@ -72,7 +71,7 @@ func (rt *Router) elsewhere(r *http.Request) (Owner, bool) {
 	if rt.Has(stream, recording) {
 		return Owner{}, false
 	}
-	if seq, err := strconv.ParseUint(path.Base(r.URL.Path), 10, 64); err == nil && rt.Segments != nil {
+	if rt.Segments != nil {
 		if _, finished := rt.Segments.Duration(r.Context(), stream, recording, seq); finished {
 			return Owner{}, false
 		}
@@ -81,25 +80,30 @@ func (rt *Router) elsewhere(r *http.Request) (Owner, bool) {
 }
 
 // ParsePath reads the paths a Router may send on: "live" with the stream
-// of /live/{stream}/…, or "key" with the stream and recording of
-// /key/{stream}/{recording}/{seq}. Other paths are not ok.
-func ParsePath(p string) (kind, stream, recording string, ok bool) {
+// of /live/{stream}/…, or "key" with the stream, recording and sequence
+// number of /key/{stream}/{recording}/{seq} (a number as strconv reads
+// it). Other paths are not ok.
+func ParsePath(p string) (kind, stream, recording string, seq uint64, ok bool) {
 	kind, rest, found := strings.Cut(strings.TrimPrefix(p, "/"), "/")
 	if !found || (kind != "live" && kind != "key") {
-		return "", "", "", false
+		return "", "", "", 0, false
 	}
 	stream, rest, found = strings.Cut(rest, "/")
 	if !found || stream == "" || rest == "" {
-		return "", "", "", false
+		return "", "", "", 0, false
 	}
 	if kind == "key" {
-		var seq string
-		recording, seq, found = strings.Cut(rest, "/")
-		if !found || recording == "" || seq == "" || strings.Contains(seq, "/") {
-			return "", "", "", false
+		var n string
+		recording, n, found = strings.Cut(rest, "/")
+		if !found || recording == "" {
+			return "", "", "", 0, false
+		}
+		var err error
+		if seq, err = strconv.ParseUint(n, 10, 64); err != nil {
+			return "", "", "", 0, false
 		}
 	}
-	return kind, stream, recording, true
+	return kind, stream, recording, seq, true
 }
 
 // proxy is the reverse proxy to a node, made once per node.

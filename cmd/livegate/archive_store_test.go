@@ -3,15 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"log/slog"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/livegate/livegate/internal/testenv"
 	"github.com/livegate/livegate/internal/testmedia"
 	"github.com/livegate/livegate/internal/tests3"
 )
@@ -183,26 +180,13 @@ func TestLivePublishingGoesOnWhileTheStoreIsDown(t *testing.T) {
 // archive.s3 naming a server that does not answer: livegate serve
 // refuses to start, saying which setting to fix.
 func TestServeRefusesAnUnreachableArchive(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	endpoint := "http://" + ln.Addr().String()
-	ln.Close()
+	endpoint := "http://" + freeAddr(t) // nobody listens there
 	cfg := defaultConfig()
 	cfg.HTTP, cfg.RTMP, cfg.RTSP, cfg.Data = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", t.TempDir()
 	cfg.Streams = testStreams
 	cfg.Transcoder.Mode = "none"
 	cfg.Archive.S3 = S3Config{Endpoint: endpoint, Bucket: "recordings"}
-	if err := cfg.validate(); err != nil {
-		t.Fatal(err)
-	}
-	logs := &testenv.LogBuffer{}
-	srv, err := newServer(cfg, slog.New(slog.NewTextHandler(logs, nil)))
-	if err == nil {
-		srv.abandon()
-		t.Fatal("started with an archive.s3 nobody answers")
-	}
+	err := refusedStart(t, cfg, "archive.s3")
 	if msg := err.Error(); !strings.Contains(msg, "archive.s3") || !strings.Contains(msg, endpoint) || !strings.Contains(msg, `"recordings"`) {
 		t.Errorf("the refusal does not name the setting: %v", err)
 	}

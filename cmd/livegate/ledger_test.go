@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -75,12 +74,7 @@ func TestServeSaysItsLedgerIsEmbedded(t *testing.T) {
 // A ledger.postgres nobody answers stops serve, the error naming the
 // setting and the address.
 func TestServeRefusesAnUnreachableLedger(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t) // nobody listens there
 	dir := t.TempDir()
 	w := newPaidWorld(t, dir, 0, 0)
 	cfg := defaultConfig()
@@ -88,6 +82,16 @@ func TestServeRefusesAnUnreachableLedger(t *testing.T) {
 	cfg.Transcoder.Mode = "none"
 	w.configure(&cfg)
 	cfg.Ledger.Postgres = "postgres://livegate@" + addr + "/livegate"
+	err := refusedStart(t, cfg, "ledger.postgres")
+	if msg := err.Error(); !strings.Contains(msg, "ledger.postgres") || !strings.Contains(msg, addr) {
+		t.Errorf("the refusal does not name the setting and the address: %v", err)
+	}
+}
+
+// refusedStart builds a server from cfg, which must be valid, and
+// returns why it refused to start; a server that starts fails the test.
+func refusedStart(t *testing.T, cfg Config, setting string) error {
+	t.Helper()
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -95,9 +99,7 @@ func TestServeRefusesAnUnreachableLedger(t *testing.T) {
 	srv, err := newServer(cfg, slog.New(slog.NewTextHandler(logs, nil)))
 	if err == nil {
 		srv.abandon()
-		t.Fatal("started with a ledger.postgres nobody answers")
+		t.Fatalf("started with a %s nobody answers", setting)
 	}
-	if msg := err.Error(); !strings.Contains(msg, "ledger.postgres") || !strings.Contains(msg, addr) {
-		t.Errorf("the refusal does not name the setting and the address: %v", err)
-	}
+	return err
 }
