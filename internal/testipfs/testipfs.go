@@ -1,6 +1,6 @@
 // Package testipfs runs a real IPFS node for tests: kubo's `ipfs daemon
 // --offline`, a child of the test binary with its repo in a temp
-// directory, its RPC API and HTTP gateway on free 127.0.0.1 ports.
+// directory, its RPC API and HTTP gateway on 127.0.0.1 ports it picks.
 //
 // Why kubo itself: the IPFS archive's tests must check CIDs, pins, MFS
 // directories and gateway reads against the implementation users run, and
@@ -25,7 +25,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -56,7 +55,7 @@ type Node struct {
 	mu   sync.Mutex
 	cmd  *exec.Cmd
 	done chan struct{}
-	log  *bytes.Buffer
+	log  *testenv.LogBuffer
 }
 
 // Bin finds ipfs: on PATH, or where .ci/run builds it
@@ -82,20 +81,16 @@ func Bin(t testing.TB) string {
 func (n *Node) Repo() string { return n.repo }
 
 // Start initializes a repo and runs a daemon on it, returning once its
-// API answers.
+// API answers. The daemon picks its own free ports (tcp/0, so no other
+// process can take one between the choice and the bind); Restart then
+// asks for the same ones.
 func Start(t testing.TB) *Node {
 	t.Helper()
 	n := &Node{t: t, bin: Bin(t), repo: t.TempDir()}
 	if err := initRepo(n.bin, n.repo); err != nil {
 		t.Fatal(err)
 	}
-	ports, err := freePorts(2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n.API = "http://127.0.0.1:" + strconv.Itoa(ports[0])
-	n.Gateway = "http://127.0.0.1:" + strconv.Itoa(ports[1])
-	if err := configure(n.repo, ports[0], ports[1]); err != nil {
+	if err := configure(n.repo, "/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/tcp/0"); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(n.Stop)
@@ -122,7 +117,15 @@ func (n *Node) Stop() {
 func (n *Node) Restart() {
 	n.t.Helper()
 	n.Stop()
+	if err := configure(n.repo, tcpAddr(n.API), tcpAddr(n.Gateway)); err != nil {
+		n.t.Fatal(err)
+	}
 	n.run()
+}
+
+// tcpAddr is the multiaddr of an http://127.0.0.1:port URL.
+func tcpAddr(u string) string {
+	return "/ip4/127.0.0.1/tcp/" + u[strings.LastIndexByte(u, ':')+1:]
 }
 
 // Log is what the daemon printed.
@@ -138,10 +141,15 @@ func (n *Node) Log() string {
 // run starts the daemon and waits until /api/v0/id answers.
 func (n *Node) run() {
 	n.t.Helper()
+	// The daemon writes where it listens into the repo once it does;
+	// files a killed daemon left must not be read for the new one's.
+	for _, f := range []string{"api", "gateway"} {
+		_ = os.Remove(filepath.Join(n.repo, f))
+	}
 	cmd := exec.Command(n.bin, "daemon", "--offline")
 	cmd.Env = env(n.repo)
-	log := &bytes.Buffer{}
-	cmd.Stdout, cmd.Stderr = &lockedWriter{mu: &n.mu, w: log}, &lockedWriter{mu: &n.mu, w: log}
+	log := &testenv.LogBuffer{}
+	cmd.Stdout, cmd.Stderr = log, log
 	cmd.Dir = n.repo
 	// If the test binary dies, the daemon goes with it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
@@ -158,19 +166,50 @@ func (n *Node) run() {
 	}
 }
 
-// ready polls /api/v0/id every 100 ms until it answers 200, the daemon
-// exits, or startTimeout passes.
+// listening reads the API and gateway URLs the daemon wrote into the
+// repo: the api file holds a multiaddr, /ip4/127.0.0.1/tcp/N, the
+// gateway file a URL, http://127.0.0.1:N.
+func (n *Node) listening() (api, gateway string, err error) {
+	a, err := os.ReadFile(filepath.Join(n.repo, "api"))
+	if err != nil {
+		return "", "", err
+	}
+	g, err := os.ReadFile(filepath.Join(n.repo, "gateway"))
+	if err != nil {
+		return "", "", err
+	}
+	port, ok := strings.CutPrefix(strings.TrimSpace(string(a)), "/ip4/127.0.0.1/tcp/")
+	if _, perr := strconv.Atoi(port); !ok || perr != nil {
+		return "", "", fmt.Errorf("api file says %q", a)
+	}
+	gateway = strings.TrimSpace(string(g))
+	if !strings.HasPrefix(gateway, "http://127.0.0.1:") {
+		return "", "", fmt.Errorf("gateway file says %q", g)
+	}
+	return "http://127.0.0.1:" + port, gateway, nil
+}
+
+// ready polls every 100 ms, until the daemon has said where it listens
+// and /api/v0/id answers there, the daemon exits, or startTimeout passes.
 func (n *Node) ready(done <-chan struct{}) error {
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
 	var last error
 	for {
-		rctx, rcancel := context.WithTimeout(ctx, 5*time.Second)
-		last = postID(rctx, n.API)
-		rcancel()
-		if last == nil {
-			return nil
+		api, gateway, err := n.listening()
+		if err == nil {
+			if n.API != "" && (api != n.API || gateway != n.Gateway) {
+				return fmt.Errorf("restarted on %s and %s, not %s and %s", api, gateway, n.API, n.Gateway)
+			}
+			n.API, n.Gateway = api, gateway
+			rctx, rcancel := context.WithTimeout(ctx, 5*time.Second)
+			err = postID(rctx, api)
+			rcancel()
+			if err == nil {
+				return nil
+			}
 		}
+		last = err
 		select {
 		case <-done:
 			return errors.New("exited before its API answered")
@@ -238,10 +277,10 @@ func initRepo(bin, repo string) error {
 	return nil
 }
 
-// configure sets the repo's API and gateway addresses and leaves it no
-// swarm listener. It edits the config file (what `ipfs config` does,
-// without a process per key).
-func configure(repo string, api, gateway int) error {
+// configure sets the repo's API and gateway addresses (multiaddrs) and
+// leaves it no swarm listener. It edits the config file (what `ipfs
+// config` does, without a process per key).
+func configure(repo, api, gateway string) error {
 	path := filepath.Join(repo, "config")
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -255,9 +294,7 @@ func configure(repo string, api, gateway int) error {
 	if !ok {
 		return fmt.Errorf("ipfs config: no Addresses in %s", path)
 	}
-	addrs["API"] = fmt.Sprintf("/ip4/127.0.0.1/tcp/%d", api)
-	addrs["Gateway"] = fmt.Sprintf("/ip4/127.0.0.1/tcp/%d", gateway)
-	addrs["Swarm"] = []string{}
+	addrs["API"], addrs["Gateway"], addrs["Swarm"] = api, gateway, []string{}
 	b, err = json.MarshalIndent(cfg, "", "  ")
 	if err != nil {
 		return fmt.Errorf("ipfs config: %w", err)
@@ -271,36 +308,4 @@ func configure(repo string, api, gateway int) error {
 // env is the environment ipfs runs in: the repo, and no telemetry.
 func env(repo string) []string {
 	return append(os.Environ(), "IPFS_PATH="+repo, "IPFS_TELEMETRY=off")
-}
-
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
-// freePorts finds n distinct free ports on 127.0.0.1 (free when asked:
-// another process could take one before the daemon does).
-func freePorts(n int) ([]int, error) {
-	var lns []net.Listener
-	defer func() {
-		for _, ln := range lns {
-			ln.Close()
-		}
-	}()
-	var ports []int
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, fmt.Errorf("testipfs: free port: %w", err)
-		}
-		lns = append(lns, ln)
-		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
 }
