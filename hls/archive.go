@@ -39,6 +39,7 @@ type Archive struct {
 	floor map[string]uint64       // per stream, after the highest segment file on disk
 	store Store                   // nil: the disk only
 	up    *uploader
+	ipfs  *ipfsArchive // nil: not published to IPFS
 	// uploadQueue overrides the uploader's queue length (tests overflow
 	// it); 0 is uploadQueue.
 	uploadQueue int
@@ -157,7 +158,7 @@ func (a *Archive) Create(stream string, started time.Time, source RenditionInfo)
 		summary: summary{ID: id, Started: started.UTC()},
 		loaded:  true, active: true,
 		entries: map[string][]SegmentInfo{},
-		store:   a.store, up: a.up,
+		store:   a.store, up: a.up, pub: a.publisher(),
 		queue: make(chan job, 64),
 		done:  make(chan struct{}),
 		log:   a.log.With("stream", stream, "recording", id),
@@ -193,6 +194,7 @@ func (a *Archive) discard(r *Recording) {
 // every relistEvery).
 func (a *Archive) Recordings(stream string) []*Recording {
 	a.relist(stream)
+	a.relistIPFS(stream)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return slices.Clone(a.recs[stream])
@@ -205,6 +207,9 @@ func (a *Archive) Recording(stream, id string) *Recording {
 	r := a.find(stream, id)
 	a.mu.Unlock()
 	if r != nil {
+		return r
+	}
+	if r := a.lookUpIPFS(stream, id); r != nil {
 		return r
 	}
 	return a.lookUp(stream, id)
@@ -253,8 +258,16 @@ type Recording struct {
 	journals   map[string]*os.File
 	store      Store     // nil without one
 	up         *uploader // nil without a store, and for recordings not made by this run
-	remote     bool      // found in the store, not on disk
-	stored     bool      // the store holds all of it (storedMarker)
+	pub        *uploader // the IPFS publisher's, likewise
+	ipfsRoot   string    // the root CID once published whole (archive_ipfs.go)
+
+	// cidMu guards cids, the CID journal read (nil until first needed),
+	// and rootCIDs, the segment CIDs of a recording read from a root.
+	cidMu    sync.Mutex
+	cids     map[string]cidEntry
+	rootCIDs map[string]map[uint64]string
+	remote   bool // found in the store, not on disk
+	stored   bool // the store holds all of it (storedMarker)
 
 	// fetchMu lets one request at a time fetch the journals from the
 	// store, outside mu; a failure is remembered for fetchRetry.
@@ -383,10 +396,29 @@ func (r *Recording) write(j job) error {
 	r.mu.Lock()
 	r.entries[j.rendition] = append(r.entries[j.rendition], info)
 	r.mu.Unlock()
-	if r.up != nil {
-		r.up.add(r, j.rendition+"/"+SegmentName(j.seg.Seq), j.at)
+	for _, u := range r.uploaders() {
+		u.add(r, j.rendition+"/"+SegmentName(j.seg.Seq), j.at)
 	}
 	return nil
+}
+
+// uploaders are the object store's and the IPFS node's, where set.
+func (r *Recording) uploaders() []*uploader {
+	var us []*uploader
+	for _, u := range []*uploader{r.up, r.pub} {
+		if u != nil {
+			us = append(us, u)
+		}
+	}
+	return us
+}
+
+// publisher is the IPFS side's uploader, or nil. Call with a.mu held.
+func (a *Archive) publisher() *uploader {
+	if a.ipfs == nil {
+		return nil
+	}
+	return a.ipfs.up
 }
 
 // Finish writes what is queued, closes the journals and marks the
@@ -414,14 +446,14 @@ func (r *Recording) Finish(ended time.Time) error {
 	if err := writeFileAtomic(filepath.Join(r.dir, summaryFile), r.summary.marshal()); err != nil {
 		return err
 	}
-	if r.up != nil {
-		// After every segment (the queue keeps order), the summary last:
-		// its presence in the store says the recording is whole there.
-		now := time.Now()
+	// After every segment (the queue keeps order), the summary last:
+	// its presence in the store says the recording is whole there.
+	now := time.Now()
+	for _, u := range r.uploaders() {
 		for _, ri := range r.renditions {
-			r.up.add(r, ri.Name+"/"+journalFile, now)
+			u.add(r, ri.Name+"/"+journalFile, now)
 		}
-		r.up.add(r, summaryFile, now)
+		u.add(r, summaryFile, now)
 	}
 	return nil
 }

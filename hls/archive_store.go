@@ -121,7 +121,7 @@ func parseObjectKey(key string) (objectKey, error) {
 // at all is the caller's check to make.) It fails only if the archive
 // has a store already.
 func (a *Archive) UseStore(ctx context.Context, st Store, onUpload func(key string, delay time.Duration)) error {
-	u := newUploader(st, a.log, onUpload, cmp.Or(a.uploadQueue, uploadQueue))
+	u := newUploader(storeSink{st}, a.log, onUpload, cmp.Or(a.uploadQueue, uploadQueue))
 	a.mu.Lock()
 	if a.store != nil {
 		a.mu.Unlock()
@@ -131,10 +131,13 @@ func (a *Archive) UseStore(ctx context.Context, st Store, onUpload func(key stri
 	for stream := range a.recs {
 		for _, r := range a.recs[stream] {
 			r.mu.Lock()
-			r.store = st
-			r.stored = readMarker(r.dir) == st.String()
-			if !r.stored {
-				scan = append(scan, r)
+			marker := readMarker(r.dir)
+			if !strings.HasPrefix(marker, ipfsStoreName) { // restored from IPFS: UseIPFS reads it there
+				r.store = st
+				r.stored = marker == st.String()
+				if !r.stored {
+					scan = append(scan, r)
+				}
 			}
 			r.mu.Unlock()
 		}
@@ -159,9 +162,11 @@ func (a *Archive) UseStore(ctx context.Context, st Store, onUpload func(key stri
 // What is not uploaded by then stays on disk and goes up after the next
 // start.
 func (a *Archive) Close() {
-	u := a.uploader()
-	if u != nil {
+	if u := a.uploader(); u != nil {
 		u.close()
+	}
+	if ia := a.ipfsSide(); ia != nil {
+		ia.up.close()
 	}
 }
 

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -34,7 +35,7 @@ import (
 // so an interruption between an upload and its record costs a repeat,
 // never a loss.
 type uploader struct {
-	store    Store
+	sink     sink
 	log      *slog.Logger
 	onUpload func(key string, delay time.Duration)
 
@@ -72,9 +73,9 @@ const (
 	backoffMost  = 5 * time.Second
 )
 
-func newUploader(st Store, log *slog.Logger, onUpload func(string, time.Duration), queue int) *uploader {
+func newUploader(sk sink, log *slog.Logger, onUpload func(string, time.Duration), queue int) *uploader {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &uploader{store: st, log: log, onUpload: onUpload,
+	return &uploader{sink: sk, log: log, onUpload: onUpload,
 		queue: make(chan upload, queue), wake: make(chan struct{}, 1),
 		isDirty: map[*Recording]bool{}, broken: map[*Recording]bool{}, ctx: ctx, cancel: cancel, done: make(chan struct{})}
 }
@@ -126,7 +127,7 @@ func (u *uploader) add(r *Recording, rel string, at time.Time) {
 	default:
 		if !u.warnFull {
 			u.warnFull = true
-			u.log.Warn("archive: upload queue full (is the object store down?); recordings will be rescanned when it drains", "store", u.store.String())
+			u.log.Warn("archive: upload queue full (is the store down?); recordings will be rescanned when it drains", "store", u.sink.String())
 		}
 		u.markDirtyLocked(r)
 	}
@@ -220,7 +221,7 @@ func (u *uploader) upload(j upload) {
 // recording's); retrying will not help.
 var errLocalFile = errors.New("archive: local file")
 
-// put copies one file of r to the store.
+// put copies one file of r to the sink.
 func (u *uploader) put(ctx context.Context, r *Recording, rel string) error {
 	f, err := os.Open(filepath.Join(r.dir, filepath.FromSlash(rel)))
 	if err != nil {
@@ -231,7 +232,7 @@ func (u *uploader) put(ctx context.Context, r *Recording, rel string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", errLocalFile, err)
 	}
-	return u.store.Put(ctx, r.Stream+"/"+r.ID+"/"+rel, f, fi.Size())
+	return u.sink.put(ctx, r, rel, f, fi.Size())
 }
 
 // permanent says the store refused for good (an objstore.PermanentError:
@@ -249,12 +250,12 @@ func (u *uploader) gaveUp(r *Recording, key string, err error) {
 	u.failed++
 	u.broken[r] = true
 	u.mu.Unlock()
-	u.log.Error("archive: the object store refused a file for good; it stays on disk only (fix the bucket, its permissions or the key, then restart to upload it)", "key", key, "store", u.store.String(), "err", err)
+	u.log.Error("archive: the store refused a file for good; it stays on disk only (fix the store, then restart to upload it)", "key", key, "store", u.sink.String(), "err", err)
 }
 
 // incomplete says why a broken recording's summary (key) is not uploaded.
 func (u *uploader) incomplete(key string) {
-	u.log.Error("archive: recording left incomplete in the object store (a file of it was refused); it stays on disk and is checked again at the next start", "key", key)
+	u.log.Error("archive: recording left incomplete in the store (a file of it was refused); it stays on disk and is checked again at the next start", "key", key, "store", u.sink.String())
 }
 
 func (u *uploader) isBroken(r *Recording) bool {
@@ -286,7 +287,7 @@ func (u *uploader) retry(what string, f func(ctx context.Context) error) error {
 			return u.ctx.Err()
 		}
 		if n%10 == 0 {
-			u.log.Warn("archive: object store failed, retrying", "what", what, "attempt", n+1, "err", err)
+			u.log.Warn("archive: store failed, retrying", "store", u.sink.String(), "what", what, "attempt", n+1, "err", err)
 		}
 		select {
 		case <-u.ctx.Done():
@@ -305,7 +306,7 @@ func (u *uploader) rescan(r *Recording) {
 	var have map[string]int64
 	err := u.retry("listing "+prefix, func(ctx context.Context) error {
 		var err error
-		have, err = u.store.List(ctx, prefix, false)
+		have, err = u.sink.holds(ctx, r)
 		return err
 	})
 	if permanent(err) {
@@ -314,10 +315,6 @@ func (u *uploader) rescan(r *Recording) {
 	if err != nil {
 		return
 	}
-	maps.DeleteFunc(have, func(key string, _ int64) bool {
-		k, err := parseObjectKey(key)
-		return err != nil || k.Stream != r.Stream || k.Recording != r.ID
-	})
 	segs, journals, finished, err := localFiles(r.dir)
 	if err != nil {
 		u.log.Warn("archive: cannot rescan a recording for upload", "recording", r.ID, "err", err)
@@ -336,7 +333,7 @@ func (u *uploader) rescan(r *Recording) {
 			u.incomplete(prefix + rel)
 			return
 		}
-		if size, ok := have[prefix+rel]; ok && rel != summaryFile && size == fileSize(filepath.Join(r.dir, filepath.FromSlash(rel))) {
+		if size, ok := have[rel]; ok && rel != summaryFile && size == fileSize(filepath.Join(r.dir, filepath.FromSlash(rel))) {
 			continue
 		}
 		err := u.retry("uploading "+prefix+rel, func(ctx context.Context) error { return u.put(ctx, r, rel) })
@@ -352,17 +349,59 @@ func (u *uploader) rescan(r *Recording) {
 	if finished {
 		u.markStored(r)
 	}
-	u.log.Info("archive: recording checked against the object store", "stream", r.Stream, "recording", r.ID, "uploaded", uploaded, "finished", finished)
+	u.log.Info("archive: recording checked against the store", "store", u.sink.String(), "stream", r.Stream, "recording", r.ID, "uploaded", uploaded, "finished", finished)
 }
 
-// markStored records that the store holds all of r.
+// markStored records that the sink holds all of r.
 func (u *uploader) markStored(r *Recording) {
-	if err := writeFileAtomic(filepath.Join(r.dir, storedMarker), []byte(u.store.String()+"\n")); err != nil {
-		u.log.Warn("archive: cannot record a recording as stored (it will be checked again at the next start)", "recording", r.ID, "err", err)
+	if err := u.sink.holdsAll(r); err != nil {
+		u.log.Warn("archive: cannot record a recording as stored (it will be checked again at the next start)", "store", u.sink.String(), "recording", r.ID, "err", err)
 	}
+}
+
+// sink is where an uploader copies recordings: an object store
+// (storeSink) or an IPFS node (ipfsSink, archive_ipfs.go).
+type sink interface {
+	// put copies one file of r, rel under its directory, of size bytes.
+	put(ctx context.Context, r *Recording, rel string, f io.Reader, size int64) error
+	// holds is what the sink has of r: path under r's directory → size.
+	holds(ctx context.Context, r *Recording) (map[string]int64, error)
+	// holdsAll records, in r's directory and in r, that the sink holds
+	// all of r: called once its summary (put last) is in.
+	holdsAll(r *Recording) error
+	String() string
+}
+
+// storeSink keeps recordings in an object store, under keys that mirror
+// the archive's layout (Store).
+type storeSink struct{ st Store }
+
+func (s storeSink) String() string { return s.st.String() }
+
+func (s storeSink) put(ctx context.Context, r *Recording, rel string, f io.Reader, size int64) error {
+	return s.st.Put(ctx, r.Stream+"/"+r.ID+"/"+rel, f, size)
+}
+
+func (s storeSink) holds(ctx context.Context, r *Recording) (map[string]int64, error) {
+	prefix := r.Stream + "/" + r.ID + "/"
+	have, err := s.st.List(ctx, prefix, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, len(have))
+	for key, size := range have {
+		if k, err := parseObjectKey(key); err == nil && k.Stream == r.Stream && k.Recording == r.ID {
+			out[strings.TrimPrefix(key, prefix)] = size
+		}
+	}
+	return out, nil
+}
+
+func (s storeSink) holdsAll(r *Recording) error {
 	r.mu.Lock()
 	r.stored = true
 	r.mu.Unlock()
+	return writeFileAtomic(filepath.Join(r.dir, storedMarker), []byte(s.st.String()+"\n"))
 }
 
 // localFiles lists a recording's files to upload, as paths under its

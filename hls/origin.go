@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -36,6 +38,22 @@ type Origin struct {
 	// published on another node of a cluster, whose key this node then
 	// sells (segment_info.go).
 	Remote func(ctx context.Context, stream, recording string, seq uint64) (time.Duration, bool)
+	// Gateways are IPFS HTTP gateways (http://127.0.0.1:8081), tried in
+	// order by the watch page: a recording's segments published to IPFS
+	// are named at the first (archive_ipfs.go), unless they are sold as
+	// bytes (a session token on each).
+	Gateways []string
+
+	vodServed sync.Map // stream → *atomic.Int64: recorded segments served
+}
+
+// VODSegmentsServed is how many recorded segments of stream this origin
+// has served (what IPFS gateways take off it shows here).
+func (o *Origin) VODSegmentsServed(stream string) int64 {
+	if n, ok := o.vodServed.Load(stream); ok {
+		return n.(*atomic.Int64).Load()
+	}
+	return 0
 }
 
 // Content types and caching. Live playlists change every segment; a
@@ -311,6 +329,7 @@ func (o *Origin) segmentDuration(s *Stream, recording string, seq uint64) (d tim
 type recordingJSON struct {
 	RecordingSummary
 	Playlist string `json:"playlist"`
+	IPFS     string `json:"ipfs,omitempty"` // root CID, once published whole
 }
 
 func (o *Origin) vodList(w http.ResponseWriter, r *http.Request) {
@@ -321,7 +340,7 @@ func (o *Origin) vodList(w http.ResponseWriter, r *http.Request) {
 	list := []recordingJSON{}
 	for _, rec := range o.Archive.Recordings(s.Name) {
 		sum := rec.Summary()
-		list = append(list, recordingJSON{sum, "/vod/" + s.Name + "/" + sum.ID + "/index.m3u8"})
+		list = append(list, recordingJSON{sum, "/vod/" + s.Name + "/" + sum.ID + "/index.m3u8", rec.IPFSRoot()})
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", cacheLive)
@@ -394,7 +413,14 @@ func (o *Origin) vodMedia(w http.ResponseWriter, r *http.Request) {
 	// A clear recording of a priced stream sells its segments: they carry
 	// the token, as encrypted ones carry it only to their keys.
 	tokens := !encrypted && s.Encrypted() || encrypted && s.opts.TokenSegments
-	o.writePlaylist(w, r, s.Name, mediaPlaylist(segs, 0, kind, 0, keys), cacheFor(active), tokens)
+	if !tokens && len(o.Gateways) > 0 {
+		segs = o.Archive.viaGateways(r.Context(), rec, name, segs, o.Gateways[0])
+	}
+	body := mediaPlaylist(segs, 0, kind, 0, keys)
+	if len(o.Gateways) > 0 && !tokens {
+		body = withGateways(body, o.Gateways)
+	}
+	o.writePlaylist(w, r, s.Name, body, cacheFor(active), tokens)
 }
 
 func (o *Origin) vodSegment(w http.ResponseWriter, r *http.Request) {
@@ -433,6 +459,8 @@ func (o *Origin) vodSegment(w http.ResponseWriter, r *http.Request) {
 		// ranges get the whole segment, read once.
 		r.Header.Del("Range")
 	}
+	n, _ := o.vodServed.LoadOrStore(s.Name, new(atomic.Int64))
+	n.(*atomic.Int64).Add(1)
 	w.Header().Set("Content-Type", segmentType)
 	corked(r, func() { http.ServeContent(w, r, "", time.Time{}, f) })
 }

@@ -23,6 +23,9 @@ type SegmentInfo struct {
 	// Recording names the segment's key (live playlists: a live window
 	// may span two recordings).
 	Recording string `json:"-"`
+	// URI, when set, is where the playlist names the segment (an IPFS
+	// gateway's); empty: "{seq}.ts" beside the playlist.
+	URI string `json:"-"`
 }
 
 // gapTag is EXT-X-GAP (RFC 8216bis), which grafov/m3u8 does not know.
@@ -73,6 +76,7 @@ const keyMethod = "AES-128"
 // recording's playlist).
 type keyTags struct {
 	stream, rendition, recording string
+	base                         string // before each key's path: "" (root-relative) or a URL
 }
 
 func (k *keyTags) key(s SegmentInfo) *m3u8.Key {
@@ -80,7 +84,7 @@ func (k *keyTags) key(s SegmentInfo) *m3u8.Key {
 	if rec == "" {
 		rec = s.Recording
 	}
-	return &m3u8.Key{Method: keyMethod, URI: KeyPath(k.stream, rec, s.Seq), IV: ivAttr(SegmentIV(k.rendition, s.Seq))}
+	return &m3u8.Key{Method: keyMethod, URI: k.base + KeyPath(k.stream, rec, s.Seq), IV: ivAttr(SegmentIV(k.rendition, s.Seq))}
 }
 
 type playlistKind int
@@ -112,8 +116,12 @@ func mediaPlaylist(segs []SegmentInfo, discSeq uint64, kind playlistKind, minTar
 	}
 	p.DiscontinuitySeq = discSeq
 	for _, s := range segs {
+		uri := s.URI
+		if uri == "" {
+			uri = SegmentName(s.Seq)
+		}
 		ms := &m3u8.MediaSegment{
-			URI:             SegmentName(s.Seq),
+			URI:             uri,
 			Duration:        s.Duration,
 			Discontinuity:   s.Discontinuity,
 			ProgramDateTime: s.Time,
