@@ -30,7 +30,8 @@ import (
 // answer with a few hundred bytes (Ls has its own, larger bound).
 const jsonLimit = 1 << 20
 
-// Client talks to one kubo node's RPC API.
+// Client talks to one kubo node's RPC API. It is safe for concurrent
+// use.
 type Client struct {
 	api  string
 	http *http.Client
@@ -97,6 +98,10 @@ func (c *Client) call(ctx context.Context, cmd string, args url.Values, body io.
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err // its text repeats the URL, query and all
+		}
+		if errors.Is(err, context.Canceled) {
+			// The caller gave up: nothing is known of the node.
+			return nil, fmt.Errorf("kubo at %s: %s: %w", c.api, cmd, err)
 		}
 		return nil, fmt.Errorf("kubo at %s %w: %s: %w", c.api, ErrUnreachable, cmd, err)
 	}
