@@ -646,7 +646,8 @@ type RecordingSummary struct {
 	Ended    *time.Time `json:"ended,omitempty"`
 	Duration float64    `json:"duration"` // seconds
 	Segments int        `json:"segments"`
-	Live     bool       `json:"live"` // still being recorded
+	Live     bool       `json:"live"`           // still being recorded
+	IPFS     string     `json:"ipfs,omitempty"` // root CID, once published whole to IPFS
 }
 
 // Summary describes the recording.
@@ -657,7 +658,7 @@ func (r *Recording) Summary() RecordingSummary {
 		r.summarize()
 	}
 	s := r.summary
-	return RecordingSummary{ID: s.ID, Started: s.Started, Ended: s.Ended, Duration: s.Duration, Segments: s.Segments, Live: r.active}
+	return RecordingSummary{ID: s.ID, Started: s.Started, Ended: s.Ended, Duration: s.Duration, Segments: s.Segments, Live: r.active, IPFS: r.ipfsRoot}
 }
 
 // segmentPath returns the file of a listed segment, and false for anything

@@ -3,6 +3,7 @@ package hls
 import (
 	"context"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/livegate/livegate/internal/testenv"
+	"github.com/livegate/livegate/internal/testipfs"
 	"github.com/livegate/livegate/internal/tests3"
 )
 
@@ -20,13 +22,32 @@ import (
 // delay of the segments, from Append to the end of their PUT.
 func BenchmarkUploadDelay(b *testing.B) {
 	s := tests3.Start(b)
+	benchDelay(b, func(a *Archive, onUpload func(string, time.Duration)) error {
+		return a.UseStore(context.Background(), bucketOf(b, s), onUpload)
+	})
+}
+
+// BenchmarkPublishDelay: the same for IPFS, how long after a segment
+// closes it is added (and pinned) to a kubo node on this machine.
+func BenchmarkPublishDelay(b *testing.B) {
+	kubo := testipfs.Start(b)
+	node := ipfsClient(b, kubo)
+	benchDelay(b, func(a *Archive, onUpload func(string, time.Duration)) error {
+		return a.UseIPFS(context.Background(), node, IPFSOptions{Roots: filepath.Join(b.TempDir(), "roots.log"), OnPublish: onUpload})
+	})
+}
+
+// benchDelay records two renditions into an archive that use sets up
+// to copy them elsewhere, and reports how long after Append each segment
+// was copied.
+func benchDelay(b *testing.B, use func(a *Archive, onUpload func(string, time.Duration)) error) {
 	a, err := OpenArchive(b.TempDir(), quiet)
 	if err != nil {
 		b.Fatal(err)
 	}
 	var mu sync.Mutex
 	var delays []time.Duration
-	err = a.UseStore(context.Background(), bucketOf(b, s), func(key string, d time.Duration) {
+	err = use(a, func(key string, d time.Duration) {
 		if strings.HasSuffix(key, ".ts") {
 			mu.Lock()
 			delays = append(delays, d)

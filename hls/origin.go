@@ -329,7 +329,6 @@ func (o *Origin) segmentDuration(s *Stream, recording string, seq uint64) (d tim
 type recordingJSON struct {
 	RecordingSummary
 	Playlist string `json:"playlist"`
-	IPFS     string `json:"ipfs,omitempty"` // root CID, once published whole
 }
 
 func (o *Origin) vodList(w http.ResponseWriter, r *http.Request) {
@@ -340,7 +339,7 @@ func (o *Origin) vodList(w http.ResponseWriter, r *http.Request) {
 	list := []recordingJSON{}
 	for _, rec := range o.Archive.Recordings(s.Name) {
 		sum := rec.Summary()
-		list = append(list, recordingJSON{sum, "/vod/" + s.Name + "/" + sum.ID + "/index.m3u8", rec.IPFSRoot()})
+		list = append(list, recordingJSON{sum, "/vod/" + s.Name + "/" + sum.ID + "/index.m3u8"})
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", cacheLive)

@@ -34,7 +34,7 @@ func openArchive(cfg Config, log *slog.Logger) (_ *hls.Archive, err error) {
 	s3 := cfg.Archive.S3
 	if s3.Endpoint == "" {
 		log.Info("archive: local", "dir", dir)
-		return a, nil
+		return a, useIPFS(a, cfg, log)
 	}
 	b, err := objstore.Open(objstore.Config{Endpoint: s3.Endpoint, Bucket: s3.Bucket,
 		AccessKey: s3.AccessKey, SecretKey: s3.SecretKey, Region: s3.Region})
@@ -50,7 +50,7 @@ func openArchive(cfg Config, log *slog.Logger) (_ *hls.Archive, err error) {
 		return nil, fmt.Errorf("archive.s3: %w", err)
 	}
 	log.Info("archive: s3", "endpoint", b.Endpoint(), "bucket", b.Name(), "cache", dir)
-	return a, nil
+	return a, useIPFS(a, cfg, log)
 }
 
 // A bucket is the archive's store as it is.

@@ -10,14 +10,16 @@ import (
 	"time"
 
 	"github.com/livegate/livegate/hls"
+	"github.com/livegate/livegate/internal/testipfs"
 	"github.com/livegate/livegate/internal/testmedia"
 	"github.com/livegate/livegate/internal/tests3"
 )
 
 // BenchmarkFirstSegment: first-segment latency of live publishing, from
 // the RTMP connection to the first segment listed in the live playlist,
-// with the archive on disk only and with archive.s3 (SeaweedFS here),
-// whose uploads of the previous publication run meanwhile. The clip is
+// with the archive on disk only, with archive.s3 (SeaweedFS here) and
+// with ipfs (kubo here), whose uploads or adds of the previous
+// publication run meanwhile. The clip is
 // sent as fast as the connection takes it, so the figure is livegate's
 // own work, not the 2 s of media a segment holds. Reported: p50 and p99.
 func BenchmarkFirstSegment(b *testing.B) {
@@ -25,15 +27,19 @@ func BenchmarkFirstSegment(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, store := range []string{"local", "s3"} {
+	for _, store := range []string{"local", "s3", "ipfs"} {
 		b.Run(store, func(b *testing.B) {
 			cfg := defaultConfig()
 			cfg.HTTP, cfg.RTMP, cfg.RTSP, cfg.Data = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", b.TempDir()
 			cfg.ReconnectGrace = 0
 			cfg.Streams = testStreams
 			cfg.Transcoder.Mode = "none"
-			if store == "s3" {
+			switch store {
+			case "s3":
 				withS3(tests3.Start(b), nil)(&cfg)
+			case "ipfs":
+				kubo := testipfs.Start(b)
+				cfg.IPFS = IPFSConfig{API: kubo.API, Gateways: []string{kubo.Gateway}}
 			}
 			srv, err := newServer(cfg, slog.New(slog.DiscardHandler))
 			if err != nil {

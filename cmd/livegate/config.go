@@ -54,6 +54,7 @@ type Config struct {
 	Ledger          LedgerConfig  `yaml:"ledger"`
 	Archive         ArchiveConfig `yaml:"archive"`
 	Cluster         ClusterConfig `yaml:"cluster"`
+	IPFS            IPFSConfig    `yaml:"ipfs"`
 }
 
 // ClusterConfig is cluster: in livegate.yml: this node's place among
@@ -489,6 +490,9 @@ func (c *Config) validate() error {
 		return err
 	}
 	if err := c.Cluster.validate(c.Ledger); err != nil {
+		return err
+	}
+	if err := c.IPFS.validate(); err != nil {
 		return err
 	}
 	if t := c.Admin.Token; t != "" && len(t) < 16 {

@@ -121,6 +121,12 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		"archive: {s3: {endpoint: 'http://h:1', bucket: rec, accessKey: a}}" + stream:            "both accessKey and secretKey",
 		"cluster: {url: 'http://10.0.0.2:8080'}" + stream:                                        "set ledger.postgres too",
 		"cluster: {node: a}" + stream:                                                            "cluster.node: set cluster.url",
+		"ipfs: {gateways: ['http://127.0.0.1:8081']}" + stream:                                   "set ipfs.api",
+		"ipfs: {api: '127.0.0.1:5001'}" + stream:                                                 "ipfs.api",
+		"ipfs: {api: 'http://127.0.0.1:5001', gateways: ['http://g:1/ipfs']}" + stream:           "ipfs.gateways[0]",
+		"ipfs: {api: 'http://127.0.0.1:5001', gateways: ['http://g:1', 'ftp://g']}" + stream:     "ipfs.gateways[1]",
+		"ipfs: {api: 'http://127.0.0.1:5001', gateways: ['http://g:1/\"x']}" + stream:            "ipfs.gateways[0]",
+		"ipfs: {api: 'http://127.0.0.1:5001', publicURL: 'live.example'}" + stream:               "ipfs.publicURL",
 		"ledger: {postgres: 'postgres://h/db'}\ncluster: {url: '10.0.0.2:8080'}" + stream:        "cluster.url",
 	} {
 		_, err := loadConfig(writeConfig(t, body))

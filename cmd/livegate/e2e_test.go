@@ -142,6 +142,7 @@ type recordingList struct {
 		Segments int
 		Live     bool
 		Playlist string
+		IPFS     string // root CID, once published to IPFS
 	}
 }
 

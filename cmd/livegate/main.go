@@ -37,6 +37,8 @@ Usage:
                  (--config livegate.yml --key organizer.key [--url URL] | --data DIR)
         prefund N viewers: channels for burner keys, as watch links in a CSV
         and a printable sheet of QR codes
+  livegate archive import --config livegate.yml CID
+        add a recording another livegate published to IPFS (same ledger)
   livegate transcoder [--listen ADDR]
         a transcoder on its own (Livepeer's push protocol, ffmpeg inside)
   livegate version
@@ -75,6 +77,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runSettle(args[1:], stdout, log)
 	case "links":
 		err = runLinks(args[1:], stdout, log)
+	case "archive":
+		err = runArchive(args[1:], stdout, log)
 	case "transcoder":
 		err = runTranscoder(args[1:], stdout, log)
 	case "version", "--version", "-v":

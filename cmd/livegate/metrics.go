@@ -72,6 +72,7 @@ var (
 	mLive = prometheus.NewDesc("livegate_stream_live", "1 while a publisher feeds the stream.", []string{"stream", "protocol"}, nil)
 	mSegs = prometheus.NewDesc("livegate_ingest_segments_total", "Source segments cut since the server started.", []string{"stream"}, nil)
 	mByte = prometheus.NewDesc("livegate_ingest_bytes_total", "Source segment bytes since the server started.", []string{"stream"}, nil)
+	mVOD  = prometheus.NewDesc("livegate_vod_segments_served_total", "Recorded segments the origin served since the server started (those viewers fetched from IPFS gateways are not counted).", []string{"stream"}, nil)
 	mRate = prometheus.NewDesc("livegate_bitrate_bits_per_second",
 		"Average bit rate of each live rendition over the live window.", []string{"stream", "rendition"}, nil)
 	mView = prometheus.NewDesc("livegate_viewers", "Viewers who fetched a segment (a priced stream: bought a key) in the last 15 s.", []string{"stream"}, nil)
@@ -119,6 +120,7 @@ func (c operational) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(mLive, prometheus.GaugeValue, live, ss.Name, ss.Protocol)
 		ch <- prometheus.MustNewConstMetric(mSegs, prometheus.CounterValue, float64(ss.Segments), ss.Name)
 		ch <- prometheus.MustNewConstMetric(mByte, prometheus.CounterValue, float64(ss.Bytes), ss.Name)
+		ch <- prometheus.MustNewConstMetric(mVOD, prometheus.CounterValue, float64(s.origin.VODSegmentsServed(ss.Name)), ss.Name)
 		for _, r := range ss.Renditions {
 			ch <- prometheus.MustNewConstMetric(mRate, prometheus.GaugeValue, float64(r.Bandwidth), ss.Name, r.Name)
 		}

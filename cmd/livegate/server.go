@@ -28,8 +28,10 @@ import (
 // server wires the packages together: ingest servers feed the Hub, the Hub
 // feeds hls Streams, the Origin serves them over HTTP.
 type server struct {
-	cfg Config
-	log *slog.Logger
+	ipfs   ipfsStatus // what /healthz last heard from the IPFS node
+	origin *hls.Origin
+	cfg    Config
+	log    *slog.Logger
 
 	archive  *hls.Archive
 	streams  map[string]*hls.Stream
@@ -129,7 +131,7 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 		mux.HandleFunc("POST /admin/settle", s.adminSettle)
 	}
 	mux.HandleFunc("GET /admin/state", s.adminStateHandler)
-	origin := &hls.Origin{Streams: s.streams, Archive: archive, Gate: gate, Logger: log}
+	origin := &hls.Origin{Streams: s.streams, Archive: archive, Gate: gate, Logger: log, Gateways: cfg.IPFS.Gateways}
 	if cfg.Cluster.URL != "" {
 		if s.cluster, err = newClusterNode(s); err != nil {
 			s.abandon()
@@ -137,6 +139,7 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 		}
 		origin.Remote = s.cluster.segments.Duration
 	}
+	s.origin = origin
 	origin.Register(mux)
 	s.whip.Register(mux)
 	web.New().Register(mux)
@@ -338,6 +341,9 @@ func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-cache")
 	out := map[string]any{"status": "ok", "live": live, "archive": s.archiveStatus()}
+	if st := s.ipfsStatus(); st != nil {
+		out["ipfs"] = st
+	}
 	if s.pay != nil {
 		out["chain"] = s.pay.status()
 	}
