@@ -5,6 +5,7 @@
 import Hls from 'hls.js/light'; // no subtitles, alternate audio or DRM: livegate's streams have none
 import { BrowserProvider, Contract, Wallet, parseEther } from 'ethers';
 import { $, api, show, hide, fmtDuration, eth } from './common.js';
+import { ipfsLoaders, cidOf, verify } from './ipfs.js';
 
 const AHEAD = 30n; // seconds of credit signed ahead of need
 const LOW = 15n; // top up when less than this is left
@@ -29,6 +30,7 @@ const st = {
   parts: 0, // low-latency parts hls.js buffered
   fragments: 0, // whole segments hls.js buffered
   errors: [], // hls.js's errors, fatal or not, the last few (type: details)
+  ipfs: { gateway: 0, origin: 0, bad: 0, failed: 0 }, // where a replay's IPFS segments came from (ipfs.js)
 };
 window.livegate = {
   state: () => ({
@@ -39,6 +41,7 @@ window.livegate = {
     message: $('msg').textContent, status: $('status').textContent,
     ...latency(),
   }),
+  ipfs: { cid: cidOf, verify }, // for the browser tests, which check them against kubo
 };
 
 let hls = null;
@@ -299,6 +302,9 @@ function startPlayer() {
       errorRetry: paying,
     },
   });
+  // A replay's segments on IPFS come from the gateways its playlists
+  // name, each checked against its CID, then from livegate (ipfs.js).
+  const { pLoader, fLoader } = ipfsLoaders(Hls, st.ipfs);
   hls = new Hls({
     // A low-latency stream's playlists have parts and blocking reloads:
     // hls.js then plays PART-HOLD-BACK behind the live edge rather than
@@ -312,6 +318,8 @@ function startPlayer() {
       // channel has paid and spent: the display follows it.
       xhr.addEventListener('load', () => spentFrom(xhr));
     },
+    pLoader,
+    fLoader,
     fragLoadPolicy: policy(10000),
     keyLoadPolicy: policy(8000),
   });
