@@ -88,7 +88,7 @@ func TestIPFSPageVerifiesAndFallsBack(t *testing.T) {
 	}
 	media += "#EXT-X-ENDLIST\n"
 	mux := http.NewServeMux()
-	web.New().Register(mux)
+	web.New(liar.URL, node.Gateway).Register(mux)        // as livegate serve does with ipfs.gateways
 	mux.HandleFunc("GET /pay/demo/terms", http.NotFound) // free
 	mux.HandleFunc("GET /vod/demo/rec/index.m3u8", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/vnd.apple.mpegurl")
@@ -104,7 +104,7 @@ func TestIPFSPageVerifiesAndFallsBack(t *testing.T) {
 		mu.Unlock()
 		http.ServeFile(w, r, filepath.Join(dir, filepath.Base(r.PathValue("seg"))))
 	})
-	origin := httptest.NewServer(connectTo(mux, liar.URL, node.Gateway))
+	origin := httptest.NewServer(mux)
 	t.Cleanup(origin.Close)
 	b.Open(origin.URL + "/watch/demo/rec")
 
@@ -186,41 +186,6 @@ func pageCIDsAreKubos(t *testing.T, b *testbrowser.Browser) {
 			}
 		}
 	}
-}
-
-// connectTo lets the pages mux serves connect to the gateways: what
-// livegate's server must add to a watch page's Content-Security-Policy
-// (connect-src) when its replays come from IPFS gateways.
-func connectTo(h http.Handler, gateways ...string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(&cspWriter{ResponseWriter: w, extra: strings.Join(gateways, " ")}, r)
-	})
-}
-
-type cspWriter struct {
-	http.ResponseWriter
-	extra string
-	done  bool
-}
-
-func (w *cspWriter) fix() {
-	if w.done {
-		return
-	}
-	w.done = true
-	if csp := w.Header().Get("Content-Security-Policy"); csp != "" {
-		w.Header().Set("Content-Security-Policy", strings.Replace(csp, "connect-src 'self'", "connect-src 'self' "+w.extra, 1))
-	}
-}
-
-func (w *cspWriter) WriteHeader(code int) {
-	w.fix()
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *cspWriter) Write(b []byte) (int, error) {
-	w.fix()
-	return w.ResponseWriter.Write(b)
 }
 
 // addTo adds a file to node as the publisher does (`ipfs add

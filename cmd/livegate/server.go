@@ -142,7 +142,7 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	s.origin = origin
 	origin.Register(mux)
 	s.whip.Register(mux)
-	web.New().Register(mux)
+	web.New(cfg.IPFS.Gateways...).Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	var handler http.Handler = mux

@@ -29,11 +29,18 @@ type asset struct {
 // Pages is the handler for the pages and their assets.
 type Pages struct {
 	assets map[string]asset // by URL path
+	csp    string
 }
 
-// New loads the embedded pages.
-func New() *Pages {
-	p := &Pages{assets: map[string]asset{}}
+// New loads the embedded pages. connect lists other origins the pages
+// may fetch from (connect-src): the IPFS gateways a replay's segments are
+// named at (http://127.0.0.1:8081), each checked by the page against its
+// CID before it plays; the caller passes only origins it validated.
+func New(connect ...string) *Pages {
+	p := &Pages{assets: map[string]asset{}, csp: CSP}
+	if len(connect) > 0 {
+		p.csp = strings.Replace(CSP, "connect-src 'self'", "connect-src 'self' "+strings.Join(connect, " "), 1)
+	}
 	add := func(url, file string) {
 		b, _ := files.ReadFile(file) // listed by WalkDir: embedded
 		sum := sha256.Sum256(b)
@@ -82,7 +89,8 @@ func (p *Pages) Register(mux *http.ServeMux) {
 // key), so nothing but livegate's own scripts may run on it: no inline
 // script or style, no eval, no third-party origin, no plugin, no base
 // URL, no framing. The page talks to livegate alone (the chain through
-// the wallet extension, which the policy does not cover); hls.js runs its
+// the wallet extension, which the policy does not cover), and to the IPFS
+// gateways the server names (New); hls.js runs its
 // transmuxer in a worker from a blob: URL and plays through Media Source
 // (blob: media).
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
@@ -100,7 +108,7 @@ func (p *Pages) serve(w http.ResponseWriter, r *http.Request, name string) {
 	h.Set("ETag", a.etag)
 	h.Set("Cache-Control", "no-cache") // revalidate: a new binary brings new scripts
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", CSP)
+	h.Set("Content-Security-Policy", p.csp)
 	if a.ctype[:9] == "text/html" {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY") // frame-ancestors, for browsers without it

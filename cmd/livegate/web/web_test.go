@@ -106,6 +106,19 @@ func TestPagesKeepToTheirContentSecurityPolicy(t *testing.T) {
 	if strings.Contains(CSP, "unsafe-") || strings.Contains(CSP, "http") || strings.Contains(CSP, "*") {
 		t.Errorf("the policy lets in inline code or other origins: %s", CSP)
 	}
+	// IPFS gateways are let in where the pages fetch (connect-src), and
+	// nowhere else: scripts stay livegate's own.
+	withGateways := httptest.NewServer(func() http.Handler {
+		m := http.NewServeMux()
+		New("http://127.0.0.1:8081", "https://ipfs.example").Register(m)
+		return m
+	}())
+	defer withGateways.Close()
+	resp, _ := fetch(t, withGateways.URL+"/watch/demo/r1")
+	if got, want := resp.Header.Get("Content-Security-Policy"),
+		strings.Replace(CSP, "connect-src 'self'", "connect-src 'self' http://127.0.0.1:8081 https://ipfs.example", 1); got != want || got == CSP {
+		t.Errorf("with gateways, the policy is %q, want %q", got, want)
+	}
 	pages := []string{"/watch/demo", "/watch/demo/20261122T120000Z", "/publish/demo", "/dashboard"}
 	for _, page := range pages {
 		resp, body := fetch(t, srv.URL+page)

@@ -97,11 +97,15 @@ function render(st) {
   rb.innerHTML = '';
   for (const s of st.streams) {
     for (const r of s.recordings) {
-      const tr = row(rb, [s.name, [r.id, 'mono'], new Date(r.started).toLocaleString(), fmtDuration(r.duration), r.segments, '']);
+      // The root CID once the recording is published to IPFS (ipfs: in
+      // the config): anyone may pin it; its keys are still sold here.
+      const tr = row(rb, [s.name, [r.id, 'mono'], new Date(r.started).toLocaleString(), fmtDuration(r.duration), r.segments,
+        [r.ipfs ? '…' + r.ipfs.slice(-12) : '—', 'mono'], '']);
+      if (r.ipfs) tr.cells[5].title = r.ipfs;
       const a = document.createElement('a');
       a.href = `/watch/${encodeURIComponent(s.name)}/${encodeURIComponent(r.id)}`;
       a.textContent = r.live ? 'recording…' : 'replay';
-      tr.cells[5].appendChild(a);
+      tr.cells[6].appendChild(a);
     }
   }
 }
