@@ -259,7 +259,8 @@ type Recording struct {
 	store      Store     // nil without one
 	up         *uploader // nil without a store, and for recordings not made by this run
 	pub        *uploader // the IPFS publisher's, likewise
-	ipfsRoot   string    // the root CID once published whole (archive_ipfs.go)
+	ipfsRoot   string    // the root CID once published whole and recorded (archive_ipfs.go)
+	ipfsLinked string    // the root CID as linked, before it is recorded
 
 	// cidMu guards cids, the CID journal read (nil until first needed),
 	// and rootCIDs, the segment CIDs of a recording read from a root.

@@ -209,7 +209,7 @@ func (s *ipfsSink) holds(_ context.Context, r *Recording) (map[string]int64, err
 
 func (s *ipfsSink) holdsAll(r *Recording) error {
 	r.mu.Lock()
-	root := r.ipfsRoot
+	root := r.ipfsLinked
 	r.mu.Unlock()
 	if root == "" {
 		return errors.New("no root CID")
@@ -217,7 +217,13 @@ func (s *ipfsSink) holdsAll(r *Recording) error {
 	if err := writeFileAtomic(filepath.Join(r.dir, ipfsRootFile), []byte(root+"\n")); err != nil {
 		return err
 	}
-	return s.ia.addRoot(r.Stream, r.ID, root)
+	if err := s.ia.addRoot(r.Stream, r.ID, root); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.ipfsRoot = root
+	r.mu.Unlock()
+	return nil
 }
 
 // publish adds the summary, the playlists and the manifest, and links
@@ -280,7 +286,7 @@ func (s *ipfsSink) publish(ctx context.Context, r *Recording, summaryBody io.Rea
 		return err
 	}
 	r.mu.Lock()
-	r.ipfsRoot = root
+	r.ipfsLinked = root // IPFSRoot once holdsAll has recorded it
 	r.mu.Unlock()
 	r.log.Info("archive: recording published to IPFS", "root", root, "files", len(files))
 	return nil
