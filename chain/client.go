@@ -32,11 +32,13 @@ type Backend interface {
 }
 
 // Channel is a channel's state on chain. A zero Payee means no channel.
+// Amounts are in the smallest unit of the channel's token (wei for ETH).
 type Channel struct {
 	ID      common.Hash
 	Funder  common.Address
 	Signer  common.Address
 	Payee   common.Address
+	Token   common.Address // the ERC-20 the channel pays in; zero: ETH
 	Expiry  time.Time
 	Deposit *big.Int // everything paid in
 	Claimed *big.Int // everything paid out (to the payee; after a reclaim, equal to Deposit)
@@ -75,6 +77,10 @@ var (
 	ErrZeroDeposit       = errors.New("deposit must not be zero")
 	ErrReentrant         = errors.New("re-entrant call")
 	ErrTransferFailed    = errors.New("transfer failed")
+	ErrDepositTooLarge   = errors.New("deposit above 2^128-1")
+	ErrWrongToken        = errors.New("channel pays in another token")
+	ErrFeeOnTransfer     = errors.New("token took a fee on the deposit: fee-on-transfer tokens are refused")
+	ErrPermitFailed      = errors.New("permit refused and no allowance: sign it again")
 	ErrReverted          = errors.New("transaction reverted")
 )
 
@@ -83,8 +89,9 @@ var revertSentinels = map[string]error{
 	"ChannelExpired": ErrChannelExpired, "ChannelNotExpired": ErrChannelNotExpired,
 	"AboveDeposit": ErrAboveDeposit, "NothingToClaim": ErrNothingToClaim, "WrongSigner": ErrWrongSigner,
 	"ExpiryNotLater": ErrExpiryNotLater, "ZeroDeposit": ErrZeroDeposit, "TransferFailed": ErrTransferFailed,
-	"ReentrancyGuardReentrantCall": ErrReentrant, "ECDSAInvalidSignature": ErrBadSignature,
-	"ECDSAInvalidSignatureS": ErrBadSignature, "ECDSAInvalidSignatureLength": ErrBadSignature,
+	"ReentrancyGuardReentrantCall": ErrReentrant, "BadSignature": ErrBadSignature,
+	"DepositTooLarge": ErrDepositTooLarge, "WrongToken": ErrWrongToken, "FeeOnTransfer": ErrFeeOnTransfer,
+	"PermitFailed": ErrPermitFailed, "SafeERC20FailedOperation": ErrTransferFailed,
 }
 
 // RevertError is the contract's refusal, decoded from its custom error.
@@ -120,6 +127,19 @@ func decodeRevert(err error) error {
 	if derr != nil || len(data) < 4 {
 		return err
 	}
+	if re := revertOf(data); re != nil {
+		return re
+	}
+	return err
+}
+
+// revertOf decodes the contract's custom error from its ABI encoding (a
+// selector, then the arguments); nil for an error the contract does not
+// declare.
+func revertOf(data []byte) *RevertError {
+	if len(data) < 4 {
+		return nil
+	}
 	for name, e := range channelsABI.Errors {
 		if [4]byte(e.ID[:4]) != [4]byte(data[:4]) {
 			continue
@@ -131,7 +151,7 @@ func decodeRevert(err error) error {
 		}
 		return &RevertError{Name: name, Args: args, err: sentinel}
 	}
-	return err
+	return nil
 }
 
 // NewClient binds to the contract at address. It checks that code is there.
@@ -299,7 +319,7 @@ func (c *Client) Channel(ctx context.Context, id common.Hash, block *big.Int) (*
 		return nil, err
 	}
 	return &Channel{
-		ID: id, Funder: ch.Funder, Signer: ch.Signer, Payee: ch.Payee,
+		ID: id, Funder: ch.Funder, Signer: ch.Signer, Payee: ch.Payee, Token: ch.Token,
 		Expiry: time.Unix(int64(ch.Expiry), 0), Deposit: ch.Deposit, Claimed: ch.Claimed,
 	}, nil
 }

@@ -373,7 +373,7 @@ func (w *Watcher) decode(l types.Log) func(map[common.Hash]*ChannelState) {
 		}
 		return func(s map[common.Hash]*ChannelState) {
 			s[ev.ChannelId] = &ChannelState{Block: block, Channel: Channel{
-				ID: ev.ChannelId, Funder: ev.Funder, Signer: ev.Signer, Payee: ev.Payee,
+				ID: ev.ChannelId, Funder: ev.Funder, Signer: ev.Signer, Payee: ev.Payee, Token: ev.Token,
 				Expiry: time.Unix(int64(ev.Expiry), 0), Deposit: new(big.Int).Set(ev.Deposit), Claimed: new(big.Int),
 			}}
 		}

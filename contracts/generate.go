@@ -4,7 +4,10 @@
 //
 //	contracts/build/{Contract}.abi, {Contract}.bin
 //	chain/bindings/channels.go           abigen bindings of Channels
+//	chain/bindings/token.go              IToken: any ERC-20 (metadata, permit)
+//	chain/bindings/stablecoin.go         the test stablecoin (USDL) of the dev chain
 //	chain/bindings/attack/reentrant.go   bindings of the test-only attackers
+//	chain/bindings/attack/feetoken.go    a fee-on-transfer token, refused
 //
 // `make contracts` (after `npm ci`) regenerates them; this package's test
 // generates them into a temporary directory and fails when the committed
@@ -26,12 +29,15 @@ import (
 )
 
 // Sources, relative to the repository root; imports resolve in node_modules.
-var sources = []string{"contracts/Channels.sol", "contracts/test/Reentrant.sol"}
+var sources = []string{
+	"contracts/Channels.sol", "contracts/IToken.sol",
+	"contracts/test/TestStablecoin.sol", "contracts/test/Reentrant.sol", "contracts/test/FeeToken.sol",
+}
 
 // Outputs lists every generated file, relative to the repository root.
 func Outputs() []string {
 	files := []string{}
-	for _, n := range []string{"Channels", "ReentrantPayee", "ReentrantFunder"} {
+	for _, n := range []string{"Channels", "TestStablecoin", "ReentrantPayee", "ReentrantFunder", "FeeToken"} {
 		files = append(files, "contracts/build/"+n+".abi", "contracts/build/"+n+".bin")
 	}
 	for _, o := range outputs {
@@ -46,7 +52,10 @@ var outputs = []struct {
 	types     []string
 }{
 	{"bindings", "chain/bindings/channels.go", []string{"Channels"}},
+	{"bindings", "chain/bindings/token.go", []string{"IToken"}},
+	{"bindings", "chain/bindings/stablecoin.go", []string{"TestStablecoin"}},
 	{"attack", "chain/bindings/attack/reentrant.go", []string{"ReentrantPayee", "ReentrantFunder"}},
+	{"attack", "chain/bindings/attack/feetoken.go", []string{"FeeToken"}},
 }
 
 type standardInput struct {
@@ -94,9 +103,21 @@ func Generate(root, out string) error {
 	cmd.Stdin = bytes.NewReader(input)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	raw, err := cmd.Output()
+	// Into a file, not a pipe: solcjs exits before node has flushed a
+	// pipe, cutting its output at 64 KiB; writes to a file are synchronous.
+	outFile, err := os.CreateTemp("", "solc-*.json")
 	if err != nil {
+		return err
+	}
+	defer func() { _ = os.Remove(outFile.Name()) }()
+	defer func() { _ = outFile.Close() }()
+	cmd.Stdout = outFile
+	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("%s (run `npm ci` first): %w\n%s", solcjs, err, stderr.String())
+	}
+	raw, err := os.ReadFile(outFile.Name())
+	if err != nil {
+		return err
 	}
 	// solcjs may print a notice before the JSON.
 	if i := bytes.IndexByte(raw, '{'); i > 0 {
@@ -118,9 +139,7 @@ func Generate(root, out string) error {
 	compiled := map[string]struct{ abi, bin string }{}
 	for _, file := range sources {
 		for name, c := range res.Contracts[file] {
-			if c.EVM.Bytecode.Object == "" {
-				continue // interfaces
-			}
+			// Interfaces have no bytecode: bound for calls, never deployed.
 			compiled[name] = struct{ abi, bin string }{string(c.ABI), c.EVM.Bytecode.Object}
 		}
 	}
@@ -131,6 +150,9 @@ func Generate(root, out string) error {
 	sort.Strings(names)
 	for _, n := range names {
 		c := compiled[n]
+		if c.bin == "" {
+			continue
+		}
 		if err := write(filepath.Join(out, "contracts", "build", n+".abi"), c.abi+"\n"); err != nil {
 			return err
 		}
@@ -146,7 +168,11 @@ func Generate(root, out string) error {
 			if !ok {
 				return fmt.Errorf("contract %s not compiled", t)
 			}
-			abis, bins, fsigs = append(abis, c.abi), append(bins, "0x"+c.bin), append(fsigs, nil)
+			bin := ""
+			if c.bin != "" {
+				bin = "0x" + c.bin
+			}
+			abis, bins, fsigs = append(abis, c.abi), append(bins, bin), append(fsigs, nil)
 		}
 		code, err := abigen.Bind(o.types, abis, bins, fsigs, o.pkg, nil, nil)
 		if err != nil {
