@@ -158,7 +158,7 @@ func (a *Archive) Create(stream string, started time.Time, source RenditionInfo)
 		summary: summary{ID: id, Started: started.UTC()},
 		loaded:  true, active: true,
 		entries: map[string][]SegmentInfo{},
-		store:   a.store, up: a.up, pub: a.publisher(),
+		store:   a.store, up: a.up, pub: a.publisher(stream, source.Key != ""),
 		queue: make(chan job, 64),
 		done:  make(chan struct{}),
 		log:   a.log.With("stream", stream, "recording", id),
@@ -267,8 +267,9 @@ type Recording struct {
 	cidMu    sync.Mutex
 	cids     map[string]cidEntry
 	rootCIDs map[string]map[uint64]string
-	remote   bool // found in the store, not on disk
-	stored   bool // the store holds all of it (storedMarker)
+	lsFailed time.Time // when listing a rendition of the root last failed
+	remote   bool      // found in the store, not on disk
+	stored   bool      // the store holds all of it (storedMarker)
 
 	// fetchMu lets one request at a time fetch the journals from the
 	// store, outside mu; a failure is remembered for fetchRetry.
@@ -414,9 +415,11 @@ func (r *Recording) uploaders() []*uploader {
 	return us
 }
 
-// publisher is the IPFS side's uploader, or nil. Call with a.mu held.
-func (a *Archive) publisher() *uploader {
-	if a.ipfs == nil {
+// publisher is the IPFS side's uploader for a recording of stream, or
+// nil when there is none or the recording is not to be published
+// (IPFSOptions.Publish). Call with a.mu held.
+func (a *Archive) publisher(stream string, encrypted bool) *uploader {
+	if a.ipfs == nil || !a.ipfs.publishes(stream, encrypted) {
 		return nil
 	}
 	return a.ipfs.up

@@ -73,6 +73,17 @@ type IPFSOptions struct {
 	// OnPublish, if set, hears of every file added and how long after it
 	// was written locally.
 	OnPublish func(path string, delay time.Duration)
+	// Publish says whether a recording of stream, encrypted or not, may
+	// be made public: the caller's rule (livegate publishes a free
+	// stream's recordings and a priced one's encrypted recordings, never
+	// bytes it sells, nor those of a stream that wants a session for
+	// every segment). Nil: every recording.
+	Publish func(stream string, encrypted bool) bool
+}
+
+// publishes applies IPFSOptions.Publish.
+func (ia *ipfsArchive) publishes(stream string, encrypted bool) bool {
+	return ia.opts.Publish == nil || ia.opts.Publish(stream, encrypted)
 }
 
 // ipfsArchive is the archive's IPFS side.
@@ -102,7 +113,7 @@ func (a *Archive) UseIPFS(ctx context.Context, node *ipfs.Client, opts IPFSOptio
 		a.mu.Unlock()
 		return errors.New("archive: IPFS already in use")
 	}
-	var scan []*Recording
+	var scan, indexed []*Recording
 	for stream := range a.recs {
 		for _, r := range a.recs[stream] {
 			r.mu.Lock()
@@ -114,7 +125,9 @@ func (a *Archive) UseIPFS(ctx context.Context, node *ipfs.Client, opts IPFSOptio
 			if root, ok := strings.CutPrefix(readMarker(r.dir), ipfsStoreName); ok {
 				// Restored from IPFS before: its segments are there only.
 				r.store, r.stored, r.ipfsRoot = ipfsRoot{node: node, root: root, stream: r.Stream, id: r.ID}, true, root
-			} else if r.ipfsRoot = readRoot(r.dir); r.ipfsRoot == "" {
+			} else if r.ipfsRoot = readRoot(r.dir); r.ipfsRoot != "" {
+				indexed = append(indexed, r)
+			} else if ia.publishes(r.Stream, len(r.summary.Renditions) > 0 && r.summary.Renditions[0].Key != "") {
 				scan = append(scan, r)
 			}
 			r.mu.Unlock()
@@ -122,6 +135,14 @@ func (a *Archive) UseIPFS(ctx context.Context, node *ipfs.Client, opts IPFSOptio
 	}
 	a.ipfs = ia
 	a.mu.Unlock()
+	// A root recorded beside its recording is in the index too (a crash,
+	// or a failed append, may have left it out).
+	ia.refreshRoots()
+	for _, r := range indexed {
+		if err := ia.addRoot(r.Stream, r.ID, r.IPFSRoot()); err != nil {
+			a.log.Warn("archive: cannot index a published recording's root", "recording", r.ID, "err", err)
+		}
+	}
 	ia.up.start()
 	for _, r := range scan {
 		ia.up.markDirty(r)
@@ -195,14 +216,24 @@ func (s *ipfsSink) put(ctx context.Context, r *Recording, rel string, f io.Reade
 	return r.addCID(rel, cid, n)
 }
 
-func (s *ipfsSink) holds(_ context.Context, r *Recording) (map[string]int64, error) {
+// holds is what the CID journal lists and the node still has pinned: a
+// node whose repo was wiped or replaced, or whose pins were removed, has
+// the missing files added again rather than a directory linking blocks
+// it lacks.
+func (s *ipfsSink) holds(ctx context.Context, r *Recording) (map[string]int64, error) {
 	ents, err := r.cidEntries()
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]int64, len(ents))
 	for rel, e := range ents {
-		out[rel] = e.Size
+		pinned, err := s.ia.node.Pinned(ctx, e.CID)
+		if err != nil {
+			return nil, err
+		}
+		if pinned {
+			out[rel] = e.Size
+		}
 	}
 	return out, nil
 }
@@ -214,10 +245,12 @@ func (s *ipfsSink) holdsAll(r *Recording) error {
 	if root == "" {
 		return errors.New("no root CID")
 	}
-	if err := writeFileAtomic(filepath.Join(r.dir, ipfsRootFile), []byte(root+"\n")); err != nil {
+	// The index first: a recording marked published is always indexed
+	// (UseIPFS indexes again any marked one it lacks).
+	if err := s.ia.addRoot(r.Stream, r.ID, root); err != nil {
 		return err
 	}
-	if err := s.ia.addRoot(r.Stream, r.ID, root); err != nil {
+	if err := writeFileAtomic(filepath.Join(r.dir, ipfsRootFile), []byte(root+"\n")); err != nil {
 		return err
 	}
 	r.mu.Lock()
@@ -327,18 +360,10 @@ func (r *Recording) addCID(rel, cid string, size int64) error {
 	if err := r.loadCIDs(); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(filepath.Join(r.dir, ipfsJournal), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return fmt.Errorf("%w: %w", errLocalFile, err)
-	}
-	_, err = f.Write(append(line, '\n'))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := appendLine(filepath.Join(r.dir, ipfsJournal), line); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%w: %w", errLocalFile, err)
+		}
 		return fmt.Errorf("archive: journaling a CID: %w", err)
 	}
 	r.cids[rel] = cidEntry{Path: rel, CID: cid, Size: size}
@@ -419,6 +444,9 @@ func readRoot(dir string) string {
 	return root
 }
 
+// lsTimeout bounds listing a rendition of a root on a viewer's behalf.
+const lsTimeout = 5 * time.Second
+
 // segmentCIDs maps a rendition's segments to their CIDs, as far as they
 // are in IPFS: from the CID journal, or, for a recording read from a
 // root, the rendition's listing there.
@@ -436,8 +464,14 @@ func (r *Recording) segmentCIDs(ctx context.Context, node *ipfs.Client, renditio
 		if m, ok := r.rootCIDs[rendition]; ok {
 			return m
 		}
-		ents, err := node.Ls(ctx, "/ipfs/"+root+"/"+rendition)
+		if time.Since(r.lsFailed) < fetchRetry {
+			return out
+		}
+		lctx, cancel := context.WithTimeout(ctx, lsTimeout)
+		ents, err := node.Ls(lctx, "/ipfs/"+root+"/"+rendition)
+		cancel()
 		if err != nil {
+			r.lsFailed = time.Now()
 			r.log.Warn("archive: listing a rendition in IPFS; its segments are served by the origin", "root", root, "rendition", rendition, "err", err)
 			return out
 		}
@@ -550,21 +584,45 @@ func AppendRoot(path, stream, id, root string) error {
 		return fmt.Errorf("archive: root %q: %w", root, err)
 	}
 	line, _ := json.Marshal(rootEntry{Stream: stream, Recording: id, Root: root})
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
+	if err := appendLine(path, line); err != nil {
 		return fmt.Errorf("archive: roots index: %w", err)
 	}
-	_, err = f.Write(append(line, '\n'))
+	return nil
+}
+
+// appendLine appends a line to a journal file and syncs it. A last line
+// a crash left torn is ended first, so the new line reads whole.
+func appendLine(path string, line []byte) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 0, len(line)+2)
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, fi.Size()-1); err == nil && last[0] != '\n' {
+			buf = append(buf, '\n')
+		}
+	}
+	buf = append(append(buf, line...), '\n')
+	_, err = f.Write(buf)
 	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	return err
+}
+
+// IndexedRoot is the root a roots index lists for a recording, or "".
+func IndexedRoot(path, stream, id string) string {
+	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("archive: roots index: %w", err)
+		return ""
 	}
-	return nil
+	defer f.Close()
+	return readRoots(f)[stream+"/"+id]
 }
 
 // readRoots reads a roots index: stream/recording → root, a later line
@@ -646,6 +704,11 @@ func (a *Archive) adoptRoot(ctx context.Context, ia *ipfsArchive, stream, id, ro
 	return r, nil
 }
 
+// ipfsMissFor is how long a root that could not be read is not asked
+// for again: a root the node cannot find may take a lookup's whole
+// timeout each time.
+const ipfsMissFor = time.Minute
+
 // lookUpIPFS finds a recording this node does not have in the roots
 // index (imported, or published before its files were lost), one lookup
 // at a time, a miss remembered as the store's are.
@@ -659,7 +722,7 @@ func (a *Archive) lookUpIPFS(stream, id string) *Recording {
 		return nil
 	}
 	key := "ipfs:" + stream + "/" + id + "/" + root
-	done, wait, ok := ia.look.begin(key, a.missFor)
+	done, wait, ok := ia.look.begin(key, ipfsMissFor)
 	switch {
 	case !ok:
 		return nil
@@ -674,7 +737,7 @@ func (a *Archive) lookUpIPFS(stream, id string) *Recording {
 	defer cancel()
 	r, err := a.adoptRoot(ctx, ia, stream, id, root)
 	if err != nil {
-		ia.look.miss(key, a.missFor)
+		ia.look.miss(key, ipfsMissFor)
 		a.log.Warn("archive: looking up a recording in IPFS", "stream", stream, "recording", id, "root", root, "err", err)
 		return nil
 	}
@@ -709,11 +772,15 @@ func ReadManifest(ctx context.Context, node *ipfs.Client, root string) (stream, 
 
 // relistIPFS adds the stream's recordings the roots index gained (an
 // import) since it was last read.
+// It runs at most every relistEvery per stream, in the background (a
+// listing never waits on kubo), looking up at most maxLookups roots at
+// once, within lookupTimeout each.
 func (a *Archive) relistIPFS(stream string) {
 	ia := a.ipfsSide()
 	if ia == nil {
 		return
 	}
+	var todo []string
 	for key := range ia.refreshRoots() {
 		s, id, _ := strings.Cut(key, "/")
 		if s != stream {
@@ -723,9 +790,24 @@ func (a *Archive) relistIPFS(stream string) {
 		have := a.find(s, id) != nil
 		a.mu.Unlock()
 		if !have {
-			a.lookUpIPFS(s, id)
+			todo = append(todo, id)
 		}
 	}
+	if len(todo) == 0 || !ia.look.relistDue(stream, a.relistEvery) {
+		return
+	}
+	go func() {
+		defer ia.look.relisted(stream)
+		var wg sync.WaitGroup
+		for _, id := range todo {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				a.lookUpIPFS(stream, id) // bounded by lookups' slots: past them, a miss
+			}()
+		}
+		wg.Wait()
+	}()
 }
 
 // withGateways lists the gateways in a media playlist, after its

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -326,4 +327,144 @@ func FuzzIPFSJournals(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Only what the caller's rule allows goes public: a clear recording of
+// a priced stream (sold segment by segment) is never added, an
+// encrypted one is.
+func TestOnlyPublishableRecordingsGoToIPFS(t *testing.T) {
+	kubo := testipfs.Start(t)
+	node := ipfsClient(t, kubo)
+	a, err := OpenArchive(t.TempDir(), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	err = a.UseIPFS(context.Background(), node, IPFSOptions{Roots: filepath.Join(t.TempDir(), "roots.log"),
+		Publish: func(stream string, encrypted bool) bool { return encrypted }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clear, err := a.Create("demo", storeStart, RenditionInfo{Name: SourceRendition, Codecs: "avc1.64001e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	record(clear, 0, 2, SourceRendition)
+	if err := clear.Finish(storeStart.Add(4 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := a.Create("demo", storeStart.Add(time.Minute), RenditionInfo{Name: SourceRendition, Codecs: "avc1.64001e", Key: keyMethod})
+	if err != nil {
+		t.Fatal(err)
+	}
+	record(sealed, 2, 4, SourceRendition)
+	if err := sealed.Finish(storeStart.Add(time.Minute + 4*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	published(t, a, sealed)
+	if root := clear.IPFSRoot(); root != "" {
+		t.Errorf("the clear recording was published: %s", root)
+	}
+	if c, _ := clear.cidEntries(); len(c) != 0 {
+		t.Errorf("the clear recording's files were added: %v", c)
+	}
+	if pinned, err := node.Pinned(context.Background(), ipfs.FileCID(segData(SourceRendition, 0))); err != nil || pinned {
+		t.Errorf("the clear segment is pinned on the node: %v %v", pinned, err)
+	}
+}
+
+// A CID journal the node no longer backs (its repo replaced, its pins
+// removed) does not stall publishing: the missing files are added again
+// and the recording is published on the node in use.
+func TestAStaleCIDJournalIsAddedAgain(t *testing.T) {
+	first := testipfs.Start(t)
+	dir := t.TempDir()
+	roots := filepath.Join(t.TempDir(), "roots.log")
+	a := openPublishing(t, dir, roots, ipfsClient(t, first))
+	rec, err := a.Create("demo", storeStart, RenditionInfo{Name: SourceRendition, Codecs: "avc1.64001e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	record(rec, 0, 2, SourceRendition)
+	testenv.Eventually(t, "both segments journaled", func() bool {
+		c, _ := rec.cidEntries()
+		return len(c) == 2
+	})
+	a.Close() // cut off before the recording ended: the next start finishes it
+	first.Stop()
+
+	second := testipfs.Start(t) // an empty repo
+	node := ipfsClient(t, second)
+	a2 := openPublishing(t, dir, roots, node)
+	root := published(t, a2, a2.Recording("demo", rec.ID))
+	for seq := range uint64(2) {
+		if got := catAll(t, node, "/ipfs/"+root+"/source/"+SegmentName(seq)); !bytes.Equal(got, segData(SourceRendition, seq)) {
+			t.Errorf("segment %d from the new node: %d bytes", seq, len(got))
+		}
+	}
+}
+
+// A root anyone may have published is read with bounds: too many
+// renditions, a repeated one, or a last segment number that would push
+// the stream's numbering to wrap are refused, and the recording is not
+// listed.
+func TestAHostileRootIsRefused(t *testing.T) {
+	kubo := testipfs.Start(t)
+	node := ipfsClient(t, kubo)
+	roots := filepath.Join(t.TempDir(), "roots.log")
+	a := openPublishing(t, t.TempDir(), roots, node)
+	addBytes := func(b []byte) string {
+		cid, _, err := node.Add(context.Background(), bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cid
+	}
+	journal := addBytes([]byte(`{"name":"source","codecs":"avc1.64001e"}` + "\n"))
+	last := uint64(1<<64 - 2)
+	for i, sum := range []summary{
+		{ID: "r1", Renditions: manyRenditions(33)},
+		{ID: "r2", Renditions: []RenditionInfo{{Name: "source"}, {Name: "source"}}},
+		{ID: "r3", Renditions: manyRenditions(1), LastSeq: &last},
+	} {
+		files := map[string]string{summaryFile: addBytes(sum.marshal()), "source/" + journalFile: journal}
+		root, err := node.Dir(context.Background(), files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := AppendRoot(roots, "demo", sum.ID, root); err != nil {
+			t.Fatal(err)
+		}
+		if got := a.Recording("demo", sum.ID); got != nil {
+			t.Errorf("hostile summary %d adopted: %+v", i, got.Summary())
+		}
+	}
+	if next := a.NextSeq("demo"); next != 0 {
+		t.Errorf("the stream's numbering moved to %d", next)
+	}
+}
+
+func manyRenditions(n int) []RenditionInfo {
+	out := make([]RenditionInfo, n)
+	for i := range out {
+		out[i] = RenditionInfo{Name: "r" + strconv.Itoa(i)}
+	}
+	out[0].Name = SourceRendition
+	return out
+}
+
+// An append after a line a crash left torn starts on a line of its own:
+// the torn line is lost, not the new one.
+func TestAppendAfterATornLine(t *testing.T) {
+	roots := filepath.Join(t.TempDir(), "roots.log")
+	if err := os.WriteFile(roots, []byte(`{"stream":"demo","recording":"r0","ro`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := ipfs.FileCID([]byte("x"))
+	if err := AppendRoot(roots, "demo", "r1", root); err != nil {
+		t.Fatal(err)
+	}
+	if got := IndexedRoot(roots, "demo", "r1"); got != root {
+		t.Errorf("after a torn line, the index lists %q for r1, want %s", got, root)
+	}
 }

@@ -442,16 +442,33 @@ func fetchSummary(ctx context.Context, st Store, a *Archive, stream, id string) 
 	if err := json.Unmarshal(b, &r.summary); err != nil {
 		return nil, fmt.Errorf("summary: %w", err)
 	}
-	if r.summary.ID != id || len(r.summary.Renditions) == 0 {
+	if r.summary.ID != id || len(r.summary.Renditions) == 0 || len(r.summary.Renditions) > maxStoredRenditions {
 		return nil, fmt.Errorf("summary: names recording %q with %d renditions", r.summary.ID, len(r.summary.Renditions))
 	}
+	seen := map[string]bool{}
 	for _, ri := range r.summary.Renditions {
-		if !ValidName(ri.Name) {
-			return nil, fmt.Errorf("summary: bad rendition name %q", ri.Name)
+		if !ValidName(ri.Name) || seen[ri.Name] {
+			return nil, fmt.Errorf("summary: bad or repeated rendition name %q", ri.Name)
 		}
+		seen[ri.Name] = true
+	}
+	// Segment numbers must go on after a stream's recordings: one read
+	// from elsewhere (another node's, or a root anyone may have
+	// published) may not push them to where they would wrap.
+	if l := r.summary.LastSeq; l != nil && *l > maxStoredSeq {
+		return nil, fmt.Errorf("summary: last segment %d is past %d", *l, uint64(maxStoredSeq))
 	}
 	return r, nil
 }
+
+// Bounds on a recording read from a store or a root: renditions, the
+// highest segment number (2^53, what a player's JavaScript numbers hold
+// exactly), and its journals' bytes in all.
+const (
+	maxStoredRenditions = 32
+	maxStoredSeq        = 1 << 53
+	maxStoredJournals   = 64 << 20
+)
 
 // readObject reads a small object whole, refusing one larger than limit.
 func readObject(ctx context.Context, st Store, key string, limit int64) ([]byte, error) {
@@ -502,12 +519,14 @@ func (r *Recording) fetchOnce() error {
 func (r *Recording) fetchJournals(st Store, sum summary) error {
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
+	budget := int64(maxStoredJournals)
 	for _, ri := range sum.Renditions {
 		key := objectKey{Stream: r.Stream, Recording: r.ID, Rendition: ri.Name, File: journalFile}.String()
-		b, err := readObject(ctx, st, key, 64<<20)
+		b, err := readObject(ctx, st, key, budget)
 		if err != nil {
-			return fmt.Errorf("archive: fetching %s: %w", key, err)
+			return fmt.Errorf("archive: fetching %s (its journals may hold %d bytes in all): %w", key, maxStoredJournals, err)
 		}
+		budget -= int64(len(b))
 		if err := os.MkdirAll(filepath.Join(r.dir, ri.Name), 0o755); err != nil {
 			return fmt.Errorf("archive: %w", err)
 		}

@@ -127,6 +127,7 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		"ipfs: {api: 'http://127.0.0.1:5001', gateways: ['http://g:1', 'ftp://g']}" + stream:     "ipfs.gateways[1]",
 		"ipfs: {api: 'http://127.0.0.1:5001', gateways: ['http://g:1/\"x']}" + stream:            "ipfs.gateways[0]",
 		"ipfs: {api: 'http://127.0.0.1:5001', publicURL: 'live.example'}" + stream:               "ipfs.publicURL",
+		"ipfs: {api: 'http://127.0.0.1:5001', gateways: ['http://localhost:8080']}" + stream:     "subdomain gateways",
 		"ledger: {postgres: 'postgres://h/db'}\ncluster: {url: '10.0.0.2:8080'}" + stream:        "cluster.url",
 	} {
 		_, err := loadConfig(writeConfig(t, body))

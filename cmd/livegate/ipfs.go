@@ -51,6 +51,12 @@ func (c IPFSConfig) validate() error {
 		if !plainURL(g) {
 			return fmt.Errorf("ipfs.gateways[%d]: %q; want a gateway's URL, like http://127.0.0.1:8080 or https://ipfs.example", i, g)
 		}
+		if u, _ := url.Parse(g); u.Hostname() == "localhost" {
+			// kubo serves localhost as a subdomain gateway: /ipfs/{cid}
+			// redirects to {cid}.ipfs.localhost, which the watch page's
+			// policy does not let it fetch.
+			return fmt.Errorf("ipfs.gateways[%d]: %q; kubo redirects localhost to subdomain gateways, name it by address (http://127.0.0.1:…)", i, g)
+		}
 	}
 	if c.PublicURL != "" && !plainURL(c.PublicURL) {
 		return fmt.Errorf("ipfs.publicURL: %q; want the URL viewers reach livegate at, like https://live.example", c.PublicURL)
@@ -92,8 +98,33 @@ func useIPFS(a *hls.Archive, cfg Config, log *slog.Logger) error {
 		log.Info("ipfs: publishing recordings", "api", node.String(), "peer", peer, "gateways", cfg.IPFS.Gateways)
 	}
 	return a.UseIPFS(context.Background(), node, hls.IPFSOptions{
-		Roots: rootsIndex(cfg), KeyBase: strings.TrimSuffix(cfg.IPFS.PublicURL, "/"),
+		Roots: rootsIndex(cfg), KeyBase: strings.TrimSuffix(cfg.IPFS.PublicURL, "/"), Publish: publishable(cfg),
 	})
+}
+
+// publishable is what livegate makes public on IPFS: a free stream's
+// recordings, and a priced stream's encrypted ones (their keys are what
+// is sold), unless the stream wants a session for every segment
+// (segments: token); never the clear bytes of a priced stream, which are
+// sold segment by segment. A stream no longer configured: its encrypted
+// recordings only.
+func publishable(cfg Config) func(stream string, encrypted bool) bool {
+	byName := map[string]StreamConfig{}
+	for _, sc := range cfg.Streams {
+		byName[sc.Name] = sc
+	}
+	charging := cfg.Chain.RPC != ""
+	return func(stream string, encrypted bool) bool {
+		sc, ok := byName[stream]
+		switch {
+		case !ok:
+			return encrypted
+		case !charging || !sc.priced():
+			return true
+		default:
+			return encrypted && sc.Segments != "token"
+		}
+	}
 }
 
 // rootsIndex is where published roots are listed: in the data directory,
@@ -150,6 +181,7 @@ func runArchive(args []string, stdout io.Writer, _ *slog.Logger) error {
 	}
 	fs := flag.NewFlagSet("archive import", flag.ContinueOnError)
 	path := fs.String("config", "livegate.yml", "configuration file")
+	force := fs.Bool("force", false, "replace the root already listed for that recording")
 	if err := fs.Parse(args[1:]); err != nil {
 		return errUsage
 	}
@@ -173,6 +205,12 @@ func runArchive(args []string, stdout io.Writer, _ *slog.Logger) error {
 	stream, id, err := hls.ReadManifest(ctx, node, root)
 	if err != nil {
 		return fmt.Errorf("archive import: %w", err)
+	}
+	// A root may name any stream and recording: it may not stand in for
+	// one this node already lists (its own, whose files may be gone)
+	// unless the operator says so.
+	if had := hls.IndexedRoot(rootsIndex(cfg), stream, id); had != "" && had != root && !*force {
+		return fmt.Errorf("archive import: %s/%s is already listed with root %s; --force replaces it", stream, id, had)
 	}
 	if err := hls.AppendRoot(rootsIndex(cfg), stream, id, root); err != nil {
 		return fmt.Errorf("archive import: %w", err)
