@@ -41,7 +41,7 @@ func (g *Gate) Register(mux *http.ServeMux) {
 	}))
 	mux.HandleFunc("OPTIONS /pay/", cors(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-		w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+		w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, "+hdrPaymentSignature)
 		w.Header().Set("Access-Control-Max-Age", "86400")
 		w.WriteHeader(http.StatusNoContent)
 	}))
@@ -50,6 +50,7 @@ func (g *Gate) Register(mux *http.ServeMux) {
 func cors(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Header().Set("Access-Control-Expose-Headers", hdrPaymentRequired+", "+hdrPaymentResponse)
 		h(w, r)
 	}
 }
@@ -72,10 +73,17 @@ type sessionJSON struct {
 	Tips           string `json:"tips,omitempty"` // this channel's tips to this stream, after a tip
 }
 
-// requestVoucher reads the voucher a request's body carries, or answers
-// the refusal and returns false.
+// requestVoucher reads the voucher a request carries: in a
+// PAYMENT-SIGNATURE header (x402.go), which an x402 client sends with no
+// body, or else in its body. It answers the refusal and returns false.
 func (g *Gate) requestVoucher(w http.ResponseWriter, r *http.Request) (*chain.Voucher, bool) {
-	v, err := decodeVoucher(http.MaxBytesReader(w, r.Body, maxVoucherBody))
+	var v *chain.Voucher
+	var err error
+	if r.Header.Get(hdrPaymentSignature) != "" {
+		v, err = g.requestVoucherHeader(r)
+	} else {
+		v, err = decodeVoucher(http.MaxBytesReader(w, r.Body, maxVoucherBody))
+	}
 	if err != nil {
 		g.refused(w, err)
 		return nil, false
@@ -125,9 +133,10 @@ func (g *Gate) session(w http.ResponseWriter, r *http.Request) {
 	acc, err := g.Cashier.Accept(r.Context(), v, stream)
 	g.Limiter.End(r.Context(), party, forged(err))
 	if err != nil {
-		g.refused(w, err)
+		g.refusedSelling(w, r, stream, terms.Price(time.Second), nil, err)
 		return
 	}
+	g.setPaymentResponse(w, r, v.Channel, nil, acc.Paid(), acc.Spent)
 	g.issue(w, stream, terms, acc, NewSessionID())
 }
 
@@ -163,9 +172,10 @@ func (g *Gate) raise(w http.ResponseWriter, r *http.Request, accept func(context
 	acc, err := accept(r.Context(), v)
 	g.Limiter.End(r.Context(), party, forged(err))
 	if err != nil {
-		g.refused(w, err)
+		g.refusedSelling(w, r, stream, terms.Price(time.Second), &v.Channel, err)
 		return
 	}
+	g.setPaymentResponse(w, r, v.Channel, nil, acc.Paid(), acc.Spent)
 	g.issue(w, stream, terms, acc, claims.Session)
 }
 
@@ -396,9 +406,11 @@ func (g *Gate) refused(w http.ResponseWriter, err error) {
 }
 
 // paymentRequired answers 402 with everything a player needs to pay: the
-// price, the channel's state if known, and where and how to sign.
-func (g *Gate) paymentRequired(w http.ResponseWriter, stream string, terms Terms, price *big.Int, ch *common.Hash, rc *Receipt, msg string) {
+// price, the channel's state if known, and where and how to sign; in our
+// own headers and body, and in x402's PAYMENT-REQUIRED (x402.go).
+func (g *Gate) paymentRequired(w http.ResponseWriter, r *http.Request, stream string, terms Terms, price *big.Int, ch *common.Hash, rc *Receipt, msg string) {
 	g.Stats.paymentRequired(stream)
+	g.setPaymentRequired(w, r, stream, price, ch, rc, msg)
 	h := w.Header()
 	h.Set(hdrPayee, g.Payee.Hex())
 	h.Set(hdrContract, g.Domain.Contract.Hex())

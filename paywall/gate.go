@@ -177,11 +177,13 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	}
 	ch := claims.ChannelID()
 	h.Set(hdrChannel, ch.Hex())
-	if v := r.Header.Get(hdrVoucher); v != "" {
-		if err := g.headerVoucher(r, seg.Stream, ch, v); err != nil {
-			g.refused(w, err)
-			return false
-		}
+	v, err := g.requestVoucherHeader(r)
+	if err == nil && v != nil {
+		err = g.headerVoucher(r, seg.Stream, ch, v)
+	}
+	if err != nil {
+		g.refusedSelling(w, r, seg.Stream, price, &ch, err)
+		return false
 	}
 	// A free preview is the viewer's, once per stream, whatever channels
 	// it opens: reserved from what the viewer has left before the charge
@@ -205,7 +207,7 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	}
 	switch {
 	case errors.Is(err, ErrInsufficientCredit):
-		g.paymentRequired(w, seg.Stream, terms, price, &ch, &rc,
+		g.paymentRequired(w, r, seg.Stream, terms, price, &ch, &rc,
 			fmt.Sprintf("insufficient credit: this segment costs %s wei and %s wei is left: send a larger voucher",
 				price, new(big.Int).Sub(rc.Paid, rc.Spent)))
 		return false
@@ -219,6 +221,9 @@ func (g *Gate) Admit(w http.ResponseWriter, r *http.Request, seg Segment) bool {
 	}
 	h.Set(hdrPaid, decimal(rc.Paid))
 	h.Set(hdrSpent, decimal(rc.Spent))
+	if v != nil {
+		g.setPaymentResponse(w, r, ch, rc.Price, rc.Paid, rc.Spent)
+	}
 	if g.Admitted != nil {
 		g.Admitted(seg.Stream, "session:"+session)
 	}
@@ -245,7 +250,7 @@ func (g *Gate) sessionOf(w http.ResponseWriter, r *http.Request, stream string, 
 	claims, err := g.Sessions.Parse(token(r), stream)
 	switch {
 	case errors.Is(err, ErrNoToken):
-		g.paymentRequired(w, stream, terms, price, nil, nil, why+": open a session with a voucher at POST /pay/"+stream+"/session")
+		g.paymentRequired(w, r, stream, terms, price, nil, nil, why+": open a session with a voucher at POST /pay/"+stream+"/session")
 		return nil, false
 	case err != nil:
 		writeRefusal(w, err)
@@ -254,15 +259,12 @@ func (g *Gate) sessionOf(w http.ResponseWriter, r *http.Request, stream string, 
 	return claims, true
 }
 
-// headerVoucher applies a Livegate-Voucher header: channel:amount:signature.
+// headerVoucher applies a voucher sent in a header (Livegate-Voucher or
+// PAYMENT-SIGNATURE, requestVoucherHeader) for the session's channel ch.
 // Sending the best voucher again is harmless and ignored: a player may
 // attach it to several requests before it learns it was taken. A refusal
 // is the cashier's error, or the gate's (api.go answers them).
-func (g *Gate) headerVoucher(r *http.Request, stream string, ch common.Hash, value string) error {
-	v, err := parseVoucherHeader(value)
-	if err != nil {
-		return err
-	}
+func (g *Gate) headerVoucher(r *http.Request, stream string, ch common.Hash, v *chain.Voucher) error {
 	if v.Channel != ch {
 		return errOtherChannel
 	}
@@ -273,7 +275,7 @@ func (g *Gate) headerVoucher(r *http.Request, stream string, ch common.Hash, val
 	if ok, wait := g.Limiter.Attempt(party); !ok {
 		return tooMany(wait)
 	}
-	_, err = g.Cashier.Accept(r.Context(), v, stream)
+	_, err := g.Cashier.Accept(r.Context(), v, stream)
 	g.Limiter.End(r.Context(), party, forged(err))
 	if err == nil {
 		g.Stats.voucherAccepted(stream)
