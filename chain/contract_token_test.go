@@ -25,17 +25,15 @@ func usd(f float64) *big.Int {
 // stablecoin deploys the test stablecoin and mints mint to the funder.
 func (w *world) stablecoin(mint *big.Int) (common.Address, *bindings.TestStablecoin) {
 	w.t.Helper()
-	opts, _ := bind.NewKeyedTransactorWithChainID(w.deployer, w.c.ChainID)
-	a, tx, token, err := bindings.DeployTestStablecoin(opts, w.sim.Client())
+	a, err := w.c.DeployStablecoin(w.ctx, w.deployer)
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	if _, err := w.c.wait(w.ctx, tx); err != nil {
+	if err := w.c.MintStablecoin(w.ctx, w.deployer, a, addr(w.funder), mint); err != nil {
 		w.t.Fatal(err)
 	}
-	if _, err := w.c.send(w.ctx, "mint", w.deployer, nil, func(o *bind.TransactOpts) (*types.Transaction, error) {
-		return token.Mint(o, addr(w.funder), mint)
-	}); err != nil {
+	token, err := bindings.NewTestStablecoin(a, w.sim.Client())
+	if err != nil {
 		w.t.Fatal(err)
 	}
 	return a, token

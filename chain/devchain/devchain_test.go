@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
@@ -82,5 +83,64 @@ func TestDevChainMinesOnDemandAndServesJSONRPC(t *testing.T) {
 	}
 	if _, err := Start(Config{Addr: "0.0.0.0:0"}); err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Errorf("a dev chain on a public address: %v", err)
+	}
+}
+
+// TestDevChainStablecoin: the dev chain gets the channel contract and the
+// test stablecoin, a viewer funded with it opens a dollar channel by permit,
+// and a second start finds both contracts instead of deploying again.
+func TestDevChainStablecoin(t *testing.T) {
+	organizer, _ := crypto.GenerateKey()
+	viewer, _ := crypto.GenerateKey()
+	payee, _ := crypto.GenerateKey()
+	ether := new(big.Int).Lsh(big.NewInt(1), 70)
+	c, err := Start(Config{Addr: "127.0.0.1:0", Alloc: types.GenesisAlloc{
+		crypto.PubkeyToAddress(organizer.PublicKey): {Balance: ether},
+		crypto.PubkeyToAddress(viewer.PublicKey):    {Balance: ether},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ct, err := c.Deploy(ctx, organizer, common.Address{}, common.Address{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ct.FreshChannels || !ct.FreshStablecoin {
+		t.Errorf("first start: fresh %v %v, want both deployed", ct.FreshChannels, ct.FreshStablecoin)
+	}
+	info, err := ct.Channels.Token(ctx, ct.Stablecoin)
+	if err != nil || info.Symbol != "USDL" || info.Decimals != 6 {
+		t.Fatalf("stablecoin %+v %v", info, err)
+	}
+	me := crypto.PubkeyToAddress(viewer.PublicKey)
+	fund := big.NewInt(50_000_000) // 50 USDL
+	if err := ct.Fund(ctx, organizer, fund, me); err != nil {
+		t.Fatal(err)
+	}
+	id, _, err := ct.Channels.OpenWithPermit(ctx, viewer, ct.Stablecoin, me, crypto.PubkeyToAddress(payee.PublicKey),
+		time.Now().Add(time.Hour), big.NewInt(20_000_000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch, err := ct.Channels.Channel(ctx, id, nil); err != nil || ch.Token != ct.Stablecoin || info.Format(ch.Deposit) != "20 USDL" {
+		t.Fatalf("channel %+v %v", ch, err)
+	}
+
+	again, err := c.Deploy(ctx, organizer, ct.Channels.Address, ct.Stablecoin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.FreshChannels || again.FreshStablecoin || again.Channels.Address != ct.Channels.Address || again.Stablecoin != ct.Stablecoin {
+		t.Errorf("second start deployed again: %+v", again)
+	}
+	// Funding again tops the viewer back up to 50, no more.
+	if err := again.Fund(ctx, organizer, fund, me); err != nil {
+		t.Fatal(err)
+	}
+	if have, err := again.Channels.TokenBalance(ctx, again.Stablecoin, me); err != nil || have.Cmp(fund) != 0 {
+		t.Errorf("after funding again: %v %v, want 50 USDL", have, err)
 	}
 }
