@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -15,8 +16,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,6 +44,62 @@ type Local struct {
 
 	sem     chan struct{} // a slot per running ffmpeg
 	waiting chan struct{} // a slot per request admitted, running or not
+
+	manifests manifests
+}
+
+// manifests are the profiles each manifest ID was first seen with: as a
+// broadcaster does, later headers are ignored until the manifest has been
+// idle for manifestIdle (LIVEPEER.md, "Profiles are fixed when the
+// broadcaster first sees a manifest ID"), so a stream may send its
+// profiles on its first segment only.
+type manifests struct {
+	mu sync.Mutex
+	m  map[string]*manifest
+}
+
+type manifest struct {
+	profiles []Profile
+	used     time.Time
+}
+
+// A manifest ID idle this long is forgotten (go-livepeer drops a stream
+// after 60–120 s unused); at most maxManifests are kept, the idlest
+// forgotten first.
+const (
+	manifestIdle = 90 * time.Second
+	maxManifests = 4096
+)
+
+// profiles returns the manifest's profiles, fixing them on first sight
+// to those given (nil: the default ladder).
+func (ms *manifests) profiles(id string, given []Profile, now time.Time) []Profile {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	if m, ok := ms.m[id]; ok && now.Sub(m.used) < manifestIdle {
+		m.used = now
+		return m.profiles
+	}
+	if ms.m == nil {
+		ms.m = map[string]*manifest{}
+	}
+	if len(ms.m) >= maxManifests {
+		maps.DeleteFunc(ms.m, func(_ string, m *manifest) bool { return now.Sub(m.used) >= manifestIdle })
+		for len(ms.m) >= maxManifests {
+			idlest := ""
+			for k, m := range ms.m {
+				if idlest == "" || m.used.Before(ms.m[idlest].used) {
+					idlest = k
+				}
+			}
+			delete(ms.m, idlest)
+		}
+	}
+	if given == nil {
+		given, _ = Ladder(DefaultLadder)
+	}
+	ms.m[id] = &manifest{profiles: given, used: now}
+	return given
 }
 
 // What a client may send the local transcoder.
@@ -90,11 +149,48 @@ func (l *Local) Handler() http.Handler {
 	return http.HandlerFunc(l.serve)
 }
 
-// transcodeConfig is the Livepeer-Transcode-Configuration header.
+// transcodeConfig is the Livepeer-Transcode-Configuration header (the
+// fields a transcoder acts on; objectStore and the like are a
+// broadcaster's business and ignored).
 type transcodeConfig struct {
 	ManifestID string    `json:"manifestID"`
 	Profiles   []Profile `json:"profiles"`
+	Presets    []string  `json:"presets"`
 }
+
+// ladder is the profiles a configuration asks for: its presets (named
+// profiles), then its profiles, a nameless one named
+// custom_{W}x{H}_{bitrate} as go-livepeer names it; nil when it names
+// none (the manifest's, or the default ladder); empty when it asks for
+// none ("profiles": []).
+func (c transcodeConfig) ladder() ([]Profile, error) {
+	if c.Profiles == nil && c.Presets == nil {
+		return nil, nil
+	}
+	out, err := Ladder(c.Presets)
+	if err != nil {
+		return nil, err
+	}
+	out = append(make([]Profile, 0, len(out)+len(c.Profiles)), out...)
+	for _, p := range c.Profiles {
+		if p.Name == "" {
+			p.Name = fmt.Sprintf("custom_%dx%d_%d", p.Width, p.Height, p.Bitrate)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// container is a segment's, set by its path's extension: MPEG-TS or MP4,
+// in and out.
+type container struct {
+	ext, format, mime string
+}
+
+var (
+	containerTS  = container{".ts", "mpegts", "video/mp2t"}
+	containerMP4 = container{".mp4", "mp4", "video/mp4"}
+)
 
 func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPut && r.Method != http.MethodPost {
@@ -103,23 +199,30 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/live/")
 	manifest, file, ok2 := strings.Cut(rest, "/")
-	if !ok || !ok2 || manifest == "" || len(manifest) > maxManifestID || strings.Contains(file, "/") || !strings.HasSuffix(file, ".ts") {
-		http.Error(w, "want /live/{manifestID}/{seq}.ts", http.StatusBadRequest)
+	box := containerTS
+	if strings.HasSuffix(file, ".mp4") {
+		box = containerMP4
+	}
+	if !ok || !ok2 || manifest == "" || len(manifest) > maxManifestID || strings.Contains(file, "/") || !strings.HasSuffix(file, box.ext) {
+		http.Error(w, "want /live/{manifestID}/{seq}.ts or .mp4", http.StatusBadRequest)
 		return
 	}
-	seq, _ := strconv.ParseUint(strings.TrimSuffix(file, ".ts"), 10, 64) // non-numeric: 0, as go-livepeer does
+	seq, _ := strconv.ParseUint(strings.TrimSuffix(file, box.ext), 10, 64) // non-numeric: 0, as go-livepeer does
 	if r.Header.Get("Accept") != "multipart/mixed" {
 		w.WriteHeader(http.StatusOK) // go-livepeer answers an empty 200
 		return
 	}
 	dur := 2 * time.Second
 	if v := r.Header.Get("Content-Duration"); v != "" {
-		ms, err := strconv.Atoi(v)
-		if err != nil || ms < 0 || ms > 300_000 {
-			http.Error(w, "Content-Duration must be 0 to 300000 ms", http.StatusBadRequest)
-			return
+		// Not an integer: the 2 s go-livepeer assumes. Out of range: 500,
+		// as go-livepeer answers the conditions that will repeat.
+		if ms, err := strconv.Atoi(v); err == nil {
+			if ms < 0 || ms > 300_000 {
+				http.Error(w, "Content-Duration must be 0 to 300000 ms", http.StatusInternalServerError)
+				return
+			}
+			dur = time.Duration(ms) * time.Millisecond
 		}
-		dur = time.Duration(ms) * time.Millisecond
 	}
 	var cfg transcodeConfig
 	if v := r.Header.Get("Livepeer-Transcode-Configuration"); v != "" {
@@ -132,23 +235,41 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if len(cfg.Profiles) == 0 {
-		cfg.Profiles, _ = Ladder(DefaultLadder)
+	if cfg.ManifestID != "" {
+		if len(cfg.ManifestID) > maxManifestID {
+			http.Error(w, fmt.Sprintf("manifestID over %d bytes", maxManifestID), http.StatusBadRequest)
+			return
+		}
+		manifest = cfg.ManifestID
 	}
-	if len(cfg.Profiles) > maxProfiles {
-		http.Error(w, fmt.Sprintf("%d profiles: at most %d a segment", len(cfg.Profiles), maxProfiles), http.StatusBadRequest)
+	given, err := cfg.ladder()
+	if err == nil && len(given) > maxProfiles {
+		err = fmt.Errorf("%d profiles: at most %d a segment", len(given), maxProfiles)
+	}
+	for _, p := range given {
+		if err == nil {
+			err = p.check()
+		}
+	}
+	if err != nil {
+		// A profile that cannot be made fails every segment alike: 500,
+		// as a broadcaster answers a bad profile.
+		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
+	}
+	profiles := l.manifests.profiles(manifest, given, time.Now())
+	for _, p := range profiles {
+		if !p.encoderOK() {
+			// No transcoder here can take it: a broadcaster with no
+			// orchestrator offering the capability answers 503.
+			http.Error(w, fmt.Sprintf("profile %q: no transcoder here encodes %s (H.264 only)", p.Name, p.Encoder), http.StatusServiceUnavailable)
+			return
+		}
 	}
 	limit := uploadLimit(dur)
 	if r.ContentLength > limit {
-		http.Error(w, fmt.Sprintf("a %v segment of %d bytes: at most %d", dur, r.ContentLength, limit), http.StatusRequestEntityTooLarge)
+		http.Error(w, fmt.Sprintf("a %v segment of %d bytes: at most %d", dur, r.ContentLength, limit), http.StatusInternalServerError)
 		return
-	}
-	for _, p := range cfg.Profiles {
-		if err := p.check(); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
 	}
 	select {
 	case l.waiting <- struct{}{}:
@@ -171,7 +292,7 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 		code := http.StatusBadRequest
 		switch {
 		case errors.As(err, &tooLarge):
-			code = http.StatusRequestEntityTooLarge
+			code = http.StatusInternalServerError // as a broadcaster answers an oversized body
 		case errors.Is(err, os.ErrDeadlineExceeded):
 			code = http.StatusRequestTimeout
 		}
@@ -184,16 +305,28 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 	case <-r.Context().Done():
 		return
 	}
-	outs, err := l.transcode(r.Context(), body, cfg.Profiles, dur)
+	var outs [][]byte
+	if len(profiles) > 0 {
+		outs, err = l.transcode(r.Context(), body, profiles, dur, box)
+	}
 	<-l.sem
 	var bad *badInput
 	switch {
+	case errors.Is(err, errNoVideo):
+		// A segment without video comes back as copies of the source
+		// under every profile name, as a broadcaster answers it (a
+		// client must tell them from renditions).
+		outs = make([][]byte, len(profiles))
+		for i := range outs {
+			outs[i] = body
+		}
 	case errors.As(err, &bad):
 		http.Error(w, "input is not usable video: "+bad.msg, http.StatusUnprocessableEntity)
 		return
 	case err != nil:
+		// A broadcaster answers 422 once its own attempts have failed.
 		l.Logger.Warn("transcode: failed", "manifest", manifest, "seq", seq, "err", err)
-		http.Error(w, "transcode failed: "+err.Error(), http.StatusInternalServerError)
+		http.Error(w, "transcode failed: "+err.Error(), http.StatusUnprocessableEntity)
 		return
 	}
 	// A client that stops reading the answer does not hold it forever.
@@ -205,10 +338,10 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 	mw := multipart.NewWriter(w)
 	w.Header().Set("Content-Type", "multipart/mixed; boundary="+mw.Boundary())
 	w.WriteHeader(http.StatusOK)
-	for i, p := range cfg.Profiles {
-		name := fmt.Sprintf("%s_%d.ts", p.Name, seq)
+	for i, p := range profiles {
+		name := fmt.Sprintf("%s_%d%s", p.Name, seq, box.ext)
 		h := textproto.MIMEHeader{}
-		h.Set("Content-Type", fmt.Sprintf(`video/mp2t; name=%q`, name))
+		h.Set("Content-Type", fmt.Sprintf(`%s; name=%q`, box.mime, name))
 		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, name))
 		h.Set("Content-Length", strconv.Itoa(len(outs[i])))
 		h.Set("Rendition-Name", p.Name)
@@ -228,17 +361,30 @@ type badInput struct{ msg string }
 
 func (b *badInput) Error() string { return b.msg }
 
-// Args builds the ffmpeg command line that turns one segment (on stdin)
-// into one file per profile: exported so benchmarks can run bare ffmpeg
-// with exactly the same work.
+// Args builds the ffmpeg command line that turns one MPEG-TS segment (on
+// stdin) into one file per profile: exported so benchmarks can run bare
+// ffmpeg with exactly the same work.
 func Args(profiles []Profile, preset string, outs []string) []string {
+	return args(profiles, preset, outs, containerTS)
+}
+
+// args encodes as lpms does where players notice (LIVEPEER.md, "How
+// lpms encodes"): the source's aspect ratio kept, the profile's larger
+// side fitted to the source's larger side (at least 146×50); a keyframe
+// forced at the segment's first frame; rate control with minimum, average,
+// maximum and buffer all at the bitrate; the H.264 profile asked for
+// (Main when none is: lpms leaves x264's High with B-frames, which this
+// transcoder does not copy, so a rendition decodes wherever Main does).
+func args(profiles []Profile, preset string, outs []string, box container) []string {
 	var graph strings.Builder
 	fmt.Fprintf(&graph, "[0:v]split=%d", len(profiles))
 	for i := range profiles {
 		fmt.Fprintf(&graph, "[s%d]", i)
 	}
 	for i, p := range profiles {
-		fmt.Fprintf(&graph, ";[s%d]scale=%d:%d", i, p.Width, p.Height)
+		long := max(p.Width, p.Height)
+		fmt.Fprintf(&graph, ";[s%d]scale=w='if(gte(iw,ih),%d,max(146,2*round(%d*iw/ih/2)))':h='if(gte(iw,ih),max(50,2*round(%d*ih/iw/2)),%d)',setsar=1",
+			i, long, long, long, long)
 		if p.FPS > 0 {
 			den := max(p.FPSDen, 1)
 			fmt.Fprintf(&graph, ",fps=%d/%d", p.FPS, den)
@@ -251,27 +397,36 @@ func Args(profiles []Profile, preset string, outs []string) []string {
 		args = append(args,
 			"-map", fmt.Sprintf("[o%d]", i), "-map", "0:a?",
 			"-c:v", "libx264", "-preset", preset, "-profile:v", x264Profile(p.Profile), "-pix_fmt", "yuv420p",
-			"-b:v", b, "-maxrate", b, "-bufsize", strconv.Itoa(2*p.Bitrate),
-			// one GOP per segment, its IDR first, the source's timestamps kept
-			"-g", "100000", "-keyint_min", "100000", "-sc_threshold", "0", "-force_key_frames", "expr:eq(n,0)",
-			"-fps_mode", "passthrough", "-enc_time_base:v", "1:90000",
-			"-c:a", "copy",
-			"-f", "mpegts", "-mpegts_copyts", "1", "-muxdelay", "0", "-muxpreload", "0", outs[i])
+			"-b:v", b, "-minrate", b, "-maxrate", b, "-bufsize", b)
+		if strings.EqualFold(p.Profile, "H264ConstrainedHigh") {
+			args = append(args, "-bf", "0") // High without B-frames
+		}
+		// The keyframes: the segment's first frame always; then one GOP
+		// per segment (the source's timestamps kept), or every gop
+		// seconds, or every frame (intra).
+		switch gop, _ := gopSeconds(p.GOP); {
+		case gop < 0:
+			args = append(args, "-g", "100000", "-keyint_min", "100000", "-sc_threshold", "0", "-force_key_frames", "expr:eq(n,0)")
+		case gop == 0:
+			args = append(args, "-g", "1", "-keyint_min", "1")
+		default:
+			args = append(args, "-g", "100000", "-keyint_min", "1", "-sc_threshold", "0",
+				"-force_key_frames", fmt.Sprintf("expr:eq(n,0)+gte(t-prev_forced_t,%s)", strconv.FormatFloat(gop, 'f', -1, 64)))
+		}
+		args = append(args, "-fps_mode", "passthrough", "-enc_time_base:v", "1:90000", "-c:a", "copy")
+		if box == containerMP4 {
+			args = append(args, "-f", "mp4", "-movflags", "+faststart", outs[i])
+		} else {
+			args = append(args, "-f", "mpegts", "-mpegts_copyts", "1", "-muxdelay", "0", "-muxpreload", "0", outs[i])
+		}
 	}
 	return args
 }
 
-func x264Profile(p string) string {
-	switch p {
-	case "H264Baseline":
-		return "baseline"
-	case "H264High", "H264ConstrainedHigh":
-		return "high"
-	}
-	return "main"
-}
+// errNoVideo: the segment has no video track (audio only).
+var errNoVideo = errors.New("no video track")
 
-func (l *Local) transcode(ctx context.Context, seg []byte, profiles []Profile, dur time.Duration) ([][]byte, error) {
+func (l *Local) transcode(ctx context.Context, seg []byte, profiles []Profile, dur time.Duration, box container) ([][]byte, error) {
 	dir, err := os.MkdirTemp("", "livegate-transcode-")
 	if err != nil {
 		return nil, err
@@ -279,11 +434,21 @@ func (l *Local) transcode(ctx context.Context, seg []byte, profiles []Profile, d
 	defer os.RemoveAll(dir)
 	outs := make([]string, len(profiles))
 	for i := range profiles {
-		outs[i] = filepath.Join(dir, fmt.Sprintf("%d.ts", i))
+		outs[i] = filepath.Join(dir, fmt.Sprintf("%d%s", i, box.ext))
 	}
 	ctx, cancel := context.WithTimeout(ctx, max(8*time.Second, 4*dur))
 	defer cancel()
-	cmd := exec.CommandContext(ctx, l.FFmpeg, Args(profiles, l.Preset, outs)...)
+	argv := args(profiles, l.Preset, outs, box)
+	if box == containerMP4 {
+		// An MP4 may keep its index at the end: ffmpeg reads it from a
+		// file it can seek, not a pipe.
+		in := filepath.Join(dir, "in.mp4")
+		if err := os.WriteFile(in, seg, 0o600); err != nil {
+			return nil, err
+		}
+		argv[slices.Index(argv, "pipe:0")] = in
+	}
+	cmd := exec.CommandContext(ctx, l.FFmpeg, argv...)
 	cmd.Stdin = bytes.NewReader(seg)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -295,6 +460,9 @@ func (l *Local) transcode(ctx context.Context, seg []byte, profiles []Profile, d
 		// What ffmpeg says of the input makes it unusable (422, not
 		// retried); anything else, a kill by the OOM killer included, is
 		// a failure worth retrying (500).
+		if strings.Contains(msg, "matches no streams") && len(seg) > 0 && !strings.Contains(msg, "Invalid data") {
+			return nil, errNoVideo
+		}
 		if strings.Contains(msg, "Invalid data") || strings.Contains(msg, "matches no streams") ||
 			strings.Contains(msg, "could not find codec") || strings.Contains(msg, "no video") {
 			return nil, &badInput{msg: firstLine(msg)}

@@ -8,6 +8,9 @@ package transcode
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
+	"strings"
 )
 
 // Profile is one rendition to make, as Livepeer names and describes it.
@@ -23,20 +26,39 @@ type Profile struct {
 	Encoder string `json:"encoder,omitempty"` // H.264
 }
 
-// Named are Livepeer's standard profiles.
+// Named are Livepeer's standard profiles, as lpms's name lookup knows
+// them (LIVEPEER.md; lpms also defines P144p25fps16x9 but leaves it out
+// of the lookup, and so does this table).
 var Named = map[string]Profile{
 	"P720p60fps16x9": {Name: "P720p60fps16x9", Width: 1280, Height: 720, Bitrate: 6_000_000, FPS: 60},
 	"P720p30fps16x9": {Name: "P720p30fps16x9", Width: 1280, Height: 720, Bitrate: 4_000_000, FPS: 30},
+	"P720p25fps16x9": {Name: "P720p25fps16x9", Width: 1280, Height: 720, Bitrate: 3_500_000, FPS: 25},
+	"P720p30fps4x3":  {Name: "P720p30fps4x3", Width: 960, Height: 720, Bitrate: 3_500_000, FPS: 30},
 	"P576p30fps16x9": {Name: "P576p30fps16x9", Width: 1024, Height: 576, Bitrate: 1_500_000, FPS: 30},
+	"P576p25fps16x9": {Name: "P576p25fps16x9", Width: 1024, Height: 576, Bitrate: 1_500_000, FPS: 25},
 	"P360p30fps16x9": {Name: "P360p30fps16x9", Width: 640, Height: 360, Bitrate: 1_200_000, FPS: 30},
+	"P360p25fps16x9": {Name: "P360p25fps16x9", Width: 640, Height: 360, Bitrate: 1_000_000, FPS: 25},
+	"P360p30fps4x3":  {Name: "P360p30fps4x3", Width: 480, Height: 360, Bitrate: 1_000_000, FPS: 30},
 	"P240p30fps16x9": {Name: "P240p30fps16x9", Width: 426, Height: 240, Bitrate: 600_000, FPS: 30},
+	"P240p25fps16x9": {Name: "P240p25fps16x9", Width: 426, Height: 240, Bitrate: 600_000, FPS: 25},
+	"P240p30fps4x3":  {Name: "P240p30fps4x3", Width: 320, Height: 240, Bitrate: 600_000, FPS: 30},
 	"P144p30fps16x9": {Name: "P144p30fps16x9", Width: 256, Height: 144, Bitrate: 400_000, FPS: 30},
 }
 
+// namedList names the profiles of Named, for errors.
+func namedList() string {
+	names := make([]string, 0, len(Named))
+	for n := range Named {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
 // check refuses what the local transcoder cannot make: sizes x264 cannot
-// encode in 4:2:0, rates that make no sense, encoders other than H.264.
-// The GOP is not asked for: a rendition segment is one GOP, like its
-// source segment.
+// encode in 4:2:0, rates that make no sense, an H.264 profile or a GOP it
+// does not know. Encoders are checked apart (errEncoder): a broadcaster
+// answers those differently.
 func (p Profile) check() error {
 	switch {
 	case p.Name == "" || p.Bitrate <= 0:
@@ -45,10 +67,50 @@ func (p Profile) check() error {
 		return fmt.Errorf("profile %q: %dx%d is not an even size up to 7680x4320", p.Name, p.Width, p.Height)
 	case p.FPS < 0 || p.FPSDen < 0 || p.FPS > 240:
 		return fmt.Errorf("profile %q: frame rate %d/%d", p.Name, p.FPS, p.FPSDen)
-	case p.Encoder != "" && p.Encoder != "H.264":
-		return fmt.Errorf("profile %q: encoder %q: this transcoder makes H.264 only", p.Name, p.Encoder)
+	case p.Profile != "" && x264Profile(p.Profile) == "":
+		return fmt.Errorf("profile %q: H.264 profile %q (want H264Baseline, H264Main, H264High or H264ConstrainedHigh)", p.Name, p.Profile)
+	}
+	if _, err := gopSeconds(p.GOP); err != nil {
+		return fmt.Errorf("profile %q: %w", p.Name, err)
 	}
 	return nil
+}
+
+// encoderOK says whether the local transcoder makes p's encoder: H.264
+// only (lpms's name; empty is H.264).
+func (p Profile) encoderOK() bool {
+	return p.Encoder == "" || strings.EqualFold(p.Encoder, "H.264") || strings.EqualFold(p.Encoder, "H264")
+}
+
+// gopSeconds reads a profile's gop: "" (one GOP per segment, its IDR
+// first), "intra" (every frame a keyframe: 0), or seconds between
+// keyframes.
+func gopSeconds(gop string) (float64, error) {
+	switch gop {
+	case "":
+		return -1, nil
+	case "intra":
+		return 0, nil
+	}
+	s, err := strconv.ParseFloat(gop, 64)
+	if err != nil || !(s > 0) || s > 3600 || math.IsInf(s, 0) {
+		return 0, fmt.Errorf("gop %q: want seconds (like \"2\") or \"intra\"", gop)
+	}
+	return s, nil
+}
+
+// x264Profile is the x264 profile of a Livepeer H.264 profile name, read
+// case-insensitively as go-livepeer does, or "" for one it does not know.
+func x264Profile(p string) string {
+	switch strings.ToLower(p) {
+	case "h264baseline":
+		return "baseline"
+	case "h264main", "":
+		return "main"
+	case "h264high", "h264constrainedhigh":
+		return "high"
+	}
+	return ""
 }
 
 // DefaultLadder is go-livepeer's default.
@@ -61,7 +123,7 @@ func Ladder(names []string) ([]Profile, error) {
 	for _, n := range names {
 		p, ok := Named[n]
 		if !ok {
-			return nil, fmt.Errorf("unknown profile %q (known: P720p60fps16x9, P720p30fps16x9, P576p30fps16x9, P360p30fps16x9, P240p30fps16x9, P144p30fps16x9)", n)
+			return nil, fmt.Errorf("unknown profile %q (known: %s)", n, namedList())
 		}
 		if seen[n] {
 			return nil, fmt.Errorf("profile %q listed twice", n)

