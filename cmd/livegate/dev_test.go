@@ -250,10 +250,11 @@ func checkDevChainFromOutside(t *testing.T, info devInfo) {
 			Signer  common.Address `json:"signer"`
 			Expiry  uint64         `json:"expiry"`
 			Payee   common.Address `json:"payee"`
+			Token   common.Address `json:"token"`
 			Deposit *big.Int       `json:"deposit"`
 			Claimed *big.Int       `json:"claimed"`
 		})
-		if got.Payee.Hex() != info.Payee || got.Signer.Hex() != v.Address || got.Deposit.String() != v.Deposit || got.Deposit.Sign() == 0 {
+		if got.Payee.Hex() != info.Payee || got.Signer.Hex() != v.Address || got.Token != (common.Address{}) || got.Deposit.String() != v.Deposit || got.Deposit.Sign() == 0 {
 			t.Errorf("viewer %s's channel on chain: %+v", v.Address, got)
 		}
 	}
