@@ -46,10 +46,13 @@ type recordingJobs struct {
 }
 
 // transcodeTimeout is how long one segment may take, retries included:
-// what a Livepeer broadcaster allows its orchestrator, max(8 s, 4 ×
-// duration), plus room for the upload.
+// what a Livepeer broadcaster may take, three attempts of its
+// orchestrator of max(8 s, 4 × duration) each (LIVEPEER.md, "Timing";
+// the transcode client waits as long), plus room for the upload. Live
+// playback does not wait meanwhile: later segments go out with gaps
+// where their renditions are late.
 func transcodeTimeout(d time.Duration) time.Duration {
-	return max(8*time.Second, 4*d) + 10*time.Second
+	return 3*max(8*time.Second, 4*d) + 10*time.Second
 }
 
 // startTranscoding runs the stream's transcode worker. Source segments

@@ -3,12 +3,15 @@ package transcode
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	neturl "net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -42,13 +45,33 @@ var (
 )
 
 // Client speaks Livepeer's HTTP push protocol to a broadcaster (or to
-// Local).
+// Local), by the rules a real broadcaster imposes (LIVEPEER.md):
+//
+//   - it waits for an answer as long as the broadcaster may take, three
+//     attempts of max(8 s, 4 × duration) plus the upload, and never
+//     re-sends a segment whose answer is merely slow: the broadcaster
+//     keeps abandoned work running, so a re-send doubles work and payment;
+//   - 422 (the broadcaster's own attempts failed) and other 4xx are final;
+//     500 (a condition that repeats) is retried once; 503 (no
+//     orchestrator), other 5xx and dropped connections are retried with
+//     backoff;
+//   - an empty URI part (a rendition the broadcaster failed to store) is
+//     left out, a relative one is fetched from the broadcaster;
+//   - the manifest ID it sends changes whenever the profiles it asks for
+//     do, since a broadcaster fixes a manifest's profiles at its first
+//     segment;
+//   - renditions that are copies of the source (what a broadcaster
+//     answers for a segment without video) are never returned.
 type Client struct {
 	URL     string // e.g. http://127.0.0.1:9935
 	HTTP    *http.Client
 	Retries int           // attempts after the first (default 2; negative: none)
 	Backoff time.Duration // before the first retry, doubling (default 250 ms)
 }
+
+// ErrSourceCopies: the answer was the source under the profiles' names
+// (a segment without video). Final: there is nothing to transcode.
+var ErrSourceCopies = fmt.Errorf("%w: the answer is copies of the source (a segment without video)", ErrRefused)
 
 // defaultHTTP is what a Client without its own HTTP uses: Go's default
 // transport, with an answer's header lines held to 64 KiB (a Livepeer
@@ -80,7 +103,8 @@ func (c *Client) Transcode(ctx context.Context, req Request) ([]Rendition, error
 		backoff = 250 * time.Millisecond
 	}
 	var last error
-	for attempt := 0; attempt <= retries; attempt++ {
+	attempt, fives := 0, 0
+	for ; attempt <= retries; attempt++ {
 		if attempt > 0 {
 			select {
 			case <-ctx.Done():
@@ -90,25 +114,59 @@ func (c *Client) Transcode(ctx context.Context, req Request) ([]Rendition, error
 			backoff *= 2
 		}
 		out, err := c.once(ctx, req)
-		if err == nil || errors.Is(err, ErrRefused) {
+		var st *statusError
+		switch {
+		case err == nil || errors.Is(err, ErrRefused):
 			return out, err
+		case errors.Is(err, errTooSlow):
+			// The broadcaster is still at it: a re-send would be
+			// transcoded (and paid for) twice.
+			return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		case errors.As(err, &st) && st.code == http.StatusInternalServerError:
+			if fives++; fives > 1 {
+				return nil, fmt.Errorf("%w: a 500 twice (a condition that repeats): %v", ErrUnavailable, err)
+			}
 		}
 		last = err
 	}
-	return nil, fmt.Errorf("%w after %d attempts: %v", ErrUnavailable, retries+1, last)
+	return nil, fmt.Errorf("%w after %d attempts: %v", ErrUnavailable, attempt, last)
 }
 
-// attemptTimeout is what a broadcaster allows its orchestrator,
-// max(8 s, 4 × duration), plus the upload at a modest 1 MB/s.
+// statusError is a 5xx answer.
+type statusError struct {
+	code int
+	msg  string
+}
+
+func (e *statusError) Error() string { return e.msg }
+
+// errTooSlow: no answer within attemptTimeout.
+var errTooSlow = errors.New("no answer within the broadcaster's three attempts")
+
+// attemptTimeout is what a broadcaster may take: three attempts of its
+// orchestrator, each max(8 s, 4 × duration), plus the upload at a modest
+// 1 MB/s.
 func attemptTimeout(req Request) time.Duration {
-	return max(8*time.Second, 4*req.Duration) + 2*time.Second + time.Duration(len(req.Segment))*time.Microsecond
+	return 3*max(8*time.Second, 4*req.Duration) + 2*time.Second + time.Duration(len(req.Segment))*time.Microsecond
+}
+
+// wireManifestID is the manifest ID sent: the request's, with a digest of
+// the profiles asked for, so that another ladder (or another frame-rate
+// decision) is another manifest to the broadcaster.
+func wireManifestID(req Request) string {
+	b, _ := json.Marshal(req.Profiles)
+	sum := sha256.Sum256(b)
+	return req.ManifestID + "-" + hex.EncodeToString(sum[:4])
 }
 
 func (c *Client) once(ctx context.Context, req Request) ([]Rendition, error) {
-	ctx, cancel := context.WithTimeout(ctx, attemptTimeout(req))
+	budget := attemptTimeout(req)
+	ctx, cancel := context.WithTimeoutCause(ctx, budget, errTooSlow)
 	defer cancel()
-	cfg, _ := json.Marshal(transcodeConfig{ManifestID: req.ManifestID, Profiles: req.Profiles})
-	url := fmt.Sprintf("%s/live/%s/%d.ts", strings.TrimRight(c.URL, "/"), req.ManifestID, req.Seq)
+	manifest := wireManifestID(req)
+	cfg, _ := json.Marshal(transcodeConfig{ManifestID: manifest, Profiles: req.Profiles})
+	base := strings.TrimRight(c.URL, "/")
+	url := fmt.Sprintf("%s/live/%s/%d.ts", base, manifest, req.Seq)
 	hr, err := http.NewRequestWithContext(ctx, http.MethodPut, url, bytes.NewReader(req.Segment))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrRefused, err)
@@ -120,14 +178,17 @@ func (c *Client) once(ctx context.Context, req Request) ([]Rendition, error) {
 	hr.Header.Set("Livepeer-Transcode-Configuration", string(cfg))
 	resp, err := c.client().Do(hr)
 	if err != nil {
-		return nil, err // dropped connection, timeout: retried
+		if errors.Is(context.Cause(ctx), errTooSlow) {
+			return nil, fmt.Errorf("%w (%v)", errTooSlow, budget)
+		}
+		return nil, err // dropped connection: retried
 	}
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusOK:
-	case resp.StatusCode >= 500: // 500 transcode failed, 503 no orchestrator: retried
+	case resp.StatusCode >= 500: // 500 repeats: retried once; 503 no orchestrator, others: retried
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return nil, fmt.Errorf("%s: %s", resp.Status, bytes.TrimSpace(msg))
+		return nil, &statusError{resp.StatusCode, fmt.Sprintf("%s: %s", resp.Status, bytes.TrimSpace(msg))}
 	default: // 400, 403, 405, 422 and whatever else it will not do
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		return nil, fmt.Errorf("%w: %s: %s", ErrRefused, resp.Status, bytes.TrimSpace(msg))
@@ -139,6 +200,9 @@ func (c *Client) once(ctx context.Context, req Request) ([]Rendition, error) {
 	lim := answerCaps(req)
 	parts, err := readAnswer(resp.Body, params["boundary"], lim)
 	if err != nil {
+		if errors.Is(context.Cause(ctx), errTooSlow) {
+			return nil, fmt.Errorf("%w (%v), mid-answer", errTooSlow, budget)
+		}
 		return nil, fmt.Errorf("answer refused: %w", err)
 	}
 	byName := map[string][]byte{}
@@ -150,7 +214,11 @@ func (c *Client) once(ctx context.Context, req Request) ([]Rendition, error) {
 		name, data := part.Header.Get("Rendition-Name"), part.Data
 		if pt, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type")); pt == "application/vnd+livepeer.uri" {
 			total -= len(data)
-			if data, err = c.fetch(ctx, strings.TrimSpace(string(data)), min(lim.PartBytes, lim.TotalBytes-total)); err != nil {
+			uri := strings.TrimSpace(string(data))
+			if uri == "" {
+				continue // the broadcaster failed to store this one: the others stand
+			}
+			if data, err = c.fetch(ctx, resolve(base, uri), min(lim.PartBytes, lim.TotalBytes-total)); err != nil {
 				return nil, err
 			}
 			total += len(data)
@@ -158,15 +226,38 @@ func (c *Client) once(ctx context.Context, req Request) ([]Rendition, error) {
 		byName[name] = data
 	}
 	var out []Rendition
+	copies := 0
 	for _, p := range req.Profiles {
-		if d, ok := byName[p.Name]; ok && len(d) > 0 {
+		d, ok := byName[p.Name]
+		switch {
+		case !ok || len(d) == 0:
+		case bytes.Equal(d, req.Segment):
+			copies++ // the source under a profile's name: never a rendition
+		default:
 			out = append(out, Rendition{Name: p.Name, Data: d})
 		}
 	}
 	if len(out) == 0 {
+		if copies > 0 {
+			return nil, ErrSourceCopies
+		}
 		return nil, errors.New("the answer holds no renditions")
 	}
 	return out, nil
+}
+
+// resolve makes a part's URI absolute: a relative one (/stream/…, the
+// broadcaster's own memory store) is on the broadcaster.
+func resolve(base, uri string) string {
+	b, err := neturl.Parse(base + "/")
+	if err != nil {
+		return uri
+	}
+	u, err := b.Parse(uri)
+	if err != nil {
+		return uri
+	}
+	return u.String()
 }
 
 // answerCaps is what an answer to req may make the client hold: a part

@@ -198,7 +198,7 @@ func TestClientErrorHandling(t *testing.T) {
 		{"422", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "not video", 422) }, transcode.ErrRefused, 1},
 		{"404, another refusal", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, transcode.ErrRefused, 1},
 		{"502", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "gateway", 502) }, transcode.ErrUnavailable, 3},
-		{"500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "oops", 500) }, transcode.ErrUnavailable, 3},
+		{"500, a condition that repeats: retried once", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "oops", 500) }, transcode.ErrUnavailable, 2},
 		{"503", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no orchestrator", 503) }, transcode.ErrUnavailable, 3},
 		{"dropped connection", func(w http.ResponseWriter, r *http.Request) {
 			c, _, _ := w.(http.Hijacker).Hijack()
@@ -241,7 +241,8 @@ func TestClientErrorHandling(t *testing.T) {
 			attempts.Store(0)
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				attempts.Add(1)
-				if r.Method != http.MethodPut || r.Header.Get("Accept") != "multipart/mixed" || r.URL.Path != "/live/s/7.ts" ||
+				if r.Method != http.MethodPut || r.Header.Get("Accept") != "multipart/mixed" ||
+					!strings.HasPrefix(r.URL.Path, "/live/s-") || !strings.HasSuffix(r.URL.Path, "/7.ts") ||
 					r.Header.Get("Content-Duration") != "2000" || r.Header.Get("Content-Resolution") != "1280x720" ||
 					!strings.Contains(r.Header.Get("Livepeer-Transcode-Configuration"), `"name":"P360p30fps16x9"`) {
 					t.Errorf("request %s %s %v", r.Method, r.URL, r.Header)
