@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/big"
 	"strconv"
@@ -305,33 +306,13 @@ func TestReentrancyIsRefused(t *testing.T) {
 		return a
 	}
 
-	t.Run("payee re-entering claim", func(t *testing.T) {
-		var payee *attack.ReentrantPayee
-		pa := deploy(func(o *bind.TransactOpts) (common.Address, *types.Transaction, error) {
-			a, tx, p, err := attack.DeployReentrantPayee(o, backend, w.c.Address)
-			payee = p
-			return a, tx, err
+	// The payee is paid at the end of claim, and at the end of a claimMany
+	// batch: re-entering from either is refused.
+	for _, batch := range []bool{false, true} {
+		t.Run(fmt.Sprintf("payee re-entering claim (batch %v)", batch), func(t *testing.T) {
+			payeeReentering(t, w, deploy, batch)
 		})
-		id, _, err := w.c.Open(w.ctx, w.funder, addr(w.signer), pa, w.now().Add(time.Hour), eth(1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		v1, v2 := w.voucher(id, eth(0.3)), w.voucher(id, eth(0.6))
-		for _, swallow := range []bool{false, true} {
-			_, err := w.c.send(w.ctx, "attack", w.stranger, nil, func(o *bind.TransactOpts) (*types.Transaction, error) {
-				return payee.Attack(o, id, v1.Amount, v1.Signature, v2.Amount, v2.Signature, swallow)
-			})
-			ch := w.channel(id)
-			switch {
-			case !swallow && !errors.Is(err, ErrTransferFailed):
-				t.Errorf("re-entrant claim: %v, want the whole claim refused", err)
-			case !swallow && ch.Claimed.Sign() != 0:
-				t.Errorf("refused attack changed the channel: claimed %s", ch.Claimed)
-			case swallow && (err != nil || ch.Claimed.Cmp(eth(0.3)) != 0 || w.balance(pa).Cmp(eth(0.3)) != 0):
-				t.Errorf("attacker that catches the guard: %v; claimed %s, got %s; want exactly the first voucher", err, ch.Claimed, w.balance(pa))
-			}
-		}
-	})
+	}
 
 	t.Run("funder re-entering reclaim", func(t *testing.T) {
 		var funder *attack.ReentrantFunder
@@ -405,6 +386,39 @@ func TestGasPerCall(t *testing.T) {
 	for _, rc := range []*types.Receipt{rcClaim1, rcClaim2} {
 		if rc.GasUsed > 70_000 {
 			t.Errorf("claim used %d gas, budget 70000", rc.GasUsed)
+		}
+	}
+}
+
+// payeeReentering runs the re-entrant payee against claim or claimMany.
+func payeeReentering(t *testing.T, w *world, deploy func(func(*bind.TransactOpts) (common.Address, *types.Transaction, error)) common.Address, batch bool) {
+	backend := w.sim.Client().(Backend)
+	var payee *attack.ReentrantPayee
+	pa := deploy(func(o *bind.TransactOpts) (common.Address, *types.Transaction, error) {
+		a, tx, p, err := attack.DeployReentrantPayee(o, backend, w.c.Address)
+		payee = p
+		return a, tx, err
+	})
+	id, _, err := w.c.Open(w.ctx, w.funder, addr(w.signer), pa, w.now().Add(time.Hour), eth(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, v2 := w.voucher(id, eth(0.3)), w.voucher(id, eth(0.6))
+	for _, swallow := range []bool{false, true} {
+		_, err := w.c.send(w.ctx, "attack", w.stranger, nil, func(o *bind.TransactOpts) (*types.Transaction, error) {
+			if batch {
+				return payee.AttackMany(o, id, v1.Amount, v1.Signature, v2.Amount, v2.Signature, swallow)
+			}
+			return payee.Attack(o, id, v1.Amount, v1.Signature, v2.Amount, v2.Signature, swallow)
+		})
+		ch := w.channel(id)
+		switch {
+		case !swallow && !errors.Is(err, ErrTransferFailed):
+			t.Errorf("re-entrant claim: %v, want the whole claim refused", err)
+		case !swallow && ch.Claimed.Sign() != 0:
+			t.Errorf("refused attack changed the channel: claimed %s", ch.Claimed)
+		case swallow && (err != nil || ch.Claimed.Cmp(eth(0.3)) != 0 || w.balance(pa).Cmp(eth(0.3)) != 0):
+			t.Errorf("attacker that catches the guard: %v; claimed %s, got %s; want exactly the first voucher", err, ch.Claimed, w.balance(pa))
 		}
 	}
 }
