@@ -68,7 +68,7 @@ const (
 	cachePrivate    = "private, max-age=31536000, immutable" // a segment released to a session only
 	cacheKey        = "no-store"
 	keyType         = "application/octet-stream"
-	corsAllowHeader = "Authorization, Range, Livegate-Voucher"
+	corsAllowHeader = "Authorization, Range, Livegate-Voucher, PAYMENT-SIGNATURE" // PAYMENT-SIGNATURE: x402 (paywall/x402.go)
 )
 
 // Register adds the origin's routes to mux.
@@ -102,7 +102,7 @@ func cors(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("Access-Control-Allow-Origin", "*")
-		hd.Set("Access-Control-Expose-Headers", "Content-Length, Content-Range, Livegate-Price, Livegate-Paid, Livegate-Spent, Livegate-Channel, Livegate-Payee, Livegate-Contract, Livegate-Chain-Id")
+		hd.Set("Access-Control-Expose-Headers", "Content-Length, Content-Range, Livegate-Price, Livegate-Paid, Livegate-Spent, Livegate-Channel, Livegate-Payee, Livegate-Contract, Livegate-Chain-Id, PAYMENT-REQUIRED, PAYMENT-RESPONSE")
 		h(w, r)
 	}
 }

@@ -282,6 +282,16 @@ func TestOriginCORSPreflight(t *testing.T) {
 		!strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Range") {
 		t.Errorf("preflight: %d %v", resp.StatusCode, resp.Header)
 	}
+	// A page on another origin may send an x402 voucher with a key
+	// request, and read the terms and the receipt.
+	resp, _ = f.get(t, "OPTIONS", "/key/demo/r1/6", "Origin", "https://player.example", "Access-Control-Request-Method", "GET")
+	if !strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "PAYMENT-SIGNATURE") {
+		t.Errorf("key preflight: %v", resp.Header)
+	}
+	resp, _ = f.get(t, "GET", "/live/demo/source/index.m3u8", "Origin", "https://player.example")
+	if exp := resp.Header.Get("Access-Control-Expose-Headers"); !strings.Contains(exp, "PAYMENT-REQUIRED") || !strings.Contains(exp, "PAYMENT-RESPONSE") {
+		t.Errorf("exposed headers: %q", exp)
+	}
 }
 
 // A recorded segment whose file cannot be opened is answered 500 without
