@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/textproto"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -243,3 +244,62 @@ func TestClientSurvivesABroadcaster(t *testing.T) {
 
 // testenvBroadcaster is a real go-livepeer broadcaster's URL, opt-in.
 func testenvBroadcaster() string { return strings.TrimSpace(os.Getenv("LIVEPEER_BROADCASTER_URL")) }
+
+// BenchmarkConcurrentStreams: several 720p30 streams transcoded at once by
+// the local transcoder on this machine, each sending a 2 s segment every
+// 2 s (real time) with the default ladder (360p and 240p), as livegate's
+// streams do. Reported per stream count: p50, p95 and the worst of how
+// long after a segment was due (its source already live) its renditions
+// were back, the delay viewers of a rendition see beyond the source's.
+// Each stream sends one segment at a time, as livegate's transcode worker
+// does.
+//
+//	go test ./transcode -run '^$' -bench ConcurrentStreams -benchtime 1x
+func BenchmarkConcurrentStreams(b *testing.B) {
+	segs := sourceSegments(b)
+	ladder, _ := transcode.Ladder(transcode.DefaultLadder)
+	profiles := transcode.Fit(ladder, 1280, 720, 30)
+	const perStream = 10
+	for _, streams := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("streams=%d", streams), func(b *testing.B) {
+			srv := httptest.NewServer((&transcode.Local{FFmpeg: testenv.Tool(b, "ffmpeg")}).Handler())
+			defer srv.Close()
+			c := &transcode.Client{URL: srv.URL}
+			var mu sync.Mutex
+			var delays []time.Duration
+			for b.Loop() {
+				var wg sync.WaitGroup
+				for s := range streams {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						// One segment at a time, as a livegate stream's
+						// transcode worker sends them: a segment due while
+						// the one before is still out waits, and its delay
+						// counts from when it was due.
+						start := time.Now()
+						for i := range perStream {
+							due := start.Add(time.Duration(i) * 2 * time.Second)
+							time.Sleep(time.Until(due))
+							_, err := c.Transcode(context.Background(), transcode.Request{ManifestID: fmt.Sprintf("s%d", s), Seq: uint64(i),
+								Segment: segs[i%len(segs)], Duration: 2 * time.Second, Width: 1280, Height: 720, Profiles: profiles})
+							if err != nil {
+								b.Error(err)
+								return
+							}
+							mu.Lock()
+							delays = append(delays, time.Since(due))
+							mu.Unlock()
+						}
+					}()
+				}
+				wg.Wait()
+			}
+			slices.Sort(delays)
+			at := func(q float64) float64 { return delays[int(q*float64(len(delays)-1))].Seconds() * 1000 }
+			b.ReportMetric(at(0.5), "p50-ms")
+			b.ReportMetric(at(0.95), "p95-ms")
+			b.ReportMetric(at(1), "max-ms")
+		})
+	}
+}
