@@ -134,18 +134,27 @@ func Ladder(names []string) ([]Profile, error) {
 	return out, nil
 }
 
-// Fit adapts a ladder to a source: it never upscales (a profile as tall as
-// the source or taller is left out), keeps the source's aspect ratio (the
-// width follows the height, rounded to even), and never raises the frame
-// rate.
+// Fit adapts a ladder to a source: it never upscales (a profile whose
+// short side is as long as the source's or longer is left out), keeps the
+// source's aspect ratio and orientation (the profile's short side becomes
+// the source's short side, the long side follows, rounded to even: an
+// upright phone's 360p is 360x640, as lpms fits a named profile), and never
+// raises the frame rate.
 func Fit(ladder []Profile, width, height int, fps float64) []Profile {
 	var out []Profile
+	short, long := min(width, height), max(width, height)
 	for _, p := range ladder {
-		if p.Height >= height || height <= 0 {
+		side := min(p.Width, p.Height)
+		if side >= short || short <= 0 {
 			continue
 		}
 		q := p
-		q.Width = int(math.Round(float64(p.Height)*float64(width)/float64(height)/2)) * 2
+		other := int(math.Round(float64(side)*float64(long)/float64(short)/2)) * 2
+		if width >= height {
+			q.Width, q.Height = other, side
+		} else {
+			q.Width, q.Height = side, other
+		}
 		if fps <= 0 || q.FPS > 0 && float64(q.FPS) >= fps-0.01 {
 			// Not faster than the source (or its rate is unknown, as an
 			// SPS without timing says): keep the source's frames and

@@ -162,9 +162,13 @@ func TestFitNeverUpscales(t *testing.T) {
 	if unknown := transcode.Fit(ladder, 1280, 720, 0); len(unknown) != 2 || unknown[0].FPS != 0 || unknown[1].FPS != 0 {
 		t.Errorf("a source of unknown rate: %+v: want the source's frames kept", unknown)
 	}
-	vertical := transcode.Fit(ladder, 720, 1280, 30) // a phone held upright
-	if len(vertical) != 3 || vertical[1].Width != 202 || vertical[1].Height != 360 {
+	vertical := transcode.Fit(ladder, 720, 1280, 30) // a phone held upright: its 720p is its source
+	if len(vertical) != 2 || vertical[0].Width != 360 || vertical[0].Height != 640 || vertical[1].Width != 240 || vertical[1].Height != 426 {
 		t.Errorf("vertical source: %+v", vertical)
+	}
+	square := transcode.Fit(ladder, 960, 720, 30) // 4:3
+	if len(square) != 2 || square[0].Width != 480 || square[0].Height != 360 {
+		t.Errorf("4:3 source: %+v", square)
 	}
 	if _, err := transcode.Ladder([]string{"P999p"}); err == nil {
 		t.Error("an unknown profile was accepted")
