@@ -30,17 +30,31 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 contract Channels is EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    /// @dev Five slots, four for an ETH channel (token stays zero). A claim
-    /// reads signer/expiry, payee, token and deposit/claimed and writes only
-    /// the last, a slot that is never zero. Amounts fit 128 bits.
+    /// @dev Five slots, four for an ETH channel (its token slot is never
+    /// written nor read: isToken, beside the signer, says there is none). A
+    /// claim reads signer/expiry, payee, deposit/claimed and, for a token
+    /// channel, the token, and writes only deposit/claimed, a slot that is
+    /// never zero. Amounts fit 128 bits.
     struct Channel {
         address funder;
         address signer;
         uint64 expiry; // unix seconds; claims stop, reclaim opens
+        bool isToken;
         address payee;
-        address token; // address(0): ETH
+        address token; // set only when isToken
         uint128 deposit; // everything paid in
         uint128 claimed; // everything paid out to the payee, or back to the funder
+    }
+
+    /// @notice A channel as channel() reports it; a zero token means ETH.
+    struct ChannelView {
+        address funder;
+        address signer;
+        uint64 expiry;
+        address payee;
+        address token;
+        uint128 deposit;
+        uint128 claimed;
     }
 
     /// @notice One voucher for claimMany.
@@ -229,12 +243,13 @@ contract Channels is EIP712, ReentrancyGuardTransient {
         uint256 refund = uint256(c.deposit) - c.claimed;
         c.claimed = c.deposit;
         emit Reclaimed(channelId, refund);
-        if (refund > 0) _pay(c.token, msg.sender, refund);
+        if (refund > 0) _pay(_tokenOf(c), msg.sender, refund);
     }
 
     /// @notice The channel's state; a zero payee means no such channel.
-    function channel(bytes32 channelId) external view returns (Channel memory) {
-        return _channels[channelId];
+    function channel(bytes32 channelId) external view returns (ChannelView memory) {
+        Channel storage c = _channels[channelId];
+        return ChannelView(c.funder, c.signer, c.expiry, c.payee, _tokenOf(c), c.deposit, c.claimed);
     }
 
     /// @notice The EIP-712 digest a signer signs for a voucher.
@@ -262,7 +277,10 @@ contract Channels is EIP712, ReentrancyGuardTransient {
         c.signer = signer;
         c.expiry = expiry;
         c.payee = payee;
-        if (token != address(0)) c.token = token;
+        if (token != address(0)) {
+            c.isToken = true;
+            c.token = token;
+        }
         c.deposit = uint128(deposit);
         emit Opened(channelId, msg.sender, payee, signer, token, expiry, deposit);
     }
@@ -301,7 +319,7 @@ contract Channels is EIP712, ReentrancyGuardTransient {
     /// and returns the channel's token.
     function _topUp(bytes32 channelId, bool isToken, uint256 amount) private returns (address token) {
         Channel storage c = _funded(channelId);
-        token = c.token;
+        token = _tokenOf(c);
         if ((token != address(0)) != isToken) revert WrongToken(token);
         if (block.timestamp >= c.expiry) revert ChannelExpired();
         if (amount == 0) revert ZeroDeposit();
@@ -351,7 +369,7 @@ contract Channels is EIP712, ReentrancyGuardTransient {
         }
         c.claimed = uint128(amount);
         paid = amount - claimed;
-        token = c.token;
+        token = _tokenOf(c);
         emit Claimed(channelId, amount, paid);
     }
 
@@ -372,6 +390,10 @@ contract Channels is EIP712, ReentrancyGuardTransient {
         } else {
             IERC20(token).safeTransfer(to, amount);
         }
+    }
+
+    function _tokenOf(Channel storage c) private view returns (address) {
+        return c.isToken ? c.token : address(0);
     }
 
     function _funded(bytes32 channelId) private view returns (Channel storage c) {
