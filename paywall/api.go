@@ -213,7 +213,21 @@ type termsJSON struct {
 	Contract       string        `json:"contract"`
 	ChainID        string        `json:"chainId"`
 	Domain         any           `json:"domain"`
+	Token          assetJSON     `json:"token"`
 	Channels       []channelJSON `json:"channels"`
+}
+
+// assetJSON is what a stream's price is in: amounts are in its smallest
+// unit, shown to people with its symbol and decimals.
+type assetJSON struct {
+	Address  string `json:"address"` // the zero address: ETH
+	Symbol   string `json:"symbol"`
+	Decimals uint8  `json:"decimals"`
+}
+
+func assetOf(t Terms) assetJSON {
+	a := t.Token.Or()
+	return assetJSON{Address: a.Address.Hex(), Symbol: a.Symbol, Decimals: a.Decimals}
 }
 
 type channelJSON struct {
@@ -240,6 +254,7 @@ func (g *Gate) terms(w http.ResponseWriter, r *http.Request) {
 		Stream: stream, PricePerSecond: terms.PricePerSecond.String(), PreviewSeconds: int(terms.Preview.Seconds()),
 		Payee: g.Payee.Hex(), Contract: g.Domain.Contract.Hex(), ChainID: g.Domain.ChainID.String(),
 		Domain:   g.domainJSON(),
+		Token:    assetOf(terms),
 		Channels: []channelJSON{},
 	}
 	q := r.URL.Query()
@@ -283,18 +298,18 @@ func (g *Gate) terms(w http.ResponseWriter, r *http.Request) {
 			known = append(known, ch)
 		}
 	}
-	out.Channels = g.usable(known, signer)
+	out.Channels = g.usable(known, signer, terms.Token.Address)
 	writeJSON(w, http.StatusOK, out)
 }
 
 // usable keeps the channels signer signs for (any, when nil) that pay
-// this server and are not expiring, once each.
-func (g *Gate) usable(chs []chain.ChannelState, signer *common.Address) []channelJSON {
+// this server in token and are not expiring, once each.
+func (g *Gate) usable(chs []chain.ChannelState, signer *common.Address, token common.Address) []channelJSON {
 	out := []channelJSON{}
 	now := g.Cashier.now()
 	seen := map[common.Hash]bool{}
 	for _, ch := range chs {
-		if seen[ch.ID] || (signer != nil && ch.Signer != *signer) || ch.Payee != g.Payee || ch.Reclaimed ||
+		if seen[ch.ID] || (signer != nil && ch.Signer != *signer) || ch.Payee != g.Payee || ch.Token != token || ch.Reclaimed ||
 			!now.Before(ch.Expiry.Add(-g.Cashier.Margin)) {
 			continue
 		}
@@ -362,6 +377,7 @@ var answers = []answer{
 	{ErrUnknownChannel, http.StatusNotFound, "unknown_channel", ""},
 	{chain.ErrBadSignature, http.StatusUnauthorized, "bad_signature", ""},
 	{ErrWrongPayee, http.StatusForbidden, "wrong_payee", ""},
+	{ErrWrongToken, http.StatusForbidden, "wrong_token", ""},
 	{ErrChannelExpiring, http.StatusForbidden, "channel_expiring", ""},
 	{ErrNotIncreasing, http.StatusConflict, "not_increasing", ""},
 	{ErrAboveDeposit, http.StatusPaymentRequired, "above_deposit", ""},

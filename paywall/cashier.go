@@ -26,6 +26,7 @@ var (
 	ErrMalformedVoucher  = errors.New("malformed voucher")
 	ErrUnknownChannel    = errors.New("unknown channel")
 	ErrWrongPayee        = errors.New("channel pays another payee")
+	ErrWrongToken        = errors.New("channel pays in another token than the stream is priced in")
 	ErrChannelExpiring   = errors.New("channel expiring")
 	ErrAboveDeposit      = errors.New("voucher above the confirmed deposit")
 	ErrChainDown         = errors.New("chain unreachable")
@@ -47,12 +48,16 @@ type Cashier struct {
 	// leaving the settler time to claim (the settle margin).
 	Margin time.Duration
 	Now    func() time.Time
+	// Tokens are the tokens streams are priced in; a stream not listed
+	// is priced in ETH. A channel pays a stream only in its token: a
+	// voucher's amounts are in the channel's token.
+	Tokens map[string]common.Address
 }
 
 // Accept checks a voucher and records it as the channel's best, paid
 // through stream.
 func (c *Cashier) Accept(ctx context.Context, v *chain.Voucher, stream string) (Account, error) {
-	return c.accept(ctx, v, func(ctx context.Context, v *chain.Voucher) (Account, error) {
+	return c.accept(ctx, v, stream, func(ctx context.Context, v *chain.Voucher) (Account, error) {
 		return c.Ledger.Pay(ctx, v, stream)
 	})
 }
@@ -60,12 +65,12 @@ func (c *Cashier) Accept(ctx context.Context, v *chain.Voucher, stream string) (
 // AcceptTip checks a voucher and records it as the channel's best, its
 // whole increase a tip for stream.
 func (c *Cashier) AcceptTip(ctx context.Context, v *chain.Voucher, stream string) (Account, error) {
-	return c.accept(ctx, v, func(ctx context.Context, v *chain.Voucher) (Account, error) {
+	return c.accept(ctx, v, stream, func(ctx context.Context, v *chain.Voucher) (Account, error) {
 		return c.Ledger.Tip(ctx, v, stream)
 	})
 }
 
-func (c *Cashier) accept(ctx context.Context, v *chain.Voucher, record func(context.Context, *chain.Voucher) (Account, error)) (Account, error) {
+func (c *Cashier) accept(ctx context.Context, v *chain.Voucher, stream string, record func(context.Context, *chain.Voucher) (Account, error)) (Account, error) {
 	ch, err := c.Channels.Load(ctx, v.Channel)
 	switch {
 	case errors.Is(err, chain.ErrUnknown):
@@ -74,6 +79,8 @@ func (c *Cashier) accept(ctx context.Context, v *chain.Voucher, record func(cont
 		return Account{}, fmt.Errorf("%w: cannot read the channel from the chain: %w", ErrChainDown, err)
 	case ch.Payee != c.Payee:
 		return Account{}, fmt.Errorf("%w: channel %s pays %s, not this server (%s)", ErrWrongPayee, v.Channel, ch.Payee, c.Payee)
+	case ch.Token != c.Tokens[stream]:
+		return Account{}, fmt.Errorf("%w: channel %s pays in %s, the stream is priced in %s (the zero address: ETH)", ErrWrongToken, v.Channel, ch.Token, c.Tokens[stream])
 	case ch.Reclaimed || !c.now().Before(ch.Expiry.Add(-c.Margin)):
 		return Account{}, fmt.Errorf("%w: channel %s expires at %s, too soon to be paid through (extend it)",
 			ErrChannelExpiring, v.Channel, ch.Expiry.UTC().Format(time.RFC3339))

@@ -22,8 +22,29 @@ import (
 
 // Terms are what a stream costs.
 type Terms struct {
-	PricePerSecond *big.Int      // wei per second of media
+	PricePerSecond *big.Int      // the token's smallest unit (wei for ETH) per second of media
 	Preview        time.Duration // free media per channel
+	Token          Asset         // what the price is in: ETH unless set
+}
+
+// Asset is what a stream is priced in and its channels pay in: an ERC-20
+// token (a stablecoin, say), or ETH when Address is zero. Symbol and
+// Decimals are for people: amounts on the wire are in the smallest unit.
+type Asset struct {
+	Address  common.Address
+	Symbol   string
+	Decimals uint8
+}
+
+// ETH is the asset of a stream priced in ether.
+var ETH = Asset{Symbol: "ETH", Decimals: 18}
+
+// Or is a, or ETH when a names no token.
+func (a Asset) Or() Asset {
+	if a.Address == (common.Address{}) {
+		return ETH
+	}
+	return a
 }
 
 func (t Terms) free() bool { return t.PricePerSecond == nil || t.PricePerSecond.Sign() == 0 }

@@ -124,6 +124,7 @@ func TestRefusalAnswers(t *testing.T) {
 		ErrUnknownChannel:          {404, "unknown_channel"},
 		chain.ErrBadSignature:      {401, "bad_signature"},
 		ErrWrongPayee:              {403, "wrong_payee"},
+		ErrWrongToken:              {403, "wrong_token"},
 		ErrChannelExpiring:         {403, "channel_expiring"},
 		ErrNotIncreasing:           {409, "not_increasing"},
 		ErrAboveDeposit:            {402, "above_deposit"},

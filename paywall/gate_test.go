@@ -550,7 +550,7 @@ func TestCashierRefusalsAreSentinels(t *testing.T) {
 		}
 		return v
 	}
-	reasons := []error{chain.ErrBadSignature, paywall.ErrNotIncreasing, paywall.ErrAboveDeposit, paywall.ErrWrongPayee,
+	reasons := []error{chain.ErrBadSignature, paywall.ErrNotIncreasing, paywall.ErrAboveDeposit, paywall.ErrWrongPayee, paywall.ErrWrongToken,
 		paywall.ErrChannelExpiring, paywall.ErrUnknownChannel, paywall.ErrChainDown, paywall.ErrLedgerUnavailable, paywall.ErrMalformedVoucher}
 	check := func(name string, err, want error) {
 		t.Helper()
@@ -577,11 +577,16 @@ func TestCashierRefusalsAreSentinels(t *testing.T) {
 		_, err := f.gate.Cashier.Accept(f.ctx, c.v, "demo")
 		check(name, err, c.want)
 	}
+	// A stream priced in a token takes only channels in that token: an
+	// ETH channel's amounts are not the token's.
+	f.gate.Cashier.Tokens = map[string]common.Address{"usdl": common.HexToAddress("0x1000000000000000000000000000000000000001")}
+	_, err := f.gate.Cashier.Accept(f.ctx, sign(f.viewer, f.plain, 5500), "usdl")
+	check("an ETH channel for a stream priced in a token", err, paywall.ErrWrongToken)
 	if _, err := f.gate.Cashier.Accept(f.ctx, sign(f.viewer, f.plain, 6000), "demo"); err != nil {
 		t.Fatalf("a good voucher after the refusals: %v", err)
 	}
 	_ = f.sim.Close()
-	_, err := f.gate.Cashier.Accept(f.ctx, sign(f.viewer, common.Hash{2}, 1000), "demo")
+	_, err = f.gate.Cashier.Accept(f.ctx, sign(f.viewer, common.Hash{2}, 1000), "demo")
 	check("a channel the chain must be asked about, with the chain down", err, paywall.ErrChainDown)
 	if err := f.ledger.Close(); err != nil {
 		t.Fatal(err)

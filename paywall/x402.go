@@ -51,11 +51,6 @@ const (
 	X402Scheme = "livegate-channel"
 	// x402Version is the protocol version the headers speak.
 	x402Version = 2
-	// nativeAsset is the asset of an ETH channel: the zero address, as our
-	// contract names a channel's token, and as x402's own EVM code takes it
-	// for the native coin (python/x402/mechanisms/evm/signers.py,
-	// get_balance).
-	nativeAsset = "0x0000000000000000000000000000000000000000"
 	// x402Timeout is maxTimeoutSeconds: how long the terms of a 402 hold.
 	// The price of a segment does not change, but the credit it is set
 	// against moves with every key the session buys; a client that waited
@@ -112,6 +107,9 @@ type x402Extra struct {
 	VoucherType  string                       `json:"voucherType"`
 	Session      string                       `json:"session"`
 	ChannelState *x402ChannelState            `json:"channelState,omitempty"`
+	// Token is the asset for people: its symbol and decimals (amounts
+	// are in its smallest unit).
+	Token assetJSON `json:"token"`
 }
 
 type x402TypedMember struct {
@@ -243,7 +241,11 @@ func (g *Gate) setPaymentRequired(w http.ResponseWriter, r *http.Request, stream
 		desc = "a segment of " + stream
 	}
 	accept := x402Requirements{
-		Scheme: X402Scheme, Network: g.network(), Amount: price.String(), Asset: nativeAsset, PayTo: g.Payee.Hex(),
+		// The asset is the stream's token; for ETH the zero address, as our
+		// contract names a channel's token, and as x402's own EVM code takes
+		// it for the native coin (python/x402/mechanisms/evm/signers.py,
+		// get_balance).
+		Scheme: X402Scheme, Network: g.network(), Amount: price.String(), Asset: g.Streams[stream].Token.Address.Hex(), PayTo: g.Payee.Hex(),
 		MaxTimeoutSeconds: x402Timeout,
 		Extra: x402Extra{
 			Contract: g.Domain.Contract.Hex(), EIP712Domain: g.domainJSON(), PrimaryType: "Voucher",
@@ -253,6 +255,7 @@ func (g *Gate) setPaymentRequired(w http.ResponseWriter, r *http.Request, stream
 			},
 			VoucherType: voucherTypeString,
 			Session:     "/pay/" + stream + "/session",
+			Token:       assetOf(g.Streams[stream]),
 		},
 	}
 	if ch != nil {
