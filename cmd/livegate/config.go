@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"gopkg.in/yaml.v3"
 
 	"github.com/livegate/livegate/hls"
@@ -264,12 +265,15 @@ type AdminConfig struct {
 
 // StreamConfig is one entry of streams:.
 type StreamConfig struct {
-	Name           string   `yaml:"name"`
-	Key            string   `yaml:"key"`
-	PricePerSecond string   `yaml:"pricePerSecond"` // wei per second of media, decimal
-	PreviewSeconds int      `yaml:"previewSeconds"`
-	Ladder         []string `yaml:"ladder"` // renditions for this stream (default: transcoder.ladder)
-	Camera         string   `yaml:"camera"` // rtsp://… to pull from, instead of waiting for a push
+	Name           string `yaml:"name"`
+	Key            string `yaml:"key"`
+	PricePerSecond string `yaml:"pricePerSecond"` // wei (or the token's smallest unit) per second of media, decimal
+	PreviewSeconds int    `yaml:"previewSeconds"`
+	// Token is the ERC-20 the stream is priced in (a stablecoin's
+	// address); empty: ETH. Its channels must pay in it.
+	Token  string   `yaml:"token"`
+	Ladder []string `yaml:"ladder"` // renditions for this stream (default: transcoder.ladder)
+	Camera string   `yaml:"camera"` // rtsp://… to pull from, instead of waiting for a push
 	// Segments: "public" (the default: a priced stream's segments are
 	// encrypted and any cache may carry them; the keys are sold) or
 	// "token" (the origin also wants a valid session for each segment,
@@ -294,7 +298,11 @@ func (s StreamConfig) terms() paywall.Terms {
 	if !ok {
 		p = new(big.Int)
 	}
-	return paywall.Terms{PricePerSecond: p, Preview: time.Duration(s.PreviewSeconds) * time.Second}
+	t := paywall.Terms{PricePerSecond: p, Preview: time.Duration(s.PreviewSeconds) * time.Second}
+	if s.Token != "" {
+		t.Token.Address = common.HexToAddress(s.Token) // its symbol and decimals are read from the chain
+	}
+	return t
 }
 
 // Duration reads "2s", "1m30s" in YAML and environment variables.
@@ -535,6 +543,9 @@ func (c *Config) validate() error {
 			if p.Sign() > 0 && c.Chain.RPC == "" {
 				return fmt.Errorf("%s.pricePerSecond: a priced stream needs chain: (rpc, contract, key) to be paid through", at)
 			}
+		}
+		if s.Token != "" && (!common.IsHexAddress(s.Token) || common.HexToAddress(s.Token) == (common.Address{})) {
+			return fmt.Errorf("%s.token: %q; want the ERC-20's address, 0x and 40 hex digits (leave it out for ETH)", at, s.Token)
 		}
 		switch s.Segments {
 		case "", "public":

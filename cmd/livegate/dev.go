@@ -39,12 +39,15 @@ type devState struct {
 	OrganizerKey string           `json:"organizerKey"` // deploys the contract
 	PayeeKey     string           `json:"payeeKey"`     // the server's
 	Contract     string           `json:"contract,omitempty"`
+	Stablecoin   string           `json:"stablecoin,omitempty"`   // the test stablecoin (USDL) beside it
+	USDStreamKey string           `json:"usdStreamKey,omitempty"` // the stablecoin-priced demo stream's
 	Viewers      []devViewerState `json:"viewers"`
 }
 
 type devViewerState struct {
-	Key     string `json:"key"`
-	Channel string `json:"channel,omitempty"`
+	Key        string `json:"key"`
+	Channel    string `json:"channel,omitempty"`
+	USDChannel string `json:"usdChannel,omitempty"` // in the stablecoin, for the demo-usd stream
 }
 
 // devInfo is DIR/dev.json: what a person, a test or a script needs to use
@@ -56,7 +59,10 @@ type devInfo struct {
 	RPC      string `json:"rpc"`
 	ChainID  uint64 `json:"chainId"`
 	Contract string `json:"contract"`
-	Payee    string `json:"payee"`
+	// Stablecoin is the test stablecoin's address (USDL, 6 decimals,
+	// EIP-2612 permit) the demo-usd stream is priced in.
+	Stablecoin string `json:"stablecoin"`
+	Payee      string `json:"payee"`
 	// AdminToken opens the admin API (livegate settle, the dashboard).
 	AdminToken string          `json:"adminToken"`
 	Streams    []devStreamInfo `json:"streams"`
@@ -66,7 +72,8 @@ type devInfo struct {
 type devStreamInfo struct {
 	Name           string `json:"name"`
 	Key            string `json:"key"`
-	PricePerSecond string `json:"pricePerSecond"`
+	PricePerSecond string `json:"pricePerSecond"` // in Token's smallest unit
+	Token          string `json:"token,omitempty"` // empty: ETH
 }
 
 type devViewerInfo struct {
@@ -77,11 +84,17 @@ type devViewerInfo struct {
 	// WatchURL opens the watch page paying with this viewer's key, which
 	// stays in the fragment: browsers never send it.
 	WatchURL string `json:"watchURL"`
+	// The same for the stablecoin-priced stream, on a channel in USDL.
+	USDChannel  string `json:"usdChannel"`
+	USDDeposit  string `json:"usdDeposit"`
+	USDWatchURL string `json:"usdWatchURL"`
 }
 
 const (
 	devStream     = "demo"
 	devPrice      = "1000000000000" // wei per second: 0.0036 ETH an hour
+	devUSDStream  = "demo-usd"
+	devUSDPrice   = "500" // USDL's smallest units (6 decimals) per second: 0.03 USDL a minute
 	devViewers    = 3
 	devChannelTTL = 30 * 24 * time.Hour
 )
@@ -89,6 +102,10 @@ const (
 // devDeposit is what each demo viewer's channel holds: 0.1 ETH, about 28
 // hours of the demo stream.
 var devDeposit = big.NewInt(100_000_000_000_000_000)
+
+// devUSDDeposit is each demo viewer's stablecoin channel: 10 USDL, about
+// 5.5 hours of demo-usd; devUSDFunds what each viewer holds to open it.
+var devUSDDeposit, devUSDFunds = big.NewInt(10_000_000), big.NewInt(100_000_000)
 
 func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	cfg := defaultConfig()
@@ -146,7 +163,10 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	cfg.Chain = ChainConfig{RPC: dev.URL, Contract: info.Contract, Key: payeeKey, Confirmations: 1, SettleMargin: Duration(time.Hour), FromBlock: 1}
 	cfg.Admin.Token = state.AdminToken
 	info.AdminToken = state.AdminToken
-	cfg.Streams = []StreamConfig{{Name: devStream, Key: state.StreamKey, PricePerSecond: devPrice, LowLatency: true}}
+	cfg.Streams = []StreamConfig{
+		{Name: devStream, Key: state.StreamKey, PricePerSecond: devPrice, LowLatency: true},
+		{Name: devUSDStream, Key: state.USDStreamKey, PricePerSecond: devUSDPrice, Token: info.Stablecoin},
+	}
 	if err := cfg.validate(); err != nil {
 		return err
 	}
@@ -158,10 +178,12 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	info.RTMP = "rtmp://" + advertised(srv.rtmpAddr()) + "/live"
 	info.RTSP = "rtsp://" + advertised(srv.rtspAddr())
 	for i := range info.Viewers {
-		info.Viewers[i].WatchURL = info.HTTP + "/watch/" + devStream + "#k=" + info.Viewers[i].PrivateKey + "&c=" + info.Viewers[i].Channel
+		v := &info.Viewers[i]
+		v.WatchURL = info.HTTP + "/watch/" + devStream + "#k=" + v.PrivateKey + "&c=" + v.Channel
+		v.USDWatchURL = info.HTTP + "/watch/" + devUSDStream + "#k=" + v.PrivateKey + "&c=" + v.USDChannel
 	}
 	for _, s := range cfg.Streams {
-		info.Streams = append(info.Streams, devStreamInfo{Name: s.Name, Key: s.Key, PricePerSecond: s.PricePerSecond})
+		info.Streams = append(info.Streams, devStreamInfo{Name: s.Name, Key: s.Key, PricePerSecond: s.PricePerSecond, Token: s.Token})
 	}
 	path := filepath.Join(cfg.Data, "dev.json")
 	if err := writeJSON(path, info); err != nil {
@@ -177,62 +199,97 @@ func runDev(args []string, stdout io.Writer, log *slog.Logger) error {
 	return srv.runUntilSignal()
 }
 
-// bootstrapDevChain makes sure the dev chain has the contract and a live,
-// funded channel for each demo viewer, deploying and opening what is
-// missing. It records what it made in state.
+// bootstrapDevChain makes sure the dev chain has the contract, the test
+// stablecoin, and for each demo viewer a live, funded channel in ETH and
+// one in the stablecoin (opened with an EIP-2612 permit: one signature,
+// one transaction), deploying and opening what is missing. It records
+// what it made in state.
 func bootstrapDevChain(dev *devchain.Chain, state *devState) (*devInfo, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	organizer, payee := mustKey(state.OrganizerKey), mustKey(state.PayeeKey)
-	var client *chain.Client
-	var err error
-	if state.Contract != "" {
-		// A contract that is gone (a fresh chain) is deployed again below.
-		if client, err = chain.NewClient(ctx, dev.Client, common.HexToAddress(state.Contract)); err != nil {
-			client = nil
+	ct, err := dev.Deploy(ctx, organizer, addressOrZero(state.Contract), addressOrZero(state.Stablecoin))
+	if err != nil {
+		return nil, fmt.Errorf("dev chain: %w", err)
+	}
+	client := ct.Channels
+	state.Contract, state.Stablecoin = client.Address.Hex(), ct.Stablecoin.Hex()
+	for i := range state.Viewers {
+		if ct.FreshChannels { // channels of a contract that is gone
+			state.Viewers[i].Channel, state.Viewers[i].USDChannel = "", ""
+		}
+		if ct.FreshStablecoin {
+			state.Viewers[i].USDChannel = ""
 		}
 	}
-	if client == nil {
-		if client, err = chain.Deploy(ctx, dev.Client, organizer, nil); err != nil {
-			return nil, fmt.Errorf("dev chain: deploying the contract: %w", err)
-		}
-		state.Contract = client.Address.Hex()
-		for i := range state.Viewers {
-			state.Viewers[i].Channel = "" // channels of a contract that is gone
-		}
-	}
+	payeeAddr := crypto.PubkeyToAddress(payee.PublicKey)
 	info := &devInfo{RPC: dev.URL, ChainID: dev.ChainID.Uint64(), Contract: client.Address.Hex(),
-		Payee: crypto.PubkeyToAddress(payee.PublicKey).Hex()}
+		Stablecoin: ct.Stablecoin.Hex(), Payee: payeeAddr.Hex()}
+	var viewers []common.Address
+	for _, v := range state.Viewers {
+		viewers = append(viewers, crypto.PubkeyToAddress(mustKey(v.Key).PublicKey))
+	}
+	if err := ct.Fund(ctx, organizer, devUSDFunds, viewers...); err != nil {
+		return nil, fmt.Errorf("dev chain: %w", err)
+	}
 	for i, v := range state.Viewers {
 		key := mustKey(v.Key)
-		me := crypto.PubkeyToAddress(key.PublicKey)
-		var ch *chain.Channel
-		if v.Channel != "" {
-			ch, err = client.Channel(ctx, common.HexToHash(v.Channel), nil)
-			if err != nil {
-				return nil, err
-			}
-			if ch.Payee == (common.Address{}) || time.Until(ch.Expiry) < 24*time.Hour || ch.Remaining().Sign() == 0 {
-				ch = nil // gone, expiring or spent: open a fresh one
-			}
+		me := viewers[i]
+		// The viewer funds its own channels and signs with the same key,
+		// the burner key a watch link carries.
+		eth, err := devChannel(ctx, client, v.Channel, func() (common.Hash, error) {
+			id, _, err := client.Open(ctx, key, me, payeeAddr, time.Now().Add(devChannelTTL), devDeposit)
+			return id, err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("dev chain: a demo viewer's channel: %w", err)
 		}
-		if ch == nil {
-			// The viewer funds its own channel and signs with the same key,
-			// the burner key a watch link carries.
-			id, _, err := client.Open(ctx, key, me, crypto.PubkeyToAddress(payee.PublicKey), time.Now().Add(devChannelTTL), devDeposit)
-			if err != nil {
-				return nil, fmt.Errorf("dev chain: opening a demo viewer's channel: %w", err)
-			}
-			state.Viewers[i].Channel = id.Hex()
-			if ch, err = client.Channel(ctx, id, nil); err != nil {
-				return nil, err
-			}
+		usd, err := devChannel(ctx, client, v.USDChannel, func() (common.Hash, error) {
+			id, _, err := client.OpenWithPermit(ctx, key, ct.Stablecoin, me, payeeAddr, time.Now().Add(devChannelTTL), devUSDDeposit)
+			return id, err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("dev chain: a demo viewer's stablecoin channel: %w", err)
 		}
+		state.Viewers[i].Channel, state.Viewers[i].USDChannel = eth.ID.Hex(), usd.ID.Hex()
 		info.Viewers = append(info.Viewers, devViewerInfo{
-			Address: me.Hex(), PrivateKey: v.Key, Channel: state.Viewers[i].Channel, Deposit: ch.Deposit.String(),
+			Address: me.Hex(), PrivateKey: v.Key, Channel: eth.ID.Hex(), Deposit: eth.Deposit.String(),
+			USDChannel: usd.ID.Hex(), USDDeposit: usd.Deposit.String(),
 		})
 	}
 	return info, nil
+}
+
+// devChannel is the channel id names when it is live, funded and far from
+// expiry; otherwise a fresh one from open.
+func devChannel(ctx context.Context, client *chain.Client, id string, open func() (common.Hash, error)) (*chain.Channel, error) {
+	if id != "" {
+		ch, err := client.Channel(ctx, common.HexToHash(id), nil)
+		if err != nil {
+			return nil, err
+		}
+		if ch.Payee != (common.Address{}) && time.Until(ch.Expiry) >= 24*time.Hour && ch.Remaining().Sign() > 0 {
+			return ch, nil
+		}
+	}
+	fresh, err := open()
+	if err != nil {
+		return nil, err
+	}
+	ch, err := client.Channel(ctx, fresh, nil)
+	if err != nil {
+		return nil, err
+	}
+	ch.ID = fresh
+	return ch, nil
+}
+
+// addressOrZero reads a remembered address ("" when none).
+func addressOrZero(s string) common.Address {
+	if s == "" {
+		return common.Address{}
+	}
+	return common.HexToAddress(s)
 }
 
 // alloc funds the dev accounts in the genesis block. It depends only on the
@@ -274,10 +331,12 @@ func loadDevState(dir string) (devState, error) {
 	case !errors.Is(err, os.ErrNotExist):
 		return st, err
 	}
-	if st.StreamKey == "" {
-		k := make([]byte, 12)
-		_, _ = rand.Read(k)
-		st.StreamKey = hex.EncodeToString(k)
+	for _, key := range []*string{&st.StreamKey, &st.USDStreamKey} {
+		if *key == "" {
+			k := make([]byte, 12)
+			_, _ = rand.Read(k)
+			*key = hex.EncodeToString(k)
+		}
 	}
 	if st.AdminToken == "" {
 		k := make([]byte, 16)
@@ -440,6 +499,9 @@ livegate dev is running.
                    (VLC, ffplay, Safari: an hour of the demo stream, paid by demo viewer 1;
                    MPEG-TS, 2 s segments; the same URL with index.m3u8 for ts.m3u8 is
                    the low-latency one, fMP4 parts of 200 ms, for Safari and hls.js)
+  Priced in USDL   stream %s, key %s: 0.03 USDL a minute, the test stablecoin
+                   (6 decimals, permit) at %s; watch and pay in it:
+                   %s
   Replays          %s/vod/%s/   (paid like live; seconds bought live are not paid again)
   Caches welcome   the demo stream's segments are encrypted and public: any CDN, nginx
                    cache or peer may carry them; livegate sells the keys. An nginx
@@ -452,7 +514,8 @@ livegate dev is running.
   Everything above, viewer keys included, is in %s. Ctrl-C stops.
 
 `, info.RTMP, s.Key, info.RTMP, s.Key, rtspPublishURL(info.RTSP, s), info.HTTP, s.Name, info.HTTP, s.Name,
-		info.Viewers[0].WatchURL, watch, info.HTTP, s.Name, indent(nginxSnippet("8081", info.HTTP), 19),
+		info.Viewers[0].WatchURL, watch, info.Streams[1].Name, info.Streams[1].Key, info.Stablecoin, info.Viewers[0].USDWatchURL,
+		info.HTTP, s.Name, indent(nginxSnippet("8081", info.HTTP), 19),
 		info.HTTP, info.AdminToken, info.AdminToken, info.HTTP,
 		info.RPC, info.ChainID, info.Contract, info.Payee, len(info.Viewers), devDeposit, path)
 }

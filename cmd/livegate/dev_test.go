@@ -104,15 +104,17 @@ func TestDevCommand(t *testing.T) {
 	data := t.TempDir()
 	p := startDev(t, data)
 	info := p.info
-	if len(info.Streams) != 1 || info.Streams[0].Name != "demo" || len(info.Streams[0].Key) < 16 || info.Streams[0].PricePerSecond == "" {
-		t.Fatalf("dev.json streams %+v", info.Streams)
+	if len(info.Streams) != 2 || info.Streams[0].Name != "demo" || len(info.Streams[0].Key) < 16 || info.Streams[0].PricePerSecond == "" ||
+		info.Streams[1].Name != "demo-usd" || info.Streams[1].Token != info.Stablecoin || info.Stablecoin == "" {
+		t.Fatalf("dev.json streams %+v (stablecoin %s)", info.Streams, info.Stablecoin)
 	}
 	if !strings.HasPrefix(info.RTMP, "rtmp://127.0.0.1:") || !strings.HasSuffix(info.RTMP, "/live") || !strings.HasPrefix(info.HTTP, "http://127.0.0.1:") {
 		t.Errorf("dev.json addresses %q %q", info.HTTP, info.RTMP)
 	}
 	out := p.stdout.String()
 	for _, want := range []string{info.RTMP, info.Streams[0].Key, info.HTTP + "/live/demo/ts.m3u8?token=",
-		info.Viewers[0].WatchURL, info.HTTP + "/publish/demo", info.HTTP + "/dashboard#token=" + info.AdminToken} {
+		info.Viewers[0].WatchURL, info.HTTP + "/publish/demo", info.HTTP + "/dashboard#token=" + info.AdminToken,
+		info.Viewers[0].USDWatchURL, "0.03 USDL a minute"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the banner does not show %q:\n%s", want, out)
 		}
@@ -129,8 +131,8 @@ func TestDevCommand(t *testing.T) {
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&health)
 	resp.Body.Close()
-	if health.Chain.Channels != len(info.Viewers) || health.Chain.Error != "" {
-		t.Errorf("healthz chain %+v, want %d channels watched", health.Chain, len(info.Viewers))
+	if health.Chain.Channels != 2*len(info.Viewers) || health.Chain.Error != "" {
+		t.Errorf("healthz chain %+v, want %d channels watched (one in ETH, one in USDL per viewer)", health.Chain, 2*len(info.Viewers))
 	}
 	checkDevChainFromOutside(t, info)
 	for _, v := range info.Viewers {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"net/http"
 	"net/url"
 	"os"
@@ -164,10 +165,27 @@ func (p *payments) startPaywall(cfg Config, log *slog.Logger) error {
 		return err
 	}
 	terms := map[string]paywall.Terms{}
+	tokens := map[string]common.Address{}
 	for _, sc := range cfg.Streams {
-		if sc.priced() {
-			terms[sc.Name] = sc.terms()
+		if !sc.priced() {
+			continue
 		}
+		t := sc.terms()
+		if t.Token.Address != (common.Address{}) {
+			// People read prices in the token's own symbol and decimals.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			info, err := p.client.Token(ctx, t.Token.Address)
+			cancel()
+			if err != nil {
+				_ = ledger.Close()
+				return fmt.Errorf("streams: %s.token %s is not an ERC-20 this chain answers for: %w", sc.Name, t.Token.Address, err)
+			}
+			t.Token = paywall.Asset{Address: info.Address, Symbol: info.Symbol, Decimals: info.Decimals}
+			tokens[sc.Name] = info.Address
+			log.Info("chain: stream priced in a token", "stream", sc.Name, "token", info.Address, "symbol", info.Symbol, "decimals", info.Decimals,
+				"per_minute", info.Format(new(big.Int).Mul(t.PricePerSecond, big.NewInt(60))))
+		}
+		terms[sc.Name] = t
 	}
 	margin := time.Duration(cfg.Chain.SettleMargin)
 	p.ledger = ledger
@@ -175,7 +193,7 @@ func (p *payments) startPaywall(cfg Config, log *slog.Logger) error {
 	p.gate = &paywall.Gate{
 		Streams: terms, Sessions: sessions, Ledger: ledger,
 		Cashier: &paywall.Cashier{Ledger: ledger, Channels: p.watcher, Verifier: &chain.Verifier{Domain: p.client.Domain},
-			Payee: p.payee, Margin: margin},
+			Payee: p.payee, Margin: margin, Tokens: tokens},
 		// Forged vouchers: 20 a minute per host (or per channel, with a
 		// valid token), each answered half a second late.
 		Limiter: &paywall.Limiter{Max: 20, Window: time.Minute, Delay: 500 * time.Millisecond},

@@ -1,6 +1,6 @@
 // What the pages share: element lookup, JSON calls to livegate's API
 // with its {"error": …} refusals turned into exceptions, and formatting.
-import { formatEther } from 'ethers';
+import { formatEther, formatUnits } from 'ethers';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -41,6 +41,16 @@ export function fmtDuration(s) {
   if (h > 0) return `${h} h ${m} min`;
   if (m > 0) return `${m} min`;
   return `${Math.floor(s)} s`;
+}
+
+// money shows an amount in a token's smallest unit (a bigint or a
+// decimal string) with its symbol and decimals ("0.02 USDL"), or, for
+// ETH (no token, or the zero address), as eth does.
+export function money(amount, token) {
+  if (!token || !token.address || /^0x0{40}$/i.test(token.address)) return eth(amount);
+  const v = BigInt(amount || 0);
+  if (v === 0n) return `0 ${token.symbol}`;
+  return formatUnits(v, token.decimals).replace(/(\.\d{1,6})\d*$/, '$1').replace(/\.0$/, '') + ' ' + token.symbol;
 }
 
 // eth shows an amount of wei (a bigint or a decimal string) in the unit

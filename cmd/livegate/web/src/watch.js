@@ -3,8 +3,8 @@
 // browser: the burner key in the link's fragment (#k=0x…), or a session
 // key the page makes and a wallet (MetaMask) funds once.
 import Hls from 'hls.js/light'; // no subtitles, alternate audio or DRM: livegate's streams have none
-import { BrowserProvider, Contract, Wallet, parseEther } from 'ethers';
-import { $, api, show, hide, fmtDuration, eth } from './common.js';
+import { BrowserProvider, Contract, Wallet, parseEther, parseUnits } from 'ethers';
+import { $, api, show, hide, fmtDuration, money } from './common.js';
 import { ipfsLoaders, cidOf, verify } from './ipfs.js';
 
 const AHEAD = 30n; // seconds of credit signed ahead of need
@@ -13,7 +13,10 @@ const VOUCHER = { Voucher: [{ name: 'channelId', type: 'bytes32' }, { name: 'amo
 const CHANNELS_ABI = [
   'function open(address signer, address payee, uint64 expiry) payable returns (bytes32)',
   'function topUp(bytes32 channelId) payable',
+  'function openToken(address token, uint256 amount, address signer, address payee, uint64 expiry) returns (bytes32)',
+  'function topUpToken(bytes32 channelId, uint256 amount)',
 ];
+const ERC20_ABI = ['function approve(address spender, uint256 amount) returns (bool)'];
 
 const enc = encodeURIComponent;
 const [, , stream, recording] = location.pathname.split('/').map(decodeURIComponent);
@@ -80,18 +83,18 @@ function render() {
     return;
   }
   if (st.price > 0n) {
-    $('price').textContent = eth(st.price * 60n) + ' / minute';
+    $('price').textContent = money(st.price * 60n, st.terms && st.terms.token) + ' / minute';
     const p = st.terms && st.terms.previewSeconds;
     $('preview').textContent = p ? `the first ${p} s are free` : '';
   }
   if (st.channel) {
     const left = st.deposit - st.spent;
-    $('balance').textContent = eth(left > 0n ? left : 0n);
+    $('balance').textContent = money(left > 0n ? left : 0n, st.terms && st.terms.token);
     $('left').textContent = st.price > 0n ? `about ${fmtDuration(Number(left / st.price))} of viewing left` : '';
     $('who').textContent = `paying as ${st.key.address.slice(0, 10)}…, channel ${st.channel.slice(0, 10)}…`;
   }
   $('tip').disabled = !st.token || st.paid >= st.deposit;
-  $('tips').textContent = st.tips > 0n ? `you tipped ${eth(st.tips)}, thank you` : '';
+  $('tips').textContent = st.tips > 0n ? `you tipped ${money(st.tips, st.terms && st.terms.token)}, thank you` : '';
 }
 
 async function sign(amount) {
@@ -425,6 +428,31 @@ async function wallet() {
   return { signer, contract: new Contract(st.terms.contract, CHANNELS_ABI, signer) };
 }
 
+// tokenOf is the ERC-20 the stream is priced in, or null for ETH.
+function tokenOf() {
+  const t = st.terms && st.terms.token;
+  return t && t.address && !/^0x0{40}$/i.test(t.address) ? t : null;
+}
+
+// amountOf reads an amount a person typed, in ETH or the stream's token.
+function amountOf(text) {
+  const t = tokenOf();
+  return t ? parseUnits(text, t.decimals) : parseEther(text);
+}
+
+// fund opens a channel for the page's key (or tops up channel), paying
+// ETH, or the stream's token after the wallet approves the contract.
+async function fund(signer, contract, value, channel) {
+  const t = tokenOf();
+  if (!t) {
+    return channel ? contract.topUp(channel, { value }) : contract.open(st.key.address, st.terms.payee, expiry(), { value });
+  }
+  message(`Approve ${money(value, t)} for the channel in your wallet…`, 'warn');
+  await (await new Contract(t.address, ERC20_ABI, signer).approve(st.terms.contract, value)).wait();
+  message('Confirm the deposit in your wallet…', 'warn');
+  return channel ? contract.topUpToken(channel, value) : contract.openToken(t.address, value, st.key.address, st.terms.payee, expiry());
+}
+
 // waitForChannel polls until the server has confirmed a change.
 async function waitForChannel(ok) {
   for (let i = 0; i < 150; i++) {
@@ -442,9 +470,9 @@ function expiry() {
 async function connect() {
   $('connect').disabled = true;
   try {
-    const { contract } = await wallet();
+    const { signer, contract } = await wallet();
     message('Confirm the deposit in your wallet…', 'warn');
-    const tx = await contract.open(st.key.address, st.terms.payee, expiry(), { value: parseEther($('deposit').value) });
+    const tx = await fund(signer, contract, amountOf($('deposit').value));
     message('Waiting for the deposit to be confirmed…', 'warn');
     await tx.wait();
     if (!(await waitForChannel(() => !!st.channel))) throw new Error('the server has not seen the channel yet');
@@ -465,14 +493,12 @@ async function topUpWallet() {
   $('topup').disabled = true;
   try {
     const { signer, contract } = await wallet();
-    const value = parseEther($('topupAmount').value);
+    const value = amountOf($('topupAmount').value);
     const was = st.channel;
     const before = st.deposit - st.paid;
     const mine = st.funder && (await signer.getAddress()).toLowerCase() === st.funder.toLowerCase();
     message('Confirm the top-up in your wallet…', 'warn');
-    const tx = mine
-      ? await contract.topUp(st.channel, { value })
-      : await contract.open(st.key.address, st.terms.payee, expiry(), { value });
+    const tx = await fund(signer, contract, value, mine ? st.channel : null);
     message('Waiting for the top-up to be confirmed…', 'warn');
     await tx.wait();
     if (!(await waitForChannel(() => st.channel !== was || st.deposit - st.paid > before))) {
@@ -496,12 +522,12 @@ function tip() {
   return serial(async () => {
     const amount = BigInt($('tipAmount').value) * st.price;
     if (st.paid + amount > st.deposit) {
-      message(`Not enough left in the channel for this tip (${eth(st.deposit - st.paid)} unsigned).`, 'warn');
+      message(`Not enough left in the channel for this tip (${money(st.deposit - st.paid, st.terms.token)} unsigned).`, 'warn');
       return;
     }
     try {
       took(await api('POST', `${pay}/tip`, await sign(st.paid + amount), st.token));
-      message(`Thank you: ${eth(amount)} sent as a tip.`, 'good');
+      message(`Thank you: ${money(amount, st.terms.token)} sent as a tip.`, 'good');
     } catch (e) {
       message('Tip refused: ' + e.message, 'bad');
     }
@@ -546,6 +572,12 @@ async function main() {
     return;
   }
   st.terms = terms;
+  const t = tokenOf();
+  if (t) {
+    // Priced in a token: deposits are typed in it (10 of a stablecoin).
+    for (const u of document.querySelectorAll('.unit')) u.textContent = t.symbol;
+    $('deposit').value = $('topupAmount').value = '10';
+  }
   st.price = BigInt(terms.pricePerSecond);
   render();
   try {
