@@ -72,7 +72,7 @@ type devInfo struct {
 type devStreamInfo struct {
 	Name           string `json:"name"`
 	Key            string `json:"key"`
-	PricePerSecond string `json:"pricePerSecond"` // in Token's smallest unit
+	PricePerSecond string `json:"pricePerSecond"`  // in Token's smallest unit
 	Token          string `json:"token,omitempty"` // empty: ETH
 }
 
