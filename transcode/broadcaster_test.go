@@ -45,7 +45,8 @@ import (
 //   - uris: parts as application/vnd+livepeer.uri (object storage), the
 //     renditions kept in its own memory store under /stream/… and named
 //     by relative URIs, one of them empty when emptyPart names it (a
-//     rendition that failed to save).
+//     rendition that failed to save), one of them gone (404) when
+//     lostPart names it (its store keeps only the last 12 items).
 type broadcaster struct {
 	t         *testing.T
 	local     http.Handler
@@ -55,6 +56,7 @@ type broadcaster struct {
 	drop      atomic.Int32 // connections to drop before answering
 	uris      bool
 	emptyPart string
+	lostPart  string // named by a URI its store no longer has (404)
 
 	requests atomic.Int32
 	mu       sync.Mutex
@@ -123,9 +125,11 @@ func (b *broadcaster) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		uri := ""
 		if name != b.emptyPart {
 			uri = "/stream/" + manifest + "/" + name + "/" + strings.TrimPrefix(r.URL.Path[strings.LastIndex(r.URL.Path, "/"):], "/")
-			b.mu.Lock()
-			b.stored[uri] = data
-			b.mu.Unlock()
+			if name != b.lostPart {
+				b.mu.Lock()
+				b.stored[uri] = data
+				b.mu.Unlock()
+			}
 		}
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Type", "application/vnd+livepeer.uri")
@@ -151,10 +155,11 @@ func clientSuite(t *testing.T, url string) {
 		t.Fatalf("the ladder: %v %v", renditionNames(rends), err)
 	}
 	// The same stream asks for another ladder (its source changed): a
-	// broadcaster would keep the first ladder for the manifest ID, so the
-	// client must send another.
-	req.Seq, req.Profiles = 1, ladder[1:]
-	if rends, err := c.Transcode(context.Background(), req); err != nil || len(rends) != 1 || rends[0].Name != "P240p30fps16x9" {
+	// broadcaster would keep the first ladder for the manifest ID (and
+	// answer 360p and 240p), so the client must send another.
+	other, _ := transcode.Ladder([]string{"P144p30fps16x9"})
+	req.Seq, req.Profiles = 1, other
+	if rends, err := c.Transcode(context.Background(), req); err != nil || len(rends) != 1 || rends[0].Name != "P144p30fps16x9" {
 		t.Errorf("a changed ladder: %v %v", renditionNames(rends), err)
 	}
 	audio := clip(t, "", "", "mpegts", "audio")
@@ -228,6 +233,15 @@ func TestClientSurvivesABroadcaster(t *testing.T) {
 		b.drop.Store(1)
 		rends, err := client(srv.URL).Transcode(context.Background(), req("dropped"))
 		if err != nil || len(rends) != 2 || b.requests.Load() != 2 {
+			t.Errorf("%v %v after %d requests", renditionNames(rends), err, b.requests.Load())
+		}
+	})
+	t.Run("a URI part the store lost is left out, the others kept, nothing re-sent", func(t *testing.T) {
+		t.Parallel()
+		b, srv := newBroadcaster(t)
+		b.uris, b.lostPart = true, "P360p30fps16x9"
+		rends, err := client(srv.URL).Transcode(context.Background(), req("lost"))
+		if err != nil || len(rends) != 1 || rends[0].Name != "P240p30fps16x9" || b.requests.Load() != 1 {
 			t.Errorf("%v %v after %d requests", renditionNames(rends), err, b.requests.Load())
 		}
 	})

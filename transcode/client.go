@@ -206,6 +206,7 @@ func (c *Client) once(ctx context.Context, req Request) ([]Rendition, error) {
 		return nil, fmt.Errorf("answer refused: %w", err)
 	}
 	byName := map[string][]byte{}
+	var unfetched []string
 	total := 0 // held, fetched renditions included, within lim.TotalBytes
 	for _, part := range parts {
 		total += len(part.Data)
@@ -219,7 +220,11 @@ func (c *Client) once(ctx context.Context, req Request) ([]Rendition, error) {
 				continue // the broadcaster failed to store this one: the others stand
 			}
 			if data, err = c.fetch(ctx, resolve(base, uri), min(lim.PartBytes, lim.TotalBytes-total)); err != nil {
-				return nil, err
+				// One rendition the store lost (a broadcaster's memory
+				// store keeps only the last 12 items): the others stand,
+				// and re-sending the segment would transcode it again.
+				unfetched = append(unfetched, fmt.Sprintf("%s: %v", name, err))
+				continue
 			}
 			total += len(data)
 		}
@@ -238,8 +243,13 @@ func (c *Client) once(ctx context.Context, req Request) ([]Rendition, error) {
 		}
 	}
 	if len(out) == 0 {
-		if copies > 0 {
+		switch {
+		case copies > 0:
 			return nil, ErrSourceCopies
+		case len(unfetched) > 0:
+			// Transcoded, but not one rendition could be fetched: a
+			// re-send would pay for the work again.
+			return nil, fmt.Errorf("%w: no rendition could be fetched (%s)", ErrRefused, strings.Join(unfetched, "; "))
 		}
 		return nil, errors.New("the answer holds no renditions")
 	}

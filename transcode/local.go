@@ -71,14 +71,31 @@ const (
 	maxManifests = 4096
 )
 
-// profiles returns the manifest's profiles, fixing them on first sight
-// to those given (nil: the default ladder).
-func (ms *manifests) profiles(id string, given []Profile, now time.Time) []Profile {
+// profiles returns the manifest's profiles: those it was fixed with, or,
+// for a manifest not (or no longer) known, those given (nil: the default
+// ladder). Nothing is fixed or refreshed here: only a segment transcoded
+// does that (fix), so a request refused (too large, busy, a bad upload)
+// cannot set or keep another stream's profiles.
+func (ms *manifests) profiles(id string, given []Profile, now time.Time) ([]Profile, bool) {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	if m, ok := ms.m[id]; ok && now.Sub(m.used) < manifestIdle {
+		return m.profiles, true
+	}
+	if given == nil {
+		given, _ = Ladder(DefaultLadder)
+	}
+	return given, false
+}
+
+// fix records a manifest's profiles once one of its segments has been
+// transcoded with them, or refreshes them.
+func (ms *manifests) fix(id string, profiles []Profile, now time.Time) {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
 	if m, ok := ms.m[id]; ok && now.Sub(m.used) < manifestIdle {
 		m.used = now
-		return m.profiles
+		return
 	}
 	if ms.m == nil {
 		ms.m = map[string]*manifest{}
@@ -95,11 +112,7 @@ func (ms *manifests) profiles(id string, given []Profile, now time.Time) []Profi
 			delete(ms.m, idlest)
 		}
 	}
-	if given == nil {
-		given, _ = Ladder(DefaultLadder)
-	}
-	ms.m[id] = &manifest{profiles: given, used: now}
-	return given
+	ms.m[id] = &manifest{profiles: profiles, used: now}
 }
 
 // What a client may send the local transcoder.
@@ -243,8 +256,12 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 		manifest = cfg.ManifestID
 	}
 	given, err := cfg.ladder()
-	if err == nil && len(given) > maxProfiles {
+	switch {
+	case err != nil:
+	case len(given) > maxProfiles:
 		err = fmt.Errorf("%d profiles: at most %d a segment", len(given), maxProfiles)
+	case pixelRate(given) > maxPixelRate:
+		err = fmt.Errorf("the profiles ask for %d pixels a second in all: at most %d (four 1080p60 renditions)", pixelRate(given), maxPixelRate)
 	}
 	for _, p := range given {
 		if err == nil {
@@ -257,7 +274,7 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	profiles := l.manifests.profiles(manifest, given, time.Now())
+	profiles, _ := l.manifests.profiles(manifest, given, time.Now())
 	for _, p := range profiles {
 		if !p.encoderOK() {
 			// No transcoder here can take it: a broadcaster with no
@@ -335,6 +352,7 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) {
 		size += len(o)
 	}
 	_ = rc.SetWriteDeadline(time.Now().Add(10*time.Second + time.Duration(size/uploadRate)*time.Second))
+	l.manifests.fix(manifest, profiles, time.Now())
 	mw := multipart.NewWriter(w)
 	w.Header().Set("Content-Type", "multipart/mixed; boundary="+mw.Boundary())
 	w.WriteHeader(http.StatusOK)
@@ -383,7 +401,8 @@ func args(profiles []Profile, preset string, outs []string, box container) []str
 	}
 	for i, p := range profiles {
 		long := max(p.Width, p.Height)
-		fmt.Fprintf(&graph, ";[s%d]scale=w='if(gte(iw,ih),%d,max(146,2*round(%d*iw/ih/2)))':h='if(gte(iw,ih),max(50,2*round(%d*ih/iw/2)),%d)',setsar=1",
+		// iw*sar: a source of non-square pixels is fitted as it displays.
+		fmt.Fprintf(&graph, ";[s%d]scale=w='if(gte(iw*sar,ih),%d,max(146,2*round(%d*iw*sar/ih/2)))':h='if(gte(iw*sar,ih),max(50,2*round(%d*ih/(iw*sar)/2)),%d)',setsar=1",
 			i, long, long, long, long)
 		if p.FPS > 0 {
 			den := max(p.FPSDen, 1)
@@ -413,7 +432,8 @@ func args(profiles []Profile, preset string, outs []string, box container) []str
 			args = append(args, "-g", "100000", "-keyint_min", "1", "-sc_threshold", "0",
 				"-force_key_frames", fmt.Sprintf("expr:eq(n,0)+gte(t-prev_forced_t,%s)", strconv.FormatFloat(gop, 'f', -1, 64)))
 		}
-		args = append(args, "-fps_mode", "passthrough", "-enc_time_base:v", "1:90000", "-c:a", "copy")
+		// A rendition is never larger than the largest segment taken in.
+		args = append(args, "-fps_mode", "passthrough", "-enc_time_base:v", "1:90000", "-c:a", "copy", "-fs", strconv.Itoa(maxSegment))
 		if box == containerMP4 {
 			args = append(args, "-f", "mp4", "-movflags", "+faststart", outs[i])
 		} else {
@@ -457,9 +477,10 @@ func (l *Local) transcode(ctx context.Context, seg []byte, profiles []Profile, d
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("ffmpeg took longer than %v", max(8*time.Second, 4*dur))
 		}
-		// What ffmpeg says of the input makes it unusable (422, not
-		// retried); anything else, a kill by the OOM killer included, is
-		// a failure worth retrying (500).
+		// What ffmpeg says of the input makes it unusable; anything else
+		// (a kill by the OOM killer included) is a failed transcode: both
+		// are answered 422, as a broadcaster answers once its attempts
+		// have failed.
 		if strings.Contains(msg, "matches no streams") && len(seg) > 0 && !strings.Contains(msg, "Invalid data") {
 			return nil, errNoVideo
 		}

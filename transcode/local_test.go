@@ -139,12 +139,17 @@ func TestLocalKeepsTheAspectRatio(t *testing.T) {
 		size, profile string
 		w, h          int
 	}{
-		{"720x1280", "P360p30fps16x9", 360, 640}, // portrait: its height gets the profile's 640
-		{"960x720", "P360p30fps16x9", 640, 480},  // 4:3 under a 16:9 profile
-		{"1280x720", "P360p30fps4x3", 480, 270},  // 16:9 under a 4:3 profile
-		{"960x720", "P240p30fps4x3", 320, 240},   // 4:3 as it is
+		{"720x1280", "P360p30fps16x9", 360, 640},    // portrait: its height gets the profile's 640
+		{"960x720", "P360p30fps16x9", 640, 480},     // 4:3 under a 16:9 profile
+		{"1280x720", "P360p30fps4x3", 480, 270},     // 16:9 under a 4:3 profile
+		{"960x720", "P240p30fps4x3", 320, 240},      // 4:3 as it is
+		{"480x360:sar", "P360p30fps16x9", 640, 360}, // non-square pixels (SAR 4:3): displays 16:9
 	} {
-		code, parts, msg := push(t, srv.URL, "/live/aspect-"+c.size+c.profile+"/0.ts", clip(t, c.size, "30", "mpegts", ""), `{"presets":["`+c.profile+`"]}`)
+		src := clip(t, strings.TrimSuffix(c.size, ":sar"), "30", "mpegts", "")
+		if strings.HasSuffix(c.size, ":sar") {
+			src = withSAR(t, src, "4/3")
+		}
+		code, parts, msg := push(t, srv.URL, "/live/aspect-"+strings.ReplaceAll(c.size, ":", "")+c.profile+"/0.ts", src, `{"presets":["`+c.profile+`"]}`)
 		if code != http.StatusOK || len(parts) != 1 {
 			t.Fatalf("%s as %s: %d %s", c.size, c.profile, code, msg)
 		}
@@ -215,6 +220,21 @@ func TestLocalServesWhatLivepeerClientsSend(t *testing.T) {
 		t.Errorf("audio only: %d %s %v", code, msg, names(parts))
 	}
 
+	// A request refused before any transcode (too large) fixes nothing:
+	// the manifest's first transcoded segment does.
+	req, _ := http.NewRequest(http.MethodPut, srv.URL+"/live/victim/0.ts", bytes.NewReader(make([]byte, 9<<20)))
+	req.Header.Set("Accept", "multipart/mixed")
+	req.Header.Set("Content-Duration", "2000")
+	req.Header.Set("Livepeer-Transcode-Configuration", `{"profiles":[]}`)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("an oversized segment: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	if code, parts, msg := push(t, srv.URL, "/live/victim/1.ts", ts, `{"presets":["P144p30fps16x9"]}`); code != http.StatusOK || len(parts) != 1 {
+		t.Errorf("a stream after someone's refused request under its manifest ID: %d %s %v", code, msg, names(parts))
+	}
+
 	// What it cannot make: HEVC (503, as a broadcaster with no
 	// orchestrator offering it), an unknown H.264 profile (500).
 	if code, _, msg := push(t, srv.URL, "/live/hevc/0.ts", ts, `{"profiles":[{"name":"h","width":640,"height":360,"bitrate":1000000,"encoder":"HEVC"}]}`); code != http.StatusServiceUnavailable || !strings.Contains(msg, "HEVC") {
@@ -231,4 +251,24 @@ func names(parts []part) []string {
 		out = append(out, p.name+" "+p.ctype)
 	}
 	return out
+}
+
+// withSAR re-encodes a segment with a sample aspect ratio: its pixels
+// displayed wider than they are stored.
+func withSAR(t *testing.T, seg []byte, sar string) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.ts"), filepath.Join(dir, "out.ts")
+	if err := os.WriteFile(in, seg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := exec.Command(testenv.Tool(t, "ffmpeg"), "-hide_banner", "-loglevel", "error", "-i", in,
+		"-vf", "setsar="+sar, "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "copy", "-f", "mpegts", out).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -61,8 +61,8 @@ func namedList() string {
 // answers those differently.
 func (p Profile) check() error {
 	switch {
-	case p.Name == "" || p.Bitrate <= 0:
-		return fmt.Errorf("profile %q: name and bitrate are required", p.Name)
+	case p.Name == "" || p.Bitrate < minBitrate || p.Bitrate > maxBitrate:
+		return fmt.Errorf("profile %q: name and a bitrate of %d to %d bit/s are required", p.Name, minBitrate, maxBitrate)
 	case p.Width <= 0 || p.Height <= 0 || p.Width > 7680 || p.Height > 4320 || p.Width%2 != 0 || p.Height%2 != 0:
 		return fmt.Errorf("profile %q: %dx%d is not an even size up to 7680x4320", p.Name, p.Width, p.Height)
 	case p.FPS < 0 || p.FPSDen < 0 || p.FPS > 240:
@@ -74,6 +74,31 @@ func (p Profile) check() error {
 		return fmt.Errorf("profile %q: %w", p.Name, err)
 	}
 	return nil
+}
+
+// Bitrates a profile may ask for: x264 refuses less, and more than a
+// 4K source's is no rendition.
+const (
+	minBitrate = 16_000
+	maxBitrate = 60_000_000
+)
+
+// maxPixelRate bounds the pixels a second a segment's profiles ask x264
+// for in all (four 1080p60 renditions); a profile that keeps the
+// source's rate counts at 60 fps.
+const maxPixelRate = 4 * 1920 * 1080 * 60
+
+// pixelRate is what profiles ask for, in pixels a second.
+func pixelRate(profiles []Profile) int64 {
+	var n int64
+	for _, p := range profiles {
+		fps := int64(60)
+		if p.FPS > 0 {
+			fps = int64(p.FPS) / int64(max(p.FPSDen, 1))
+		}
+		n += int64(p.Width) * int64(p.Height) * max(fps, 1)
+	}
+	return n
 }
 
 // encoderOK says whether the local transcoder makes p's encoder: H.264

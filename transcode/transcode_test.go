@@ -294,7 +294,9 @@ func TestClientFetchesURIParts(t *testing.T) {
 		t.Errorf("%v %v", rends, err)
 	}
 	file.Store("big.ts")
-	if rends, err := cl.Transcode(context.Background(), transcode.Request{ManifestID: "s", Segment: []byte("x"), Profiles: profiles}); !errors.Is(err, transcode.ErrUnavailable) {
+	// Over the cap: left out, and with no other rendition the segment is
+	// refused for good (a re-send would pay for the transcode again).
+	if rends, err := cl.Transcode(context.Background(), transcode.Request{ManifestID: "s", Segment: []byte("x"), Profiles: profiles}); !errors.Is(err, transcode.ErrRefused) {
 		t.Errorf("a stored rendition over the cap: %d renditions, %v", len(rends), err)
 	}
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -143,10 +145,19 @@ func (t *transcoding) Transcode(ctx context.Context, stream string, seg *hls.Seg
 
 // manifestID names a stream to the transcoder. A broadcaster keeps the
 // profiles a manifest's first segment set, so a publisher that comes back
-// at another size, whose fitted ladder differs, gets a manifest of its own.
+// at another size, whose fitted ladder differs, gets a manifest of its own
+// (and the client adds a digest of the profiles). A random part, new for
+// each process, keeps others on the transcoder from guessing it and
+// fixing its profiles first.
 func manifestID(stream string, src hls.RenditionInfo) string {
-	return fmt.Sprintf("%s-%dx%d", stream, src.Width, src.Height)
+	return fmt.Sprintf("%s-%s-%dx%d", stream, manifestSalt, src.Width, src.Height)
 }
+
+var manifestSalt = func() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}()
 
 // runTranscoder serves the local transcoder on its own, so transcoding
 // can run on another machine: livegate transcoder --listen ADDR.
