@@ -28,7 +28,7 @@ type VoucherSource interface {
 type Settlement struct {
 	Channel common.Hash
 	Amount  *big.Int // the voucher claimed (cumulative)
-	Paid    *big.Int // what this claim paid out
+	Paid    *big.Int // what this claim paid out (zero when it failed)
 	Tx      common.Hash
 	Err     error
 }

@@ -161,3 +161,32 @@ func TestSettlerClaimsAThousandChannelsSharingAnExpiry(t *testing.T) {
 	}
 	t.Logf("%d channels claimed in %d transactions, %d gas (%d a channel), %d sends", channels, len(txs), gas, gas/channels, node.sends)
 }
+
+// A batch with no receipt when a pass gives up waiting is reported
+// unconfirmed and stays the settler's: the next pass finds it mined and
+// reports what it paid, without claiming its channels again.
+func TestSettlerWatchesAnUnminedBatchAcrossPasses(t *testing.T) {
+	w := newWorld(t)
+	id := w.open(eth(1), 2*time.Hour)
+	vs := &vouchers{best: map[common.Hash]*Voucher{id: w.voucher(id, eth(0.2))}}
+	node := &faultyNode{Client: w.sim.Client()}
+	c := *w.c
+	c.Backend, c.Mine = node, nil // no block is made until the test makes one
+	wt := w.watcher(1)
+	w.sync(wt)
+	s := &Settler{Client: &c, Key: w.payee, Watcher: wt, Vouchers: vs, Logger: quietLog,
+		BumpAfter: time.Hour, ClaimTimeout: 100 * time.Millisecond}
+	got, err := s.SettleAll(w.ctx)
+	if !errors.Is(err, errUnconfirmed) || len(got) != 1 || !errors.Is(got[0].Err, errUnconfirmed) {
+		t.Fatalf("first pass: %+v %v; want the claim unconfirmed", got, err)
+	}
+	w.sim.Commit()
+	s.ClaimTimeout = time.Minute // the receipt may take a moment to be indexed
+	got, err = s.SettleAll(w.ctx)
+	if err != nil || len(got) != 1 || got[0].Paid.Cmp(eth(0.2)) != 0 || got[0].Tx == (common.Hash{}) {
+		t.Fatalf("second pass: %+v %v; want the batch's 0.2 ETH", got, err)
+	}
+	if node.sends != 1 || w.channel(id).Claimed.Cmp(eth(0.2)) != 0 {
+		t.Errorf("%d sends, claimed %s on chain; want one send for 0.2 ETH", node.sends, w.channel(id).Claimed)
+	}
+}

@@ -177,8 +177,9 @@ func (s *Settler) syncNonce(ctx context.Context) error {
 
 // check looks once at each flight: a receipt of any of its versions lands
 // it; one that waited BumpAfter without a receipt is bumped when the node
-// still holds it (stuck: its fees too low for the blocks being made) and
-// sent again when the node has lost it (dropped), at most MaxBumps times.
+// still holds it and its nonce is the next to mine (stuck: its fees too low
+// for the blocks being made) and sent again when the node has lost it
+// (dropped), at most MaxBumps times.
 // It returns the flights that landed or lost their nonce.
 func (s *Settler) check(ctx context.Context, node nodeState) (landed []*flight, receipts []*types.Receipt, errs []error) {
 	from := crypto.PubkeyToAddress(s.Key.PublicKey)
@@ -209,8 +210,8 @@ func (s *Settler) check(ctx context.Context, node nodeState) (landed []*flight, 
 			keep = append(keep, f)
 			continue
 		}
-		if f.bumps < s.MaxBumps {
-			s.revive(ctx, node, f)
+		if read && f.bumps < s.MaxBumps {
+			s.revive(ctx, node, f, f.nonce == confirmed)
 		}
 		keep = append(keep, f)
 	}
@@ -218,12 +219,17 @@ func (s *Settler) check(ctx context.Context, node nodeState) (landed []*flight, 
 	return landed, receipts, errs
 }
 
-// revive bumps a stuck flight or resends a dropped one.
-func (s *Settler) revive(ctx context.Context, node nodeState, f *flight) {
+// revive resends a flight the node has lost, and bumps the fees of one it
+// holds when it is the next to mine (head): a later one may only be waiting
+// for it, and a bump would pay for nothing.
+func (s *Settler) revive(ctx context.Context, node nodeState, f *flight, head bool) {
 	tx := f.tx()
 	_, pending, err := node.TransactionByHash(ctx, tx.Hash())
 	what := "resubmitted: the node had lost it"
 	if err == nil && pending {
+		if !head {
+			return
+		}
 		what = "fee bumped: not mined in time"
 		if tx, err = s.bumped(ctx, tx); err != nil {
 			s.Logger.Warn("chain: bumping a batch claim", "nonce", f.nonce, "err", err)

@@ -134,3 +134,64 @@ func TestSettlerTakesTheLock(t *testing.T) {
 		t.Errorf("waited %v, want %v: SettleDue skips, SettleAll waits", waits, want)
 	}
 }
+
+// SettleWorthwhile claims what is due whatever its gas, an ETH claim only
+// when it brings more than its gas costs, and a token claim (there is no
+// price to compare its gas with) unless it is below the token's MinClaim.
+// SettleAll claims the rest.
+func TestSettlerDefersClaimsWorthLessThanTheirGas(t *testing.T) {
+	w := newWorld(t)
+	token, _ := w.stablecoin(usd(100))
+	openToken := func(deposit *big.Int) common.Hash {
+		id, _, err := w.c.OpenToken(w.ctx, w.funder, token, addr(w.signer), addr(w.payee), w.now().Add(2*time.Hour), deposit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	small := w.open(eth(1), 2*time.Hour) // 1,000 wei: far below 30,000 gas at any price the node takes
+	large := w.open(eth(1), 2*time.Hour)
+	dying := w.open(eth(1), 30*time.Minute) // 1,000 wei, but due
+	cents := openToken(usd(10))             // no minimum for the token
+	vs := &vouchers{best: map[common.Hash]*Voucher{
+		small: w.voucher(small, big1000), large: w.voucher(large, eth(0.1)), dying: w.voucher(dying, big1000),
+		cents: w.voucher(cents, usd(0.01)),
+	}}
+	wt := w.watcher(1)
+	s := &Settler{Client: w.c, Key: w.payee, Watcher: wt, Vouchers: vs, Margin: time.Hour, Logger: quietLog}
+	w.sync(wt)
+	claimed := func(ss []Settlement) map[common.Hash]bool {
+		m := map[common.Hash]bool{}
+		for _, st := range ss {
+			if st.Err != nil {
+				t.Errorf("channel %s: %v", st.Channel, st.Err)
+			}
+			m[st.Channel] = true
+		}
+		return m
+	}
+	got, err := s.SettleWorthwhile(w.ctx)
+	if c := claimed(got); err != nil || len(c) != 3 || !c[large] || !c[dying] || !c[cents] {
+		t.Fatalf("worthwhile: %+v %v; want the 0.1 ETH, the dying and the token channel", got, err)
+	}
+	if w.channel(small).Claimed.Sign() != 0 {
+		t.Error("the 1,000 wei claim was made")
+	}
+	// A token minimum defers a small token claim too.
+	dimes := openToken(usd(10))
+	vs.best[dimes] = w.voucher(dimes, usd(0.5))
+	s.MinClaim = map[common.Address]*big.Int{token: usd(1)}
+	w.sync(wt)
+	if got, err := s.SettleWorthwhile(w.ctx); err != nil || len(got) != 0 {
+		t.Fatalf("worthwhile again: %+v %v; want nothing", got, err)
+	}
+	got, err = s.SettleAll(w.ctx)
+	if c := claimed(got); err != nil || len(c) != 2 || !c[small] || !c[dimes] {
+		t.Fatalf("all: %+v %v; want the two deferred channels", got, err)
+	}
+	if w.channel(small).Claimed.Cmp(big1000) != 0 || w.channel(dimes).Claimed.Cmp(usd(0.5)) != 0 {
+		t.Error("the deferred claims are not on chain")
+	}
+}
+
+var big1000 = big.NewInt(1000)
