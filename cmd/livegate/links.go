@@ -34,6 +34,9 @@ type linksPlan struct {
 	stream    string
 	count     int
 	deposit   *big.Int
+	amount    string         // --deposit as given: in the stream's token when it has one
+	token     common.Address // the stream's token; zero: ETH
+	info      chain.TokenInfo
 	expiry    time.Duration
 	out       string
 	base      string // the watch links' origin, e.g. https://stream.example.org
@@ -51,7 +54,7 @@ func runLinks(args []string, stdout io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("links", flag.ContinueOnError)
 	stream := fs.String("stream", "", "the stream the links watch")
 	count := fs.Int("count", 0, "how many links (channels) to make, 1 to 10000")
-	deposit := fs.String("deposit", "", "each channel's deposit: ETH (0.01), or with a unit (0.01eth, 50000gwei, 1000wei)")
+	deposit := fs.String("deposit", "", "each channel's deposit: ETH (0.01), or with a unit (0.01eth, 50000gwei, 1000wei); for a stream priced in a token, in that token (10 for 10 USDL)")
 	expiry := fs.String("expiry", "7d", "how long the channels live (48h, 7d); the organizer can reclaim what is left after")
 	out := fs.String("out", "", "directory for links.csv and links.html (created; existing links are never overwritten)")
 	cfgPath := fs.String("config", "", "the server's configuration (chain.rpc, chain.contract, chain.key for the payee)")
@@ -65,7 +68,7 @@ func runLinks(args []string, stdout io.Writer, log *slog.Logger) error {
 		return fmt.Errorf("%s\n%w: livegate links --stream NAME --count N --deposit AMOUNT --expiry DURATION --out DIR (--config livegate.yml --key organizer.key [--url URL] | --data DIR)",
 			fmt.Sprintf(format, a...), errUsage)
 	}
-	p := linksPlan{stream: *stream, count: *count, out: *out}
+	p := linksPlan{stream: *stream, count: *count, out: *out, amount: *deposit}
 	var err error
 	switch {
 	case *stream == "":
@@ -77,7 +80,7 @@ func runLinks(args []string, stdout io.Writer, log *slog.Logger) error {
 	case (*cfgPath == "") == (*data == ""):
 		return bad("give either --config (with --key) or --data")
 	}
-	if p.deposit, err = parseAmount(*deposit); err != nil {
+	if err := checkDeposit(*deposit); err != nil {
 		return bad("--deposit: %v", err)
 	}
 	if p.expiry, err = parseDays(*expiry); err != nil || p.expiry < time.Hour {
@@ -91,7 +94,7 @@ func runLinks(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(p.count)*2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration((p.count+linksBatch-1)/linksBatch)*2*time.Minute+time.Minute)
 	defer cancel()
 	n, err := p.make(ctx, stdout, log)
 	if n > 0 {
@@ -153,7 +156,9 @@ func (p *linksPlan) fromDev(dir string) error {
 	}
 	known := false
 	for _, s := range info.Streams {
-		known = known || s.Name == p.stream
+		if s.Name == p.stream {
+			known, p.token = true, addressOrZero(s.Token)
+		}
 	}
 	if !known {
 		return fmt.Errorf("--stream %q: livegate dev has no such stream", p.stream)
@@ -176,7 +181,9 @@ func (p *linksPlan) fromConfig(path, keyPath, base string) error {
 	}
 	known := false
 	for _, s := range cfg.Streams {
-		known = known || s.Name == p.stream
+		if s.Name == p.stream {
+			known, p.token = true, addressOrZero(s.Token)
+		}
 	}
 	if !known {
 		return fmt.Errorf("--stream %q is not in %s", p.stream, path)
@@ -211,11 +218,18 @@ type link struct {
 	QR      template.URL // data: URL of the PNG
 }
 
-// make opens the channels one by one. Each burner key is written to
-// links.keys (and synced) before its channel is opened, and its link to
-// links.csv (synced) as soon as the channel exists: a failure half way,
-// even between sending a transaction and seeing it mined, loses no key of
-// a funded channel. The sheet is written at the end.
+// linksBatch is how many channels one transaction opens (openMany):
+// about 94,000 gas each in ETH, 117,000 in a token (BENCHMARKS.md), so
+// a batch stays far below a block's gas limit.
+const linksBatch = 200
+
+// make opens the channels linksBatch at a time, one transaction each
+// (openMany; a token's approval first). Each batch's burner keys are
+// written to links.keys (and synced) before its transaction is sent, and
+// their links to links.csv (synced) as soon as the channels exist: a
+// failure half way, even between sending a transaction and seeing it
+// mined, loses no key of a funded channel. The sheet is written at the
+// end.
 func (p *linksPlan) make(ctx context.Context, stdout io.Writer, log *slog.Logger) (int, error) {
 	csvPath, keysPath := filepath.Join(p.out, "links.csv"), filepath.Join(p.out, "links.keys")
 	for _, path := range []string{csvPath, keysPath} {
@@ -232,12 +246,18 @@ func (p *linksPlan) make(ctx context.Context, stdout io.Writer, log *slog.Logger
 	if err != nil {
 		return 0, err
 	}
+	if p.info, err = client.Token(ctx, p.token); err != nil {
+		return 0, fmt.Errorf("the stream's token: %w", err)
+	}
+	if p.deposit, err = parseDeposit(p.amount, p.info); err != nil {
+		return 0, fmt.Errorf("--deposit: %w", err)
+	}
 	funder := crypto.PubkeyToAddress(p.organizer.PublicKey)
 	need := new(big.Int).Mul(p.deposit, big.NewInt(int64(p.count)))
-	if bal, err := rpc.BalanceAt(ctx, funder, nil); err != nil {
+	if bal, err := client.TokenBalance(ctx, p.token, funder); err != nil {
 		return 0, fmt.Errorf("chain rpc %s: %w", p.rpc, err)
 	} else if bal.Cmp(need) < 0 {
-		return 0, fmt.Errorf("the organizer %s holds %s wei, less than the %s wei the deposits need (plus gas)", funder, bal, need)
+		return 0, fmt.Errorf("the organizer %s holds %s, less than the %s the deposits need (plus gas)", funder, p.info.Format(bal), p.info.Format(need))
 	}
 	if err := os.MkdirAll(p.out, 0o700); err != nil {
 		return 0, err
@@ -253,37 +273,89 @@ func (p *linksPlan) make(ctx context.Context, stdout io.Writer, log *slog.Logger
 	}
 	defer f.Close()
 	w := csv.NewWriter(f)
-	_ = w.Write([]string{"n", "watch_url", "address", "private_key", "channel", "deposit_wei", "expiry"})
+	_ = w.Write([]string{"n", "watch_url", "address", "private_key", "channel", "deposit", "expiry"})
 	expiry := time.Now().Add(p.expiry).Truncate(time.Second)
 	var links []link
-	for i := range p.count {
-		k, err := crypto.GenerateKey()
-		if err != nil {
-			return len(links), err
-		}
-		signer := crypto.PubkeyToAddress(k.PublicKey)
-		l := link{N: i + 1, Address: signer, Key: hexutil.Encode(crypto.FromECDSA(k)), Deposit: p.deposit, Expiry: expiry}
-		if _, err := fmt.Fprintf(keys, "%s %s\n", signer.Hex(), l.Key); err != nil {
-			return len(links), err
+	for from := 0; from < p.count; from += linksBatch {
+		batch := make([]link, 0, linksBatch)
+		var signers []common.Address
+		var deposits []*big.Int
+		for i := from; i < min(from+linksBatch, p.count); i++ {
+			k, err := crypto.GenerateKey()
+			if err != nil {
+				return len(links), err
+			}
+			signer := crypto.PubkeyToAddress(k.PublicKey)
+			l := link{N: i + 1, Address: signer, Key: hexutil.Encode(crypto.FromECDSA(k)), Deposit: p.deposit, Expiry: expiry}
+			if _, err := fmt.Fprintf(keys, "%s %s\n", signer.Hex(), l.Key); err != nil {
+				return len(links), err
+			}
+			batch, signers, deposits = append(batch, l), append(signers, signer), append(deposits, p.deposit)
 		}
 		if err := keys.Sync(); err != nil {
 			return len(links), err
 		}
-		if l.Channel, _, err = client.Open(ctx, p.organizer, signer, p.payee, expiry, p.deposit); err != nil {
-			return len(links), fmt.Errorf("opening channel %d of %d (its key is in %s: the channel may exist): %w", i+1, p.count, keysPath, err)
+		ids, rc, err := client.OpenMany(ctx, p.organizer, p.token, p.payee, expiry, signers, deposits)
+		if err != nil {
+			return len(links), fmt.Errorf("opening channels %d to %d of %d (their keys are in %s: the channels may exist): %w",
+				from+1, from+len(batch), p.count, keysPath, err)
 		}
-		l.URL = fmt.Sprintf("%s/watch/%s#k=%s&c=%s", p.base, url.PathEscape(p.stream), l.Key, l.Channel.Hex())
-		_ = w.Write([]string{strconv.Itoa(l.N), l.URL, signer.Hex(), l.Key, l.Channel.Hex(), p.deposit.String(), expiry.UTC().Format(time.RFC3339)})
+		for i := range batch {
+			l := &batch[i]
+			l.Channel = ids[i]
+			l.URL = fmt.Sprintf("%s/watch/%s#k=%s&c=%s", p.base, url.PathEscape(p.stream), l.Key, l.Channel.Hex())
+			_ = w.Write([]string{strconv.Itoa(l.N), l.URL, l.Address.Hex(), l.Key, l.Channel.Hex(), p.info.Format(p.deposit), expiry.UTC().Format(time.RFC3339)})
+		}
 		if w.Flush(); w.Error() != nil {
 			return len(links), w.Error()
 		}
 		if err := f.Sync(); err != nil {
 			return len(links), err
 		}
-		links = append(links, l)
-		log.Info("links: channel opened", "n", l.N, "channel", l.Channel, "signer", signer)
+		links = append(links, batch...)
+		log.Info("links: channels opened", "from", from+1, "to", from+len(batch), "tx", rc.TxHash, "gas", rc.GasUsed)
 	}
 	return len(links), p.sheet(links)
+}
+
+// checkDeposit refuses a --deposit that is no amount at all, before the
+// chain says what the stream is priced in: an amount of ETH parseAmount
+// reads, or a positive number with a token's symbol or none.
+func checkDeposit(s string) error {
+	_, err := parseAmount(s)
+	if err == nil {
+		return nil
+	}
+	v := strings.ToLower(strings.TrimSpace(s))
+	if strings.HasSuffix(v, "eth") || strings.HasSuffix(v, "wei") {
+		return err
+	}
+	v = strings.TrimRightFunc(v, func(r rune) bool { return r >= 'a' && r <= 'z' })
+	if r, ok := new(big.Rat).SetString(strings.TrimSpace(v)); !ok || r.Sign() <= 0 {
+		return err
+	}
+	return nil
+}
+
+// parseDeposit reads --deposit: ETH as parseAmount does, or a token's
+// amount in whole tokens (10, 0.5, with or without its symbol).
+func parseDeposit(s string, t chain.TokenInfo) (*big.Int, error) {
+	if t.Address == (common.Address{}) {
+		return parseAmount(s)
+	}
+	v := strings.TrimSpace(s)
+	if n, ok := strings.CutSuffix(strings.ToLower(v), strings.ToLower(t.Symbol)); ok && t.Symbol != "" {
+		v = strings.TrimSpace(n)
+	}
+	r, ok := new(big.Rat).SetString(v)
+	if !ok || r.Sign() <= 0 {
+		return nil, fmt.Errorf("want a positive amount of %s such as 10, not %q", t.Symbol, s)
+	}
+	r.Mul(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(t.Decimals)), nil)))
+	if !r.IsInt() {
+		return nil, fmt.Errorf("%q has more decimals than %s's %d", s, t.Symbol, t.Decimals)
+	}
+	return r.Num(), nil
 }
 
 // sheet writes links.html: a printable page of cards, a QR code and the
@@ -302,18 +374,12 @@ func (p *linksPlan) sheet(links []link) error {
 		return err
 	}
 	err = sheetTemplate.Execute(f, map[string]any{
-		"Stream": p.stream, "Links": links, "Deposit": ethString(p.deposit), "Expiry": links[0].Expiry.UTC().Format("2 Jan 2006 15:04 MST"),
+		"Stream": p.stream, "Links": links, "Deposit": p.info.Format(p.deposit), "Expiry": links[0].Expiry.UTC().Format("2 Jan 2006 15:04 MST"),
 	})
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	return err
-}
-
-// ethString shows wei as ether, exactly.
-func ethString(wei *big.Int) string {
-	s := new(big.Rat).SetFrac(wei, big.NewInt(1_000_000_000_000_000_000)).FloatString(18)
-	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".") + " ETH"
 }
 
 var sheetTemplate = template.Must(template.New("sheet").Parse(`<!doctype html>

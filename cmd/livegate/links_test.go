@@ -7,7 +7,6 @@ import (
 	"html"
 	"io"
 	"log/slog"
-	"math/big"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,9 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/livegate/livegate/chain"
 	"github.com/livegate/livegate/internal/testbrowser"
 )
 
@@ -33,7 +34,7 @@ func TestLinksSheetPlays(t *testing.T) {
 	pushLoop(t, e, 30)
 	payee := crypto.PubkeyToAddress(w.payee.PublicKey)
 	out := filepath.Join(dir, "links")
-	p := linksPlan{stream: "demo", count: 3, deposit: big.NewInt(100 * testPrice), expiry: 48 * time.Hour, out: out,
+	p := linksPlan{stream: "demo", count: 3, amount: "100000wei", expiry: 48 * time.Hour, out: out,
 		base: e.base, rpc: w.dev.URL, contract: w.client.Address, payee: payee, organizer: w.viewers[0]}
 	quiet := slog.New(slog.DiscardHandler)
 	if n, err := p.make(context.Background(), io.Discard, quiet); n != 3 || err != nil {
@@ -69,6 +70,24 @@ func TestLinksSheetPlays(t *testing.T) {
 		if r[1] != e.base+"/watch/demo#k="+r[3]+"&c="+r[4] || !strings.Contains(html.UnescapeString(string(sheet)), r[1]) {
 			t.Errorf("row %s: link %s not as expected or not on the sheet", r[0], r[1])
 		}
+	}
+	// One transaction opened the three (openMany).
+	opened, err := w.client.Contract().FilterOpened(&bind.FilterOpts{Context: context.Background()}, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	txs := map[common.Hash]int{}
+	for opened.Next() {
+		if opened.Event.Signer != crypto.PubkeyToAddress(w.viewers[0].PublicKey) { // the world's own channel
+			txs[opened.Event.Raw.TxHash]++
+		}
+	}
+	opened.Close()
+	if len(txs) != 1 {
+		t.Errorf("the links' channels came in %d transactions (%v), want one", len(txs), txs)
+	}
+	if !strings.Contains(string(sheet), "0.0000000000001 ETH") {
+		t.Errorf("the sheet does not show the deposit in ETH")
 	}
 	if n := bytes.Count(sheet, []byte(`<img src="data:image/png;base64,`)); n != 3 {
 		t.Errorf("the sheet has %d QR codes", n)
@@ -132,5 +151,23 @@ func TestParseAmount(t *testing.T) {
 		if got, err := parseAmount(in); err == nil {
 			t.Errorf("parseAmount(%q) = %v, want an error", in, got)
 		}
+	}
+}
+
+// A deposit for a stream priced in a token is in that token's units.
+func TestLinksDepositInAToken(t *testing.T) {
+	usdl := chain.TokenInfo{Address: common.HexToAddress("0x1000000000000000000000000000000000000001"), Symbol: "USDL", Decimals: 6}
+	for in, want := range map[string]string{"10": "10000000", "0.5 USDL": "500000", "2usdl": "2000000", "0.000001": "1"} {
+		if got, err := parseDeposit(in, usdl); err != nil || got.String() != want {
+			t.Errorf("%q: %v %v, want %s", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"0.0000001", "-1", "ten", "0"} {
+		if got, err := parseDeposit(bad, usdl); err == nil {
+			t.Errorf("%q accepted as %v", bad, got)
+		}
+	}
+	if got, err := parseDeposit("0.01", chain.ETH); err != nil || got.String() != "10000000000000000" {
+		t.Errorf("ETH: %v %v", got, err)
 	}
 }
