@@ -41,7 +41,7 @@ type flight struct {
 	claims []claim
 	sent   time.Time // the latest send
 	until  time.Time // end of this pass's wait for it
-	bumps  int       // fee bumps and resubmissions
+	bumps  int       // fee bumps and resubmissions in this pass
 	taken  int       // checks that found the nonce used and no receipt of ours
 }
 
