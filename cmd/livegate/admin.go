@@ -8,6 +8,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/livegate/livegate/hls"
 	"github.com/livegate/livegate/internal/clientaddr"
 	"github.com/livegate/livegate/paywall"
@@ -64,6 +66,7 @@ type streamState struct {
 	Renditions      []hls.RenditionStatus  `json:"renditions"`
 	Viewers         int                    `json:"viewers"`
 	PricePerSecond  string                 `json:"pricePerSecond"`
+	Token           tokenState             `json:"token"` // what the price and the sums are in
 	Paid            string                 `json:"paid"`
 	Spent           string                 `json:"spent"`
 	Tips            string                 `json:"tips"`
@@ -77,16 +80,29 @@ type streamState struct {
 	Part       float64 `json:"part"`
 }
 
+// tokenState is an asset for people: amounts are in its smallest unit.
+type tokenState struct {
+	Address  string `json:"address"` // the zero address: ETH
+	Symbol   string `json:"symbol"`
+	Decimals uint8  `json:"decimals"`
+}
+
+func tokenOf(a paywall.Asset) tokenState {
+	a = a.Or()
+	return tokenState{Address: a.Address.Hex(), Symbol: a.Symbol, Decimals: a.Decimals}
+}
+
 type channelState struct {
-	Channel   string    `json:"channel"`
-	Funder    string    `json:"funder"`
-	Signer    string    `json:"signer"`
-	Deposit   string    `json:"deposit"`
-	Best      string    `json:"best"` // the best voucher held
-	Spent     string    `json:"spent"`
-	Claimed   string    `json:"claimed"`
-	Expiry    time.Time `json:"expiry"`
-	Reclaimed bool      `json:"reclaimed"`
+	Channel   string     `json:"channel"`
+	Token     tokenState `json:"token"`
+	Funder    string     `json:"funder"`
+	Signer    string     `json:"signer"`
+	Deposit   string     `json:"deposit"`
+	Best      string     `json:"best"` // the best voucher held
+	Spent     string     `json:"spent"`
+	Claimed   string     `json:"claimed"`
+	Expiry    time.Time  `json:"expiry"`
+	Reclaimed bool       `json:"reclaimed"`
 	// Settlement: "settled" (claimed all the best voucher gives),
 	// "owed" (a voucher above what was claimed), "unpaid" (no voucher),
 	// "reclaimed" (expired and emptied by the funder).
@@ -121,7 +137,7 @@ func (s *server) adminState(recordings bool) adminState {
 		st := s.streams[sc.Name].Status()
 		ss := streamState{
 			Name: sc.Name, Live: st.Live, Protocol: st.Protocol, Segments: st.Segments, Bytes: st.Bytes, Renditions: st.Renditions,
-			Viewers: viewers[sc.Name], PricePerSecond: sc.terms().PricePerSecond.String(),
+			Viewers: viewers[sc.Name], PricePerSecond: sc.terms().PricePerSecond.String(), Token: tokenOf(paywall.ETH),
 			Paid: "0", Spent: "0", Tips: "0",
 			PaymentRequired: stats.PaymentRequired[sc.Name], Vouchers: stats.Accepted[sc.Name],
 			Recordings: []hls.RecordingSummary{},
@@ -133,6 +149,11 @@ func (s *server) adminState(recordings bool) adminState {
 		for _, rd := range st.Renditions {
 			if rd.Name == hls.SourceRendition {
 				ss.Bitrate = rd.Bandwidth
+			}
+		}
+		if s.pay != nil {
+			if t, ok := s.pay.gate.Streams[sc.Name]; ok {
+				ss.Token = tokenOf(t.Token)
 			}
 		}
 		if m := money[sc.Name]; m != nil {
@@ -154,6 +175,10 @@ func (s *server) adminState(recordings bool) adminState {
 func (p *payments) channelStates() ([]channelState, map[string]*paywall.Money) {
 	money := map[string]*paywall.Money{}
 	out := []channelState{}
+	assets := map[common.Address]paywall.Asset{}
+	for _, t := range p.gate.Streams {
+		assets[t.Token.Address] = t.Token.Or()
+	}
 	for _, id := range p.ledger.Paying() {
 		acc := p.ledger.Account(id)
 		for name, m := range acc.Streams {
@@ -167,10 +192,15 @@ func (p *payments) channelStates() ([]channelState, map[string]*paywall.Money) {
 			t.Tips.Add(t.Tips, m.Tips)
 		}
 		cs := channelState{Channel: id.Hex(), Best: acc.Paid().String(), Spent: acc.Spent.String(), Claimed: "0", Deposit: "0",
-			Settlement: "unpaid"}
+			Settlement: "unpaid", Token: tokenOf(paywall.ETH)}
 		claimed := new(big.Int)
 		if ch, ok := p.watcher.Channel(id); ok {
 			cs.Funder, cs.Signer, cs.Deposit = ch.Funder.Hex(), ch.Signer.Hex(), ch.Deposit.String()
+			a, ok := assets[ch.Token]
+			if !ok { // a token no stream is priced in now: its address, no symbol
+				a = paywall.Asset{Address: ch.Token, Symbol: ch.Token.Hex()[:10] + "…"}
+			}
+			cs.Token = tokenOf(a)
 			cs.Expiry, cs.Reclaimed = ch.Expiry.UTC(), ch.Reclaimed
 			claimed = ch.Claimed
 			cs.Claimed = claimed.String()

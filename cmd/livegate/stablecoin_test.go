@@ -63,6 +63,12 @@ func TestStablecoinStreamPlaysAndSettles(t *testing.T) {
 	if shown.Price != "0.06 USDL / minute" || !strings.HasSuffix(shown.Balance, " USDL") {
 		t.Errorf("the page shows price %q and balance %q, want USDL amounts", shown.Price, shown.Balance)
 	}
+	// The organizer's dashboard shows the stream's money in USDL, not
+	// added to ETH.
+	b.Open(e.base + "/dashboard#token=test-admin-token-0123456789")
+	b.Poll("the dashboard shows USDL", 20*time.Second,
+		`return document.getElementById('streams').textContent.includes('0.06 USDL') && document.getElementById('channels').textContent.includes('10 USDL')`,
+		`return document.getElementById('streams').textContent + ' | ' + document.getElementById('channels').textContent`)
 	b.Open("about:blank")
 
 	acc := e.srv.pay.ledger.Account(channel)

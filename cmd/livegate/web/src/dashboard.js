@@ -1,7 +1,7 @@
 // The organizer's dashboard: polls GET /admin/state with the admin token
 // (from the link's fragment, #token=…, or typed in) and shows streams,
 // viewers, money, channels and recordings as they change.
-import { $, api, show, hide, fmtDuration, eth } from './common.js';
+import { $, api, show, hide, fmtDuration, money } from './common.js';
 
 const KEY = 'livegate.adminToken';
 let token = '';
@@ -50,19 +50,28 @@ function render(st) {
   $('updated').textContent = 'updated ' + new Date(st.time).toLocaleTimeString();
   const totals = $('totals');
   totals.innerHTML = '';
-  let paid = 0n;
-  let tips = 0n;
   let viewers = 0;
   let live = 0;
+  // Sums per asset: ETH and a stablecoin are not added together.
+  const sums = new Map();
+  const add = (token, field, v) => {
+    const k = token.address;
+    if (!sums.has(k)) sums.set(k, { token, paid: 0n, tips: 0n, owed: 0n });
+    sums.get(k)[field] += BigInt(v);
+  };
   for (const s of st.streams) {
-    paid += BigInt(s.paid);
-    tips += BigInt(s.tips);
+    add(s.token, 'paid', s.paid);
+    add(s.token, 'tips', s.tips);
     viewers += s.viewers;
     if (s.live) live++;
   }
-  const owed = st.channels.reduce((a, c) => a + (c.settlement === 'owed' ? BigInt(c.best) - BigInt(c.claimed) : 0n), 0n);
+  for (const c of st.channels) {
+    if (c.settlement === 'owed') add(c.token, 'owed', BigInt(c.best) - BigInt(c.claimed));
+  }
+  const total = (field) => [...sums.values()].filter((x) => x[field] > 0n).map((x) => money(x[field], x.token)).join(' + ') || '0';
+  const [paid, tips, owed] = [total('paid'), total('tips'), total('owed')];
   for (const [label, value] of [['live streams', `${live} of ${st.streams.length}`], ['viewers', viewers],
-    ['paid', eth(paid)], ['tips', eth(tips)], ['to settle', eth(owed)]]) {
+    ['paid', paid], ['tips', tips], ['to settle', owed]]) {
     const p = document.createElement('div');
     p.className = 'panel';
     p.style.flex = '1 1 160px';
@@ -80,15 +89,16 @@ function render(st) {
   for (const s of st.streams) {
     const tr = row(sb, [s.name, '', latencyMode(s), s.protocol || '—', mbps(s.bitrate),
       s.renditions.map((r) => (r.height ? `${r.height}p` : r.name)).join(', ') || '—', s.viewers,
-      eth(BigInt(s.pricePerSecond) * 60n), eth(s.paid), eth(s.spent), eth(s.tips), s.paymentRequired, s.vouchers]);
+      money(BigInt(s.pricePerSecond) * 60n, s.token), money(s.paid, s.token), money(s.spent, s.token), money(s.tips, s.token),
+      s.paymentRequired, s.vouchers]);
     tr.cells[1].appendChild(s.live ? pill('live', 'live') : pill('idle', ''));
   }
 
   const cb = $('channels').tBodies[0];
   cb.innerHTML = '';
   for (const c of st.channels) {
-    const tr = row(cb, [[short(c.channel), 'mono'], [short(c.signer), 'mono'], eth(c.deposit), eth(c.best), eth(c.spent),
-      eth(c.claimed), c.expiry && !c.expiry.startsWith('0001') ? new Date(c.expiry).toLocaleString() : '—', '']);
+    const tr = row(cb, [[short(c.channel), 'mono'], [short(c.signer), 'mono'], money(c.deposit, c.token), money(c.best, c.token),
+      money(c.spent, c.token), money(c.claimed, c.token), c.expiry && !c.expiry.startsWith('0001') ? new Date(c.expiry).toLocaleString() : '—', '']);
     tr.cells[0].title = c.channel;
     tr.cells[7].appendChild(pill(c.settlement, c.settlement === 'settled' ? 'ok' : c.settlement === 'owed' ? 'live' : ''));
   }
