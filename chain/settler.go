@@ -224,7 +224,7 @@ func (s *Settler) claim(ctx context.Context, claims []claim) ([]Settlement, []er
 		f.until, f.bumps = start.Add(s.ClaimTimeout), 0
 	}
 	if len(claims) > 0 {
-		if err := s.syncNonce(ctx); err != nil {
+		if err := s.syncNonce(ctx, node); err != nil {
 			fail(claims, err)
 			return out, errs
 		}
@@ -245,7 +245,7 @@ func (s *Settler) claim(ctx context.Context, claims []claim) ([]Settlement, []er
 		}
 		for len(claims) > 0 && waiting < s.MaxInFlight {
 			n := min(s.Batch, len(claims))
-			f, err := s.launch(ctx, claims[:n], time.Now().Add(s.ClaimTimeout))
+			f, err := s.launch(ctx, node, claims[:n], time.Now().Add(s.ClaimTimeout))
 			if err != nil {
 				fail(claims[:n], err)
 			} else {

@@ -142,7 +142,7 @@ func (s *Settler) transmit(ctx context.Context, tx *types.Transaction) error {
 // launch signs and sends one batch at the settler's next nonce. A node that
 // says the nonce is used (something else sent with the key) gives the
 // settler its pending nonce, and the batch is tried once more.
-func (s *Settler) launch(ctx context.Context, claims []claim, until time.Time) (*flight, error) {
+func (s *Settler) launch(ctx context.Context, node nodeState, claims []claim, until time.Time) (*flight, error) {
 	for try := 0; ; try++ {
 		tx, err := s.build(ctx, s.next, claims)
 		if err != nil {
@@ -156,7 +156,7 @@ func (s *Settler) launch(ctx context.Context, claims []claim, until time.Time) (
 		if try > 0 || !strings.Contains(err.Error(), "nonce too low") {
 			return nil, fmt.Errorf("sending a batch of %d claims: %w", len(claims), err)
 		}
-		if err := s.syncNonce(ctx); err != nil {
+		if err := s.syncNonce(ctx, node); err != nil {
 			return nil, err
 		}
 	}
@@ -164,12 +164,21 @@ func (s *Settler) launch(ctx context.Context, claims []claim, until time.Time) (
 
 // syncNonce moves the settler's next nonce up to the node's pending one
 // (never down while batches are in flight: their nonces are the settler's).
-func (s *Settler) syncNonce(ctx context.Context) error {
-	n, err := s.Client.Backend.PendingNonceAt(ctx, crypto.PubkeyToAddress(s.Key.PublicKey))
+func (s *Settler) syncNonce(ctx context.Context, node nodeState) error {
+	from := crypto.PubkeyToAddress(s.Key.PublicKey)
+	n, err := s.Client.Backend.PendingNonceAt(ctx, from)
 	if err != nil {
 		return fmt.Errorf("reading the payee's nonce: %w", err)
 	}
-	if len(s.flights) == 0 || n > s.next {
+	if len(s.flights) == 0 {
+		// Transactions the settler does not know (sent before a restart, or
+		// by another program with the key) that wait unmined hold up every
+		// batch behind them, and only their sender can bump them.
+		if mined, err := node.NonceAt(ctx, from, nil); err == nil && mined < n {
+			s.Logger.Warn("chain: transactions from the payee's key wait unmined; claims queue behind them", "mined_nonce", mined, "pending_nonce", n)
+		}
+		s.next = n
+	} else if n > s.next {
 		s.next = n
 	}
 	return nil
