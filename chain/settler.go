@@ -277,6 +277,9 @@ func (s *Settler) claim(ctx context.Context, claims []claim) ([]Settlement, []er
 		}
 		delay = min(2*delay, limit)
 	}
+	if len(claims) > 0 { // the pass ended before they could be sent
+		fail(claims, fmt.Errorf("not sent: %w", ctx.Err()))
+	}
 	for _, f := range s.flights { // unmined: the next pass watches them
 		fail(f.claims, fmt.Errorf("%w (nonce %d, tx %s)", errUnconfirmed, f.nonce, f.tx().Hash()))
 	}
