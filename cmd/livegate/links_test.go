@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/csv"
 	"html"
-	"io"
 	"log/slog"
+	"math/big"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,8 +18,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/livegate/livegate/chain"
 	"github.com/livegate/livegate/internal/testbrowser"
+	"github.com/livegate/livegate/provision"
 )
 
 // TestLinksSheetPlays: an organizer prefunds three viewers; each link's
@@ -34,10 +34,10 @@ func TestLinksSheetPlays(t *testing.T) {
 	pushLoop(t, e, 30)
 	payee := crypto.PubkeyToAddress(w.payee.PublicKey)
 	out := filepath.Join(dir, "links")
-	p := linksPlan{stream: "demo", count: 3, amount: "100000wei", expiry: 48 * time.Hour, out: out,
-		base: e.base, rpc: w.dev.URL, contract: w.client.Address, payee: payee, organizer: w.viewers[0]}
+	p := linksPlan{Links: provision.Links{Stream: "demo", Count: 3, Amount: "100000wei", Expiry: 48 * time.Hour, Out: out,
+		Base: e.base, Payee: payee, Organizer: w.viewers[0]}, rpc: w.dev.URL, contract: w.client.Address}
 	quiet := slog.New(slog.DiscardHandler)
-	if n, err := p.make(context.Background(), io.Discard, quiet); n != 3 || err != nil {
+	if n, err := p.make(context.Background(), quiet); n != 3 || err != nil {
 		t.Fatalf("links: %d, %v", n, err)
 	}
 	f, err := os.Open(filepath.Join(out, "links.csv"))
@@ -61,7 +61,7 @@ func TestLinksSheetPlays(t *testing.T) {
 		}
 		ch, err := w.client.Channel(context.Background(), common.HexToHash(r[4]), nil)
 		if err != nil || ch.Funder != crypto.PubkeyToAddress(w.viewers[0].PublicKey) || ch.Signer.Hex() != r[2] ||
-			ch.Payee != payee || ch.Deposit.Cmp(p.deposit) != 0 || time.Until(ch.Expiry) < 47*time.Hour {
+			ch.Payee != payee || ch.Deposit.Cmp(big.NewInt(100_000)) != 0 || time.Until(ch.Expiry) < 47*time.Hour {
 			t.Errorf("row %s: channel on chain %+v, %v", r[0], ch, err)
 		}
 		if !strings.Contains(string(journal), r[2]+" "+r[3]+"\n") {
@@ -93,7 +93,7 @@ func TestLinksSheetPlays(t *testing.T) {
 		t.Errorf("the sheet has %d QR codes", n)
 	}
 	// Running again into the same directory would lose funded keys: refused.
-	if n, err := p.make(context.Background(), io.Discard, quiet); n != 0 || err == nil || !strings.Contains(err.Error(), "exists") {
+	if n, err := p.make(context.Background(), quiet); n != 0 || err == nil || !strings.Contains(err.Error(), "exists") {
 		t.Errorf("a second run into %s: %d, %v", out, n, err)
 	}
 	if again, _ := os.ReadFile(filepath.Join(out, "links.html")); !bytes.Equal(again, sheet) {
@@ -136,38 +136,5 @@ func TestLinksRefusesBadArguments(t *testing.T) {
 	if code := run([]string{"links", "--stream", "demo", "--count", "1", "--deposit", "0.01", "--out", dir, "--data", dir}, &stdout, &stderr); code != 1 ||
 		!strings.Contains(stderr.String(), "is livegate dev running") {
 		t.Errorf("no dev server: exit %d, %s", code, stderr.String())
-	}
-}
-
-func TestParseAmount(t *testing.T) {
-	for in, want := range map[string]string{
-		"0.01": "10000000000000000", "1ETH": "1000000000000000000", "50000gwei": "50000000000000", "1000wei": "1000", " 2 eth ": "2000000000000000000",
-	} {
-		if got, err := parseAmount(in); err != nil || got.String() != want {
-			t.Errorf("parseAmount(%q) = %v, %v; want %s", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "0", "-1", "abc", "1e-30", "0.5wei"} {
-		if got, err := parseAmount(in); err == nil {
-			t.Errorf("parseAmount(%q) = %v, want an error", in, got)
-		}
-	}
-}
-
-// A deposit for a stream priced in a token is in that token's units.
-func TestLinksDepositInAToken(t *testing.T) {
-	usdl := chain.TokenInfo{Address: common.HexToAddress("0x1000000000000000000000000000000000000001"), Symbol: "USDL", Decimals: 6}
-	for in, want := range map[string]string{"10": "10000000", "0.5 USDL": "500000", "2usdl": "2000000", "0.000001": "1"} {
-		if got, err := parseDeposit(in, usdl); err != nil || got.String() != want {
-			t.Errorf("%q: %v %v, want %s", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"0.0000001", "-1", "ten", "0"} {
-		if got, err := parseDeposit(bad, usdl); err == nil {
-			t.Errorf("%q accepted as %v", bad, got)
-		}
-	}
-	if got, err := parseDeposit("0.01", chain.ETH); err != nil || got.String() != "10000000000000000" {
-		t.Errorf("ETH: %v %v", got, err)
 	}
 }
