@@ -210,13 +210,23 @@ func (p *payments) startPaywall(cfg Config, log *slog.Logger) error {
 	return nil
 }
 
-// settleAll claims everything owed now: at a stream's end and on
-// `livegate settle`.
+// settleAll claims everything owed now: `livegate settle`.
 func (p *payments) settleAll(ctx context.Context) ([]chain.Settlement, error) {
 	if err := p.watcher.Sync(ctx); err != nil {
 		p.log.Warn("chain: settling on the last confirmed state", "err", err)
 	}
 	return p.settler.SettleAll(ctx)
+}
+
+// settleWorthwhile claims, at a stream's end, what is due and what is
+// worth its gas: a channel a few thousand wei above its last claim waits
+// for more (or for its expiry's margin) rather than paying more in fees
+// than it brings.
+func (p *payments) settleWorthwhile(ctx context.Context) ([]chain.Settlement, error) {
+	if err := p.watcher.Sync(ctx); err != nil {
+		p.log.Warn("chain: settling on the last confirmed state", "err", err)
+	}
+	return p.settler.SettleWorthwhile(ctx)
 }
 
 func (p *payments) Close() {

@@ -313,7 +313,7 @@ func (s *server) streamEnded(stream string) {
 	defer s.bg.Done()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	done, err := s.pay.settleAll(ctx)
+	done, err := s.pay.settleWorthwhile(ctx)
 	s.log.Info("chain: settled at the end of a stream", "stream", stream, "claims", len(done), "err", err)
 }
 
