@@ -325,7 +325,7 @@ func (s *server) adminSettle(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
 	defer cancel()
 	done, err := s.pay.settleAll(ctx)
-	out := map[string]any{"settlements": settlementsJSON(done)}
+	out := map[string]any{"settlements": s.pay.settlementsJSON(done)}
 	if err != nil {
 		out["error"] = err.Error()
 	}

@@ -14,7 +14,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/livegate/livegate/chain"
+	"github.com/livegate/livegate/paywall"
 )
 
 // settlementJSON is one claim, as /admin/settle and `livegate settle` show it.
@@ -22,14 +25,27 @@ type settlementJSON struct {
 	Channel string `json:"channel"`
 	Amount  string `json:"amount"`
 	Paid    string `json:"paid"`
-	Tx      string `json:"tx,omitempty"`
-	Error   string `json:"error,omitempty"`
+	// PaidText is Paid for people: in the channel's asset, "0.03 USDL".
+	PaidText string `json:"paidText"`
+	Tx       string `json:"tx,omitempty"`
+	Error    string `json:"error,omitempty"`
 }
 
-func settlementsJSON(ss []chain.Settlement) []settlementJSON {
+func (p *payments) settlementsJSON(ss []chain.Settlement) []settlementJSON {
 	out := []settlementJSON{}
+	assets := map[common.Address]paywall.Asset{}
+	for _, t := range p.gate.Streams {
+		assets[t.Token.Address] = t.Token.Or()
+	}
 	for _, s := range ss {
-		j := settlementJSON{Channel: s.Channel.Hex(), Amount: s.Amount.String(), Paid: s.Paid.String()}
+		a := paywall.ETH
+		if ch, ok := p.watcher.Channel(s.Channel); ok {
+			if a, ok = assets[ch.Token]; !ok {
+				a = paywall.Asset{Address: ch.Token, Symbol: "units of " + ch.Token.Hex()}
+			}
+		}
+		info := chain.TokenInfo{Address: a.Address, Symbol: a.Symbol, Decimals: a.Decimals}
+		j := settlementJSON{Channel: s.Channel.Hex(), Amount: s.Amount.String(), Paid: s.Paid.String(), PaidText: info.Format(s.Paid)}
 		if s.Err != nil {
 			j.Error = s.Err.Error()
 		} else {
@@ -110,7 +126,7 @@ func settleLocal(cfg Config, log *slog.Logger) (map[string]any, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	done, err := p.settleAll(ctx)
-	out := map[string]any{"settlements": settlementsJSON(done)}
+	out := map[string]any{"settlements": p.settlementsJSON(done)}
 	if err != nil {
 		out["error"] = err.Error()
 	}

@@ -77,8 +77,13 @@ func TestStablecoinStreamPlaysAndSettles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.srv.pay.settleAll(ctx); err != nil {
+	done, err := e.srv.pay.settleAll(ctx)
+	if err != nil {
 		t.Fatal(err)
+	}
+	// livegate settle reports what it paid in USDL, for people.
+	if js := e.srv.pay.settlementsJSON(done); len(js) != 1 || !strings.HasSuffix(js[0].PaidText, " USDL") || js[0].PaidText == "0 USDL" {
+		t.Errorf("settlements for people: %+v", js)
 	}
 	after, err := w.client.TokenBalance(ctx, usdl, payee)
 	if err != nil {
