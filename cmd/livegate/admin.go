@@ -173,7 +173,6 @@ func (s *server) adminState(recordings bool) adminState {
 // channelStates lists the channels holding a voucher, with what the chain
 // says of them, and adds up the money per stream.
 func (p *payments) channelStates() ([]channelState, map[string]*paywall.Money) {
-	money := map[string]*paywall.Money{}
 	out := []channelState{}
 	assets := map[common.Address]paywall.Asset{}
 	for _, t := range p.gate.Streams {
@@ -181,19 +180,9 @@ func (p *payments) channelStates() ([]channelState, map[string]*paywall.Money) {
 	}
 	for _, id := range p.ledger.Paying() {
 		acc := p.ledger.Account(id)
-		for name, m := range acc.Streams {
-			t := money[name]
-			if t == nil {
-				t = &paywall.Money{Paid: new(big.Int), Spent: new(big.Int), Tips: new(big.Int)}
-				money[name] = t
-			}
-			t.Paid.Add(t.Paid, m.Paid)
-			t.Spent.Add(t.Spent, m.Spent)
-			t.Tips.Add(t.Tips, m.Tips)
-		}
 		cs := channelState{Channel: id.Hex(), Best: acc.Paid().String(), Spent: acc.Spent.String(), Claimed: "0", Deposit: "0",
-			Settlement: "unpaid", Token: tokenOf(paywall.ETH)}
-		claimed := new(big.Int)
+			Token: tokenOf(paywall.ETH)}
+		var claimed *big.Int
 		if ch, ok := p.watcher.Channel(id); ok {
 			cs.Funder, cs.Signer, cs.Deposit = ch.Funder.Hex(), ch.Signer.Hex(), ch.Deposit.String()
 			a, ok := assets[ch.Token]
@@ -205,17 +194,9 @@ func (p *payments) channelStates() ([]channelState, map[string]*paywall.Money) {
 			claimed = ch.Claimed
 			cs.Claimed = claimed.String()
 		}
-		switch {
-		case cs.Reclaimed:
-			cs.Settlement = "reclaimed" // the funder took back the rest after expiry
-		case acc.Best == nil:
-		case claimed.Cmp(acc.Paid()) >= 0:
-			cs.Settlement = "settled"
-		default:
-			cs.Settlement = "owed"
-		}
+		cs.Settlement = paywall.Settlement(p.ledger, id, claimed, cs.Reclaimed)
 		out = append(out, cs)
 	}
 	slices.SortFunc(out, func(a, b channelState) int { return b.Expiry.Compare(a.Expiry) })
-	return out, money
+	return out, paywall.Sums(p.ledger)
 }
