@@ -721,32 +721,13 @@ func (a *Archive) lookUpIPFS(stream, id string) *Recording {
 	if root == "" {
 		return nil
 	}
-	key := "ipfs:" + stream + "/" + id + "/" + root
-	done, wait, ok := ia.look.begin(key, ipfsMissFor)
-	switch {
-	case !ok:
-		return nil
-	case wait != nil:
-		<-wait
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		return a.find(stream, id)
-	}
-	defer done()
-	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
-	defer cancel()
-	r, err := a.adoptRoot(ctx, ia, stream, id, root)
-	if err != nil {
-		ia.look.miss(key, ipfsMissFor)
-		a.log.Warn("archive: looking up a recording in IPFS", "stream", stream, "recording", id, "root", root, "err", err)
-		return nil
-	}
-	if r == nil { // known by now
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		return a.find(stream, id)
-	}
-	return r
+	return a.lookUpOnce(ia.look, "ipfs:"+stream+"/"+id+"/"+root, ipfsMissFor, stream, id, func(ctx context.Context) (*Recording, error) {
+		r, err := a.adoptRoot(ctx, ia, stream, id, root)
+		if err != nil {
+			a.log.Warn("archive: looking up a recording in IPFS", "stream", stream, "recording", id, "root", root, "err", err)
+		}
+		return r, err
+	})
 }
 
 // ReadManifest reads what a published root holds (livegate.json), for

@@ -301,8 +301,25 @@ func (a *Archive) lookUp(stream, id string) *Recording {
 	if st == nil || !ValidName(stream) || !ValidName(id) {
 		return nil
 	}
-	key := stream + "/" + id
-	done, wait, ok := lk.begin(key, a.missFor)
+	return a.lookUpOnce(lk, stream+"/"+id, a.missFor, stream, id, func(ctx context.Context) (*Recording, error) {
+		r, err := fetchSummary(ctx, st, a, stream, id)
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				a.log.Warn("archive: looking up a recording in the store", "stream", stream, "recording", id, "err", err)
+			}
+			return nil, err
+		}
+		return a.adopt(st, r), nil
+	})
+}
+
+// lookUpOnce runs fetch for a recording this node does not know, one
+// request at a time per key (others wait for its outcome), within
+// lookupTimeout, remembering a failure for missFor; fetch returns the
+// recording added, or nil when one of its name was known by then.
+func (a *Archive) lookUpOnce(lk *lookups, key string, missFor time.Duration, stream, id string,
+	fetch func(ctx context.Context) (*Recording, error)) *Recording {
+	done, wait, ok := lk.begin(key, missFor)
 	switch {
 	case !ok:
 		return nil
@@ -315,15 +332,17 @@ func (a *Archive) lookUp(stream, id string) *Recording {
 	defer done()
 	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
 	defer cancel()
-	r, err := fetchSummary(ctx, st, a, stream, id)
-	if err != nil {
-		lk.miss(key, a.missFor)
-		if !errors.Is(err, fs.ErrNotExist) {
-			a.log.Warn("archive: looking up a recording in the store", "stream", stream, "recording", id, "err", err)
-		}
+	r, err := fetch(ctx)
+	switch {
+	case err != nil:
+		lk.miss(key, missFor)
 		return nil
+	case r == nil: // known by now
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return a.find(stream, id)
 	}
-	return a.adopt(st, r)
+	return r
 }
 
 // adopt adds a recording found in the store, unless one of its name is

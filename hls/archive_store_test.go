@@ -349,16 +349,7 @@ func recordStored(t *testing.T, a *Archive, start time.Time, gone bool) *Recordi
 // serveVOD serves demo's recordings in a from a test web server.
 func serveVOD(t *testing.T, a *Archive) func(path string, hdr ...string) (int, []byte) {
 	t.Helper()
-	st := NewStream("demo", a, Options{Window: 3, ReconnectGrace: -1}, quiet)
-	t.Cleanup(func() { st.Close() })
-	mux := http.NewServeMux()
-	(&Origin{Streams: map[string]*Stream{"demo": st}, Archive: a, Logger: quiet}).Register(mux)
-	web := httptest.NewServer(mux)
-	t.Cleanup(web.Close)
-	return func(path string, hdr ...string) (int, []byte) {
-		resp, body := testenv.Get(t, http.MethodGet, web.URL+path, hdr...)
-		return resp.StatusCode, body
-	}
+	return serveVODWith(t, a, nil)
 }
 
 // A request for many ranges of a stored segment costs the store one or
