@@ -27,6 +27,11 @@ import (
 //	POST /pay/{stream}/voucher   a larger voucher for an open session
 //	POST /pay/{stream}/tip       a larger voucher whose increase is a tip
 func (g *Gate) Register(mux *http.ServeMux) {
+	// The streams' terms are the one source of what each is priced in:
+	// the cashier takes channels in that asset only.
+	if g.Cashier != nil {
+		g.Cashier.TokenOf = func(stream string) common.Address { return g.Streams[stream].Token.Address }
+	}
 	mux.HandleFunc("GET /pay/{stream}/terms", cors(g.terms))
 	mux.HandleFunc("POST /pay/{stream}/session", cors(g.session))
 	mux.HandleFunc("POST /pay/{stream}/voucher", cors(func(w http.ResponseWriter, r *http.Request) {

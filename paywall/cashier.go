@@ -48,10 +48,18 @@ type Cashier struct {
 	// leaving the settler time to claim (the settle margin).
 	Margin time.Duration
 	Now    func() time.Time
-	// Tokens are the tokens streams are priced in; a stream not listed
-	// is priced in ETH. A channel pays a stream only in its token: a
-	// voucher's amounts are in the channel's token.
-	Tokens map[string]common.Address
+	// TokenOf is the token a stream is priced in (the zero address: ETH;
+	// nil: every stream in ETH). A channel pays a stream only in its
+	// token: a voucher's amounts are in the channel's token. Gate.Register
+	// sets it to read the gate's terms.
+	TokenOf func(stream string) common.Address
+}
+
+func (c *Cashier) tokenOf(stream string) common.Address {
+	if c.TokenOf == nil {
+		return common.Address{}
+	}
+	return c.TokenOf(stream)
 }
 
 // Accept checks a voucher and records it as the channel's best, paid
@@ -79,18 +87,18 @@ func (c *Cashier) accept(ctx context.Context, v *chain.Voucher, stream string, r
 		return Account{}, fmt.Errorf("%w: cannot read the channel from the chain: %w", ErrChainDown, err)
 	case ch.Payee != c.Payee:
 		return Account{}, fmt.Errorf("%w: channel %s pays %s, not this server (%s)", ErrWrongPayee, v.Channel, ch.Payee, c.Payee)
-	case ch.Token != c.Tokens[stream]:
-		return Account{}, fmt.Errorf("%w: channel %s pays in %s, the stream is priced in %s (the zero address: ETH)", ErrWrongToken, v.Channel, ch.Token, c.Tokens[stream])
+	case ch.Token != c.tokenOf(stream):
+		return Account{}, fmt.Errorf("%w: channel %s pays in %s, the stream is priced in %s (the zero address: ETH)", ErrWrongToken, v.Channel, ch.Token, c.tokenOf(stream))
 	case ch.Reclaimed || !c.now().Before(ch.Expiry.Add(-c.Margin)):
 		return Account{}, fmt.Errorf("%w: channel %s expires at %s, too soon to be paid through (extend it)",
 			ErrChannelExpiring, v.Channel, ch.Expiry.UTC().Format(time.RFC3339))
 	}
 	acc := c.Ledger.Account(v.Channel)
 	if best := acc.Paid(); v.Amount.Cmp(best) <= 0 {
-		return Account{}, fmt.Errorf("%w: this one is %s wei, the best one %s wei: sign a larger cumulative amount", ErrNotIncreasing, v.Amount, best)
+		return Account{}, fmt.Errorf("%w: this one is %s, the best one %s (smallest units: wei for ETH): sign a larger cumulative amount", ErrNotIncreasing, v.Amount, best)
 	}
 	if v.Amount.Cmp(ch.Deposit) > 0 {
-		return Account{}, fmt.Errorf("%w: this one is %s wei, the deposit %s wei: top up the channel", ErrAboveDeposit, v.Amount, ch.Deposit)
+		return Account{}, fmt.Errorf("%w: this one is %s, the deposit %s (smallest units: wei for ETH): top up the channel", ErrAboveDeposit, v.Amount, ch.Deposit)
 	}
 	if err := c.Verifier.Verify(v, ch.Signer); err != nil {
 		return Account{}, fmt.Errorf("%w: %w", chain.ErrBadSignature, err)

@@ -277,6 +277,14 @@ func (g *Gate) sessionOf(w http.ResponseWriter, r *http.Request, stream string, 
 		writeRefusal(w, err)
 		return nil, false
 	}
+	// A session pays in its channel's asset: one opened before the stream
+	// was priced in another (a config change, another node's config) buys
+	// nothing more, or ETH credit would buy token-priced segments.
+	if ch, err := g.Cashier.Channels.Load(r.Context(), claims.ChannelID()); err == nil && ch.Token != terms.Token.Address {
+		writeRefusal(w, fmt.Errorf("%w: this session's channel pays in %s, the stream is now priced in %s: open a session with a channel in it",
+			ErrWrongToken, ch.Token, terms.Token.Address))
+		return nil, false
+	}
 	return claims, true
 }
 

@@ -579,9 +579,11 @@ func TestCashierRefusalsAreSentinels(t *testing.T) {
 	}
 	// A stream priced in a token takes only channels in that token: an
 	// ETH channel's amounts are not the token's.
-	f.gate.Cashier.Tokens = map[string]common.Address{"usdl": common.HexToAddress("0x1000000000000000000000000000000000000001")}
+	usdl := paywall.Asset{Address: common.HexToAddress("0x1000000000000000000000000000000000000001"), Symbol: "USDL", Decimals: 6}
+	f.gate.Streams["usdl"] = paywall.Terms{PricePerSecond: big.NewInt(price), Token: usdl}
 	_, err := f.gate.Cashier.Accept(f.ctx, sign(f.viewer, f.plain, 5500), "usdl")
 	check("an ETH channel for a stream priced in a token", err, paywall.ErrWrongToken)
+	delete(f.gate.Streams, "usdl")
 	if _, err := f.gate.Cashier.Accept(f.ctx, sign(f.viewer, f.plain, 6000), "demo"); err != nil {
 		t.Fatalf("a good voucher after the refusals: %v", err)
 	}
@@ -630,5 +632,24 @@ func TestGateRetriesAFailedRefund(t *testing.T) {
 	f.gate.WaitRefunds()
 	if _, spent := f.account(f.plain); spent != "500" || flaky.tries != 2 {
 		t.Errorf("spent %s after %d tries; want 500 after 2", spent, flaky.tries)
+	}
+}
+
+// A session opened on an ETH-priced stream buys nothing once the stream
+// is priced in a token (a config change; sessions outlive restarts): its
+// channel's credit is in wei.
+func TestARepricedStreamRefusesOldSessions(t *testing.T) {
+	f := newFixture(t)
+	tok := f.session("demo", f.plain, 20000)
+	if a := f.do("GET", "/seg/demo/1", tok, nil); a.code != http.StatusOK {
+		t.Fatalf("before: %d %v", a.code, a.body)
+	}
+	usdl := common.HexToAddress("0x1000000000000000000000000000000000000001")
+	f.gate.Streams["demo"] = paywall.Terms{PricePerSecond: big.NewInt(price), Token: paywall.Asset{Address: usdl, Symbol: "USDL", Decimals: 6}}
+	if a := f.do("GET", "/seg/demo/2", tok, nil); a.code != http.StatusForbidden || a.body["reason"] != "wrong_token" {
+		t.Errorf("an ETH session on a USDL stream: %d %v", a.code, a.body)
+	}
+	if a := f.do("POST", "/pay/demo/session", "", f.voucher(f.viewer, f.plain, 30000)); a.code != http.StatusForbidden || a.body["reason"] != "wrong_token" {
+		t.Errorf("an ETH voucher for a new session: %d %v", a.code, a.body)
 	}
 }

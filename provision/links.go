@@ -43,6 +43,7 @@ type Links struct {
 	Base      string // the watch links' origin, e.g. https://stream.example.org
 	Payee     common.Address
 	Organizer *ecdsa.PrivateKey
+	BatchSize int // channels a transaction; 0: Batch
 
 	info    chain.TokenInfo
 	deposit *big.Int
@@ -60,12 +61,13 @@ type Link struct {
 	QR      template.URL // data: URL of the PNG
 }
 
-// Batch is how many channels one transaction opens (openMany):
-// about 94,000 gas each in ETH, 117,000 in a token (BENCHMARKS.md), so
-// a batch stays far below a block's gas limit.
-const Batch = 200
+// Batch is how many channels one transaction opens (openMany): about
+// 94,000 gas each in ETH, 116,000 in a token (BENCHMARKS.md), so a batch
+// of 100 stays well under the 16,777,216 gas a transaction may use since
+// Osaka (EIP-7825).
+const Batch = 100
 
-// make opens the channels Batch at a time, one transaction each
+// Make opens the channels Batch (or BatchSize) at a time, one transaction each
 // (openMany; a token's approval first). Each batch's burner keys are
 // written to links.keys (and synced) before its transaction is sent, and
 // their links to links.csv (synced) as soon as the channels exist: a
@@ -111,11 +113,15 @@ func (p *Links) Make(ctx context.Context, log *slog.Logger) (int, error) {
 	_ = w.Write([]string{"n", "watch_url", "address", "private_key", "channel", "deposit", "expiry"})
 	expiry := time.Now().Add(p.Expiry).Truncate(time.Second)
 	var links []Link
-	for from := 0; from < p.Count; from += Batch {
-		batch := make([]Link, 0, Batch)
+	size := p.BatchSize
+	if size <= 0 {
+		size = Batch
+	}
+	for from := 0; from < p.Count; from += size {
+		batch := make([]Link, 0, size)
 		var signers []common.Address
 		var deposits []*big.Int
-		for i := from; i < min(from+Batch, p.Count); i++ {
+		for i := from; i < min(from+size, p.Count); i++ {
 			k, err := crypto.GenerateKey()
 			if err != nil {
 				return len(links), err

@@ -40,3 +40,31 @@ func TestLinksDepositInAToken(t *testing.T) {
 		t.Errorf("ETH: %v %v", got, err)
 	}
 }
+
+// FuzzParseDeposit: what a person types as a deposit. Never a panic; an
+// amount accepted is positive and, shown in the token's units, reads back
+// the same.
+func FuzzParseDeposit(f *testing.F) {
+	for _, s := range []string{"10", "0.5 USDL", "2usdl", "0.000001", "0.01", "1eth", "50000gwei", "0.5wei", "-1", "1e-30", ""} {
+		f.Add(s)
+	}
+	usdl := chain.TokenInfo{Address: common.HexToAddress("0x1000000000000000000000000000000000000001"), Symbol: "USDL", Decimals: 6}
+	f.Fuzz(func(t *testing.T, s string) {
+		_ = CheckDeposit(s)
+		for _, tok := range []chain.TokenInfo{usdl, chain.ETH} {
+			v, err := ParseDeposit(s, tok)
+			if err != nil {
+				continue
+			}
+			if v.Sign() <= 0 {
+				t.Fatalf("%q in %s: %v", s, tok.Symbol, v)
+			}
+			if tok.Address != (common.Address{}) {
+				back, err := ParseDeposit(tok.Format(v), tok)
+				if err != nil || back.Cmp(v) != 0 {
+					t.Fatalf("%q: %v shown as %q reads back as %v (%v)", s, v, tok.Format(v), back, err)
+				}
+			}
+		}
+	})
+}

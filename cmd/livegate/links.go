@@ -81,8 +81,11 @@ func runLinks(args []string, stdout io.Writer, log *slog.Logger) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration((p.Count+provision.Batch-1)/provision.Batch)*2*time.Minute+time.Minute)
 	defer cancel()
 	n, err := p.make(ctx, log)
-	if n > 0 {
+	switch {
+	case err == nil:
 		fmt.Fprintf(stdout, "%d links in %s (links.csv, and links.html to print)\n", n, p.Out)
+	case n > 0:
+		fmt.Fprintf(stdout, "%d links made before the failure, in %s/links.csv (no sheet); every key made is in links.keys\n", n, p.Out)
 	}
 	return err
 }

@@ -34,8 +34,10 @@ func TestLinksSheetPlays(t *testing.T) {
 	pushLoop(t, e, 30)
 	payee := crypto.PubkeyToAddress(w.payee.PublicKey)
 	out := filepath.Join(dir, "links")
+	// Batches of two: the three links take two transactions, as a
+	// thousand take ten batches of 100.
 	p := linksPlan{Links: provision.Links{Stream: "demo", Count: 3, Amount: "100000wei", Expiry: 48 * time.Hour, Out: out,
-		Base: e.base, Payee: payee, Organizer: w.viewers[0]}, rpc: w.dev.URL, contract: w.client.Address}
+		Base: e.base, Payee: payee, Organizer: w.viewers[0], BatchSize: 2}, rpc: w.dev.URL, contract: w.client.Address}
 	quiet := slog.New(slog.DiscardHandler)
 	if n, err := p.make(context.Background(), quiet); n != 3 || err != nil {
 		t.Fatalf("links: %d, %v", n, err)
@@ -71,7 +73,7 @@ func TestLinksSheetPlays(t *testing.T) {
 			t.Errorf("row %s: link %s not as expected or not on the sheet", r[0], r[1])
 		}
 	}
-	// One transaction opened the three (openMany).
+	// Two transactions opened the three (openMany, two a batch).
 	opened, err := w.client.Contract().FilterOpened(&bind.FilterOpts{Context: context.Background()}, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -83,8 +85,8 @@ func TestLinksSheetPlays(t *testing.T) {
 		}
 	}
 	opened.Close()
-	if len(txs) != 1 {
-		t.Errorf("the links' channels came in %d transactions (%v), want one", len(txs), txs)
+	if len(txs) != 2 {
+		t.Errorf("the links' channels came in %d transactions (%v), want two", len(txs), txs)
 	}
 	if !strings.Contains(string(sheet), "0.0000000000001 ETH") {
 		t.Errorf("the sheet does not show the deposit in ETH")

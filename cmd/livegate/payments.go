@@ -165,7 +165,6 @@ func (p *payments) startPaywall(cfg Config, log *slog.Logger) error {
 		return err
 	}
 	terms := map[string]paywall.Terms{}
-	tokens := map[string]common.Address{}
 	for _, sc := range cfg.Streams {
 		if !sc.priced() {
 			continue
@@ -181,7 +180,6 @@ func (p *payments) startPaywall(cfg Config, log *slog.Logger) error {
 				return fmt.Errorf("streams: %s.token %s is not an ERC-20 this chain answers for: %w", sc.Name, t.Token.Address, err)
 			}
 			t.Token = paywall.Asset{Address: info.Address, Symbol: info.Symbol, Decimals: info.Decimals}
-			tokens[sc.Name] = info.Address
 			log.Info("chain: stream priced in a token", "stream", sc.Name, "token", info.Address, "symbol", info.Symbol, "decimals", info.Decimals,
 				"per_minute", info.Format(new(big.Int).Mul(t.PricePerSecond, big.NewInt(60))))
 		}
@@ -193,7 +191,7 @@ func (p *payments) startPaywall(cfg Config, log *slog.Logger) error {
 	p.gate = &paywall.Gate{
 		Streams: terms, Sessions: sessions, Ledger: ledger,
 		Cashier: &paywall.Cashier{Ledger: ledger, Channels: p.watcher, Verifier: &chain.Verifier{Domain: p.client.Domain},
-			Payee: p.payee, Margin: margin, Tokens: tokens},
+			Payee: p.payee, Margin: margin},
 		// Forged vouchers: 20 a minute per host (or per channel, with a
 		// valid token), each answered half a second late.
 		Limiter: &paywall.Limiter{Max: 20, Window: time.Minute, Delay: 500 * time.Millisecond},

@@ -33,7 +33,7 @@ type settlementJSON struct {
 
 func (p *payments) settlementsJSON(ss []chain.Settlement) []settlementJSON {
 	out := []settlementJSON{}
-	assets := map[common.Address]paywall.Asset{}
+	assets := map[common.Address]paywall.Asset{{}: paywall.ETH}
 	for _, t := range p.gate.Streams {
 		assets[t.Token.Address] = t.Token.Or()
 	}
