@@ -1,5 +1,5 @@
 // Package provision makes what an organizer hands out before an event:
-// prefunded links (a channel for each fresh burner key, opened 200 to a
+// prefunded links (a channel for each fresh burner key, opened 100 to a
 // transaction), in ETH or in a stream's token, with their CSV and a
 // printable sheet of QR codes. cmd/livegate reads the flags and the
 // configuration and wires it (`livegate links`).
