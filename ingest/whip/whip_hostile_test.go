@@ -25,7 +25,11 @@ import (
 func from(ip string) *http.Client {
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
 	return &http.Client{
-		Transport: &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true},
+		// Offers go with Expect: 100-continue (post), as a careful client
+		// sends a body: a publisher refused before its offer is read gets
+		// its answer instead of a broken pipe when the server closes the
+		// connection on the body it will not read.
+		Transport: &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true, ExpectContinueTimeout: 5 * time.Second},
 		Timeout:   30 * time.Second,
 	}
 }
@@ -35,6 +39,7 @@ func post(t *testing.T, c *http.Client, url, key, offer string) (int, http.Heade
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(offer))
 	req.Header.Set("Content-Type", "application/sdp")
+	req.Header.Set("Expect", "100-continue")
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
